@@ -19,4 +19,18 @@ public static class DisdettaRule
 
     /// <summary>The last day a disdetta can be received to stop the service from renewing after year <paramref name="year"/>.</summary>
     public static LocalDate DeadlineToLeaveAfter(int year) => new(year, 12, 31);
+
+    /// <summary>
+    /// How many days before the 31 December deadline the ente is reminded. Thirty days put the warning on
+    /// 1 December, so the whole month that the notice can still be sent in ("entro il mese di dicembre", as the
+    /// CIT Brescia terms put it) lies ahead, enough for a council office to adopt the act and send it by PEC
+    /// before the Christmas closures.
+    /// </summary>
+    public const int WarningLeadDays = 30;
+
+    /// <summary>The day the reminder of the disdetta deadline of year <paramref name="year"/> goes out (1 December).</summary>
+    public static LocalDate WarningDate(int year) => DeadlineToLeaveAfter(year).PlusDays(-WarningLeadDays);
+
+    /// <summary>The 1 January on which a service still active at the end of <paramref name="year"/> renews by itself.</summary>
+    public static LocalDate RenewalDate(int year) => new(year + 1, 1, 1);
 }
