@@ -1,0 +1,522 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cst.Actors.Domain.Catalogue;
+using Cst.Actors.Domain.Deadlines;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Cst.Actors.Domain.Pricing;
+
+/// <summary>
+/// Prices one ente's history for one calendar year against a listino (DESIGN section 2, rules 1-13).
+/// A pure function: the same inputs always give the same statement, and no clock is read.
+/// </summary>
+public static class StatementCalculator
+{
+    public const string MembershipServiceId = "quota";
+
+    public static Statement Compute(Listino listino, EnteHistory history, int year)
+    {
+        ArgumentNullException.ThrowIfNull(listino);
+        ArgumentNullException.ThrowIfNull(history);
+        if (history.ListinoId != listino.Id)
+        {
+            throw new InvalidHistoryException(
+                $"Ente {history.EnteId} is billed on listino '{history.ListinoId}', not '{listino.Id}'.");
+        }
+
+        if (history.WithdrawnOn is { } withdrawn && withdrawn <= history.AdheredOn)
+        {
+            throw new InvalidHistoryException(
+                $"Ente {history.EnteId} withdraws on {Iso(withdrawn)}, not after its adhesion on {Iso(history.AdheredOn)}.");
+        }
+
+        var lines = new List<StatementLine>();
+        AddMembershipQuota(listino, history, year, lines);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var subscription in history.Subscriptions)
+        {
+            if (!seen.Add(subscription.Id))
+            {
+                throw new InvalidHistoryException($"Ente {history.EnteId} has two subscriptions with id {subscription.Id}.");
+            }
+
+            new SubscriptionPricer(listino, history, subscription, year, lines).Run();
+        }
+
+        return new Statement(history.EnteId, year, [.. lines]);
+    }
+
+    internal static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
+
+    /// <summary>DESIGN rule 10: quota from the population at 1 January, pro-rated by months in adhesion and withdrawal years.</summary>
+    private static void AddMembershipQuota(Listino listino, EnteHistory history, int year, List<StatementLine> lines)
+    {
+        var yearStart = new LocalDate(year, 1, 1);
+        var yearEnd = yearStart.PlusYears(1);
+        var start = LocalDate.Max(history.AdheredOn, yearStart);
+        var end = history.WithdrawnOn is { } withdrawn ? LocalDate.Min(withdrawn, yearEnd) : yearEnd;
+        if (end <= start)
+        {
+            return;
+        }
+
+        var version = listino.VersionInForceOn(start);
+        if (version.MembershipQuota is not { } quota)
+        {
+            return;
+        }
+
+        var counts = history.Population.Where(p => p.Year == year).ToList();
+        if (counts.Count == 0)
+        {
+            throw new MissingPopulationException(history.EnteId, year);
+        }
+
+        if (counts.Count > 1 || counts[0].Inhabitants < 0)
+        {
+            throw new InvalidHistoryException(
+                $"Ente {history.EnteId} needs exactly one non-negative population at 1 January {year}.");
+        }
+
+        var inhabitants = counts[0].Inhabitants;
+        var annual = quota.AnnualAmount(inhabitants);
+        var months = MonthCounter.CountMonths(start, end, year, version.MonthCounting);
+        if (months == 0)
+        {
+            return;
+        }
+
+        lines.Add(new StatementLine(MembershipServiceId, "Quota associativa annua", "quota-associativa",
+            "Quota associativa annua", null, start, end, 1m, months, annual, annual.Prorate(months, 12),
+            listino.Id, version.Id, quota.Section)
+        {
+            Note = string.Create(CultureInfo.InvariantCulture, $"population {inhabitants} at 1 January {year}"),
+        });
+    }
+
+    private readonly record struct State(LocalDate From, string? Variant, decimal Quantity);
+
+    private readonly record struct Segment(LocalDate Start, LocalDate End, string? Variant, decimal Quantity);
+
+    /// <summary>The work for one subscription: its timeline, then each charge kind in turn.</summary>
+    private sealed class SubscriptionPricer
+    {
+        private readonly Listino _listino;
+        private readonly EnteHistory _history;
+        private readonly Subscription _subscription;
+        private readonly int _year;
+        private readonly List<StatementLine> _lines;
+        private readonly LocalDate _yearStart;
+        private readonly LocalDate _yearEnd;
+        private readonly LocalDate? _end;
+        private readonly List<State> _states;
+
+        public SubscriptionPricer(
+            Listino listino, EnteHistory history, Subscription subscription, int year, List<StatementLine> lines)
+        {
+            _listino = listino;
+            _history = history;
+            _subscription = subscription;
+            _year = year;
+            _lines = lines;
+            _yearStart = new LocalDate(year, 1, 1);
+            _yearEnd = _yearStart.PlusYears(1);
+            _end = EndOf(history, subscription);
+            _states = BuildStates();
+        }
+
+        public void Run()
+        {
+            AddOneOffs();
+            AddRenewals();
+            var inYear = Clip(_yearStart, _yearEnd);
+            if (inYear.Count > 0)
+            {
+                AddFirstYear();
+                AddFullYear(inYear);
+                AddIncluded(inYear);
+                AddApportioned(inYear, ChargeKind.AnnualProRata, ChargeKind.Monthly);
+
+                // DESIGN rule 6: from the calendar year after activation; only the final year can be partial.
+                var secondYearStart = new LocalDate(_subscription.ActivatedOn.Year + 1, 1, 1);
+                AddApportioned(Clip(LocalDate.Max(_yearStart, secondYearStart), _yearEnd), ChargeKind.FromSecondYear);
+            }
+
+            AddConsumption();
+        }
+
+        /// <summary>
+        /// The first day the subscription is no longer active: the earliest of its cessation, the effect of its
+        /// disdetta (DESIGN rule 11, computed by <see cref="DisdettaRule"/>) and the ente's withdrawal.
+        /// </summary>
+        private static LocalDate? EndOf(EnteHistory history, Subscription s)
+        {
+            if (s.ActivatedOn < history.AdheredOn)
+            {
+                throw new InvalidHistoryException(
+                    $"Subscription {s.Id} of ente {history.EnteId} starts on {Iso(s.ActivatedOn)}, before adhesion on {Iso(history.AdheredOn)}.");
+            }
+
+            var ends = new List<LocalDate>();
+            if (s.CeasedOn is { } ceased)
+            {
+                ends.Add(ceased);
+            }
+
+            if (s.DisdettaReceivedOn is { } received)
+            {
+                if (received < s.ActivatedOn)
+                {
+                    throw new InvalidHistoryException(
+                        $"Disdetta of subscription {s.Id} received on {Iso(received)}, before its activation on {Iso(s.ActivatedOn)}.");
+                }
+
+                ends.Add(DisdettaRule.CeasesOn(received));
+            }
+
+            if (history.WithdrawnOn is { } withdrawn)
+            {
+                ends.Add(withdrawn);
+            }
+
+            if (ends.Count == 0)
+            {
+                return null;
+            }
+
+            var end = ends.Min();
+            if (end <= s.ActivatedOn)
+            {
+                throw new InvalidHistoryException(
+                    $"Subscription {s.Id} of ente {history.EnteId} ends on {Iso(end)}, not after its activation on {Iso(s.ActivatedOn)}.");
+            }
+
+            return end;
+        }
+
+        /// <summary>The states of the subscription from activation on, one per date on which quantity or variant changes.</summary>
+        private List<State> BuildStates()
+        {
+            var s = _subscription;
+            var changes = s.QuantityChanges.Select(c => (c.EffectiveOn, Quantity: (decimal?)c.Quantity, Variant: (string?)null))
+                .Concat(s.VariantChanges.Select(c => (c.EffectiveOn, Quantity: (decimal?)null, Variant: (string?)c.Variant)))
+                .OrderBy(c => c.EffectiveOn)
+                .ToList();
+            if (s.Quantity < 0 || changes.Any(c => c.Quantity < 0))
+            {
+                throw new InvalidHistoryException($"Subscription {s.Id} has a negative quantity.");
+            }
+
+            var states = new List<State> { new(s.ActivatedOn, s.Variant, s.Quantity) };
+            foreach (var change in changes)
+            {
+                if (change.EffectiveOn < s.ActivatedOn || (_end is { } end && change.EffectiveOn >= end))
+                {
+                    throw new InvalidHistoryException(
+                        $"Subscription {s.Id} has a change on {Iso(change.EffectiveOn)}, outside its active span "
+                        + $"from {Iso(s.ActivatedOn)}{(_end is { } e ? " to " + Iso(e) : "")}.");
+                }
+
+                var last = states[^1];
+                var next = new State(change.EffectiveOn, change.Variant ?? last.Variant, change.Quantity ?? last.Quantity);
+                if (last.From == change.EffectiveOn)
+                {
+                    states[^1] = next;
+                }
+                else
+                {
+                    states.Add(next);
+                }
+            }
+
+            return states;
+        }
+
+        /// <summary>The consecutive periods of the subscription inside <c>[from, to)</c>.</summary>
+        private List<Segment> Clip(LocalDate from, LocalDate to)
+        {
+            var result = new List<Segment>();
+            for (var i = 0; i < _states.Count; i++)
+            {
+                var start = _states[i].From;
+                var end = i + 1 < _states.Count ? _states[i + 1].From : _end ?? LocalDate.MaxIsoValue;
+                var clippedStart = LocalDate.Max(start, from);
+                var clippedEnd = LocalDate.Min(end, to);
+                if (clippedEnd > clippedStart)
+                {
+                    result.Add(new Segment(clippedStart, clippedEnd, _states[i].Variant, _states[i].Quantity));
+                }
+            }
+
+            return result;
+        }
+
+        private State StateOn(LocalDate date) => _states.Last(s => s.From <= date);
+
+        /// <summary>DESIGN rule 13: the version in force on <paramref name="date"/>, and the service in it.</summary>
+        private (ListinoVersion Version, CatalogueService Service) ServiceOn(LocalDate date, string? variant)
+        {
+            var version = _listino.VersionInForceOn(date);
+            var service = version.FindService(_subscription.ServiceId)
+                ?? throw new TariffNotFoundException(
+                    $"Service {_subscription.ServiceId} (subscription {_subscription.Id}) is not in listino "
+                    + $"'{_listino.Id}' version '{version.Id}', in force on {Iso(date)}.");
+            if (service.Variants.IsDefaultOrEmpty ? variant is not null : variant is null || !service.Variants.Contains(variant))
+            {
+                var known = service.Variants.IsDefaultOrEmpty ? "none" : string.Join(", ", service.Variants);
+                throw new InvalidHistoryException(
+                    $"Subscription {_subscription.Id} is on variant '{variant ?? "(none)"}' of service {service.Id} on {Iso(date)}; "
+                    + $"listino version '{version.Id}' offers: {known}.");
+            }
+
+            return (version, service);
+        }
+
+        private Money UnitPrice(ChargeComponent component, CatalogueService service)
+        {
+            if (component.Kind == ChargeKind.Included)
+            {
+                return Money.Zero;
+            }
+
+            if (!component.OnQuotation)
+            {
+                return component.Price ?? Money.Zero;
+            }
+
+            if (_subscription.AgreedPrice is not { } agreed)
+            {
+                throw new MissingAgreedPriceException(
+                    $"Component {component.Id} of service {service.Id} is on quotation, and subscription {_subscription.Id} has no agreed price.");
+            }
+
+            if (agreed < 0 || decimal.Round(agreed, 2) != agreed)
+            {
+                throw new InvalidHistoryException(string.Create(CultureInfo.InvariantCulture,
+                    $"The agreed price {agreed} of subscription {_subscription.Id} must be a non-negative whole number of cents."));
+            }
+
+            return Money.Euro(agreed);
+        }
+
+        private void Add(
+            ListinoVersion version, CatalogueService service, ChargeComponent component, LocalDate start, LocalDate end,
+            decimal quantity, int? months, Money unitPrice, Money amount) =>
+            _lines.Add(new StatementLine(service.Id, service.Name, component.Id, component.Name, _subscription.Id,
+                start, end, quantity, months, unitPrice, amount, _listino.Id, version.Id, component.Section));
+
+        /// <summary>
+        /// DESIGN rule 5: one-off fees fall on the date of the event. A component is charged when the subscription first
+        /// takes a variant carrying it (activation or variant change); a per-unit or per-block one-off is charged again
+        /// for the units added by a later quantity increase (e.g. CLAVIS workstations, Brescia mailboxes).
+        /// </summary>
+        private void AddOneOffs()
+        {
+            var charged = new HashSet<string>(StringComparer.Ordinal);
+            State? previous = null;
+            foreach (var state in _states)
+            {
+                if (state.From >= _yearEnd)
+                {
+                    break;
+                }
+
+                var (version, service) = ServiceOn(state.From, state.Variant);
+                foreach (var component in service.ComponentsFor(state.Variant).Where(c => c.Kind == ChargeKind.OneOff))
+                {
+                    decimal count;
+                    if (charged.Add(component.Id))
+                    {
+                        count = component.Chargeable(state.Quantity);
+                    }
+                    else if (component.Basis == QuantityBasis.Flat || previous is not { } before)
+                    {
+                        continue;
+                    }
+                    else
+                    {
+                        count = component.Chargeable(state.Quantity) - component.Chargeable(before.Quantity);
+                    }
+
+                    if (count > 0 && state.From.Year == _year)
+                    {
+                        var unit = UnitPrice(component, service);
+                        Add(version, service, component, state.From, state.From.PlusDays(1), count, null, unit, unit.Times(count));
+                    }
+                }
+
+                previous = state;
+            }
+        }
+
+        /// <summary>
+        /// DESIGN rule 12: each renewal is charged on its date; it must fall before the expiry of the current
+        /// certificate (issue or last renewal plus the validity), and gives a new validity from the renewal date.
+        /// </summary>
+        private void AddRenewals()
+        {
+            var issued = _subscription.ActivatedOn;
+            foreach (var date in _subscription.Renewals.Order())
+            {
+                if (date < _subscription.ActivatedOn || (_end is { } end && date >= end))
+                {
+                    throw new InvalidHistoryException(
+                        $"Renewal of subscription {_subscription.Id} on {Iso(date)} is outside its active span.");
+                }
+
+                var state = StateOn(date);
+                var (version, service) = ServiceOn(date, state.Variant);
+                var component = service.ComponentsFor(state.Variant).FirstOrDefault(c => c.Kind == ChargeKind.Renewal)
+                    ?? throw new TariffNotFoundException(
+                        $"Service {service.Id} variant '{state.Variant}' has no renewal tariff in listino version '{version.Id}'.");
+                if (component.ValidityYears is { } years && date >= issued.PlusYears(years))
+                {
+                    throw new RenewalAfterExpiryException(
+                        $"Subscription {_subscription.Id} cannot be renewed on {Iso(date)}: the certificate issued or renewed on "
+                        + $"{Iso(issued)} expired on {Iso(issued.PlusYears(years))}; a new device is needed.");
+                }
+
+                issued = date;
+                if (date.Year == _year)
+                {
+                    var count = component.Chargeable(state.Quantity);
+                    var unit = UnitPrice(component, service);
+                    Add(version, service, component, date, date.PlusDays(1), count, null, unit, unit.Times(count));
+                }
+            }
+        }
+
+        /// <summary>DESIGN rule 6, first-year price: due in full in the activation year, whatever the month.</summary>
+        private void AddFirstYear()
+        {
+            var activation = _states[0];
+            if (activation.From.Year != _year)
+            {
+                return;
+            }
+
+            var (version, service) = ServiceOn(activation.From, activation.Variant);
+            foreach (var component in service.ComponentsFor(activation.Variant).Where(c => c.Kind == ChargeKind.FirstYear))
+            {
+                var count = component.Chargeable(activation.Quantity);
+                if (count > 0)
+                {
+                    var unit = UnitPrice(component, service);
+                    Add(version, service, component, activation.From, _yearEnd, count, null, unit, unit.Times(count));
+                }
+            }
+        }
+
+        /// <summary>
+        /// DESIGN rule 4: due in full for any year in which the service is active at all, at the highest quantity of
+        /// the year; the version is the one in force on the first active day of the year.
+        /// </summary>
+        private void AddFullYear(List<Segment> inYear)
+        {
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var segment in inYear)
+            {
+                var (version, service) = ServiceOn(segment.Start, segment.Variant);
+                foreach (var component in service.ComponentsFor(segment.Variant).Where(c => c.Kind == ChargeKind.AnnualFullYear))
+                {
+                    if (!done.Add(component.Id))
+                    {
+                        continue;
+                    }
+
+                    var count = inYear.Where(s => service.ComponentsFor(s.Variant).Any(c => c.Id == component.Id))
+                        .Max(s => component.Chargeable(s.Quantity));
+                    if (count > 0)
+                    {
+                        var unit = UnitPrice(component, service);
+                        Add(version, service, component, _yearStart, _yearEnd, count, null, unit, unit.Times(count));
+                    }
+                }
+            }
+        }
+
+        /// <summary>DESIGN rule 9: included components are shown at EUR 0.00, once a year, over the active span.</summary>
+        private void AddIncluded(List<Segment> inYear)
+        {
+            var done = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var segment in inYear)
+            {
+                var (version, service) = ServiceOn(segment.Start, segment.Variant);
+                foreach (var component in service.ComponentsFor(segment.Variant).Where(c => c.Kind == ChargeKind.Included))
+                {
+                    if (done.Add(component.Id))
+                    {
+                        var end = inYear.Last(s => service.ComponentsFor(s.Variant).Any(c => c.Id == component.Id)).End;
+                        Add(version, service, component, segment.Start, end, 1m, null, Money.Zero, Money.Zero);
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// DESIGN rules 3 and 7: amounts apportioned by months counted, one line per period between quantity or
+        /// variant changes; each period is priced by the version in force on its first day (rule 13).
+        /// </summary>
+        private void AddApportioned(List<Segment> segments, params ChargeKind[] kinds)
+        {
+            if (segments.Count == 0)
+            {
+                return;
+            }
+
+            var counting = _listino.VersionInForceOn(segments[0].Start).MonthCounting;
+            var boundaries = segments.Select(s => s.Start).Append(segments[^1].End).ToList();
+            var months = MonthCounter.AllocateMonths(boundaries, _year, counting);
+            for (var i = 0; i < segments.Count; i++)
+            {
+                var segment = segments[i];
+                var (version, service) = ServiceOn(segment.Start, segment.Variant);
+                foreach (var component in service.ComponentsFor(segment.Variant).Where(c => kinds.Contains(c.Kind)))
+                {
+                    var count = component.Chargeable(segment.Quantity);
+                    if (months[i] == 0 || count == 0)
+                    {
+                        continue;
+                    }
+
+                    var unit = UnitPrice(component, service);
+                    var amount = component.Kind == ChargeKind.Monthly
+                        ? unit.Times(count * months[i])
+                        : unit.Prorate(count * months[i], 12);
+                    Add(version, service, component, segment.Start, segment.End, count, months[i], unit, amount);
+                }
+            }
+        }
+
+        /// <summary>DESIGN rule 8: consumption is billed in the year the usage is recorded, at the version of that date.</summary>
+        private void AddConsumption()
+        {
+            foreach (var record in _subscription.Consumption.Where(r => r.RecordedOn.Year == _year).OrderBy(r => r.RecordedOn))
+            {
+                if (record.RecordedOn < _subscription.ActivatedOn || record.Quantity < 0)
+                {
+                    throw new InvalidHistoryException(string.Create(CultureInfo.InvariantCulture,
+                        $"Consumption of {record.Quantity} on {Iso(record.RecordedOn)} for subscription {_subscription.Id} is "
+                        + $"negative or before its activation on {Iso(_subscription.ActivatedOn)}."));
+                }
+
+                var state = StateOn(record.RecordedOn);
+                var (version, service) = ServiceOn(record.RecordedOn, state.Variant);
+                var candidates = service.ComponentsFor(state.Variant).Where(c => c.Kind == ChargeKind.Consumption).ToList();
+                var component = record.ComponentId is { } wanted
+                    ? candidates.FirstOrDefault(c => c.Id == wanted)
+                        ?? throw new TariffNotFoundException(
+                            $"Service {service.Id} has no consumption component '{wanted}' in listino version '{version.Id}'.")
+                    : candidates.Count == 1
+                        ? candidates[0]
+                        : throw new InvalidHistoryException(
+                            $"Consumption on {Iso(record.RecordedOn)} for subscription {_subscription.Id} must name its component "
+                            + $"(service {service.Id} has {candidates.Count} consumption components).");
+                var unit = UnitPrice(component, service);
+                Add(version, service, component, record.RecordedOn, record.RecordedOn.PlusDays(1), record.Quantity, null,
+                    unit, unit.Times(record.Quantity));
+            }
+        }
+    }
+}
