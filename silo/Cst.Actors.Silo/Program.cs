@@ -1,2 +1,253 @@
-// Placeholder entry point; the silo host is built by the platform work.
-return 0;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Cst.Actors.Silo.Database;
+using Cst.Actors.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+// cst-silo [run|migrate] [--Key=value ...]
+//   run (default)  start PostgreSQL when none is configured, apply what is missing of sql/, run the silo until
+//                  Ctrl-C or SIGTERM, then stop the silo and the PostgreSQL it started.
+//   migrate        the same up to the schema, then exit.
+// Configuration: appsettings.json beside the program, then CST_-prefixed environment variables, then the command
+// line; keys and defaults are in Hosting/SiloConfiguration.cs.
+
+const int ExitOk = 0;
+const int ExitFailure = 1;
+const int ExitUsage = 2;
+const int ExitPostgresMissing = 3;
+
+var verb = "run";
+var rest = args;
+if (args.Length > 0 && !args[0].StartsWith('-'))
+{
+    verb = args[0];
+    rest = args[1..];
+}
+
+if (verb is "help" || rest.Any(a => a is "-h" or "--help" or "-?"))
+{
+    Console.Out.Write(Usage());
+    return ExitOk;
+}
+
+if (verb is not ("run" or "migrate"))
+{
+    Console.Error.WriteLine($"cst-silo: unknown verb '{verb}'.");
+    Console.Error.Write(Usage());
+    return ExitUsage;
+}
+
+// Signals arriving before the host runs (while PostgreSQL starts, while migrating) cancel the work in hand; kept for
+// the whole run, so that at no point can Ctrl-C or SIGTERM end the process with the private PostgreSQL still running.
+using var shutdown = new CancellationTokenSource();
+using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestShutdown);
+using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestShutdown);
+
+HostApplicationBuilder builder;
+try
+{
+    builder = CreateBuilder(rest);
+}
+catch (FormatException e)
+{
+    Console.Error.WriteLine($"cst-silo: {e.Message}");
+    Console.Error.Write(Usage());
+    return ExitUsage;
+}
+
+using var loggerFactory = LoggerFactory.Create(logging => ConfigureLogging(logging, builder.Configuration));
+var logger = loggerFactory.CreateLogger("Cst.Actors.Silo");
+
+LocalPostgres? embedded = null;
+try
+{
+    var connectionString = SiloConfiguration.ConnectionString(builder.Configuration);
+    if (connectionString is null)
+    {
+        var embeddedSettings = SiloConfiguration.ReadEmbeddedPostgres(builder.Configuration);
+        logger.LogInformation(
+            "No connection string configured (ConnectionStrings:{Name}): starting the embedded PostgreSQL on 127.0.0.1:{Port}, data in {DataDirectory}",
+            SiloConfiguration.ConnectionStringName, embeddedSettings.Port, embeddedSettings.DataDirectory);
+        var started = Stopwatch.StartNew();
+        embedded = LocalPostgres.Create(embeddedSettings, loggerFactory.CreateLogger<LocalPostgres>());
+        await embedded.StartAsync(shutdown.Token);
+        logger.LogInformation(
+            "Embedded PostgreSQL {How} in {Seconds:F1} s",
+            embedded.Initialised ? "initialised and started" : "started", started.Elapsed.TotalSeconds);
+        connectionString = embedded.ConnectionString;
+    }
+    else
+    {
+        logger.LogInformation("Using the configured PostgreSQL database {Database}", Describe(connectionString));
+    }
+
+    var sqlDirectory = SiloConfiguration.ReadSqlDirectory(builder.Configuration);
+    var applied = await new SchemaMigrator(connectionString, sqlDirectory, loggerFactory.CreateLogger<SchemaMigrator>())
+        .ApplyAsync(shutdown.Token);
+    logger.LogInformation(
+        "Schema up to date ({Count} script(s) applied now{List})",
+        applied.Count, applied.Count == 0 ? string.Empty : ": " + string.Join(", ", applied));
+
+    if (verb == "migrate")
+    {
+        return ExitOk;
+    }
+
+    var settings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString);
+    builder.UseOrleans(silo => silo.ConfigureCstSilo(settings));
+
+    using var host = builder.Build();
+    try
+    {
+        await host.StartAsync(shutdown.Token);
+    }
+    catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+    {
+        logger.LogInformation("Shutdown requested while the silo was starting");
+        await host.StopAsync(CancellationToken.None);
+        return ExitOk;
+    }
+
+    logger.LogInformation(
+        "Silo started: cluster {ClusterId}, service {ServiceId}, silo {Advertised}:{SiloPort}, gateway {Advertised}:{GatewayPort} (listening on {Listen})",
+        settings.ClusterId, settings.ServiceId, settings.Endpoints!.AdvertisedAddress, settings.Endpoints.SiloPort,
+        settings.Endpoints.AdvertisedAddress, settings.Endpoints.GatewayPort, settings.Endpoints.ListenAddress);
+    await host.WaitForShutdownAsync(CancellationToken.None);
+    logger.LogInformation("Silo stopped");
+    return ExitOk;
+}
+catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+{
+    logger.LogInformation("Shutdown requested before the silo started");
+    return ExitOk;
+}
+catch (PostgresBinariesMissingException e)
+{
+    // Expected on a fresh machine: say what to install, no stack trace.
+    Console.Error.WriteLine($"cst-silo: {e.Message}");
+    Console.Error.WriteLine(
+        $"cst-silo: or give the connection string of an existing database (ConnectionStrings:{SiloConfiguration.ConnectionStringName}, "
+        + $"e.g. environment variable {SiloConfiguration.EnvironmentPrefix}ConnectionStrings__{SiloConfiguration.ConnectionStringName}).");
+    return ExitPostgresMissing;
+}
+catch (Exception e) when (e is SiloConfigurationException or LocalPostgresException or SchemaMigrationException)
+{
+    // Errors whose message is written for an operator.
+    Console.Error.WriteLine($"cst-silo: {e.Message}");
+    return ExitFailure;
+}
+catch (Exception e)
+{
+    logger.LogCritical(e, "The silo failed");
+    return ExitFailure;
+}
+finally
+{
+    if (embedded is not null)
+    {
+        try
+        {
+            await embedded.StopAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "The embedded PostgreSQL could not be stopped");
+        }
+    }
+}
+
+void RequestShutdown(PosixSignalContext context)
+{
+    // The host (when running) also stops on these signals; here they must not kill the process outright.
+    context.Cancel = true;
+    try
+    {
+        shutdown.Cancel();
+    }
+    catch (ObjectDisposedException)
+    {
+        // Already leaving Main.
+    }
+}
+
+static HostApplicationBuilder CreateBuilder(string[] commandLine)
+{
+    // No defaults: they would read every environment variable without a prefix (Orleans itself reads an "Orleans"
+    // section), and the content root would be the working directory instead of the program's.
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+    {
+        DisableDefaults = true,
+        ContentRootPath = AppContext.BaseDirectory,
+        ApplicationName = "cst-silo",
+        EnvironmentName = Environment.GetEnvironmentVariable(SiloConfiguration.EnvironmentPrefix + "ENVIRONMENT") ?? Environments.Production,
+    });
+    builder.Configuration
+        .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
+        .AddEnvironmentVariables(SiloConfiguration.EnvironmentPrefix)
+        .AddCommandLine(commandLine, SwitchMappings());
+    ConfigureLogging(builder.Logging, builder.Configuration);
+    builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+    return builder;
+}
+
+static Dictionary<string, string> SwitchMappings() => new()
+{
+    ["--connection-string"] = "ConnectionStrings:" + SiloConfiguration.ConnectionStringName,
+    ["--cluster-id"] = SiloConfiguration.ClusterIdKey,
+    ["--service-id"] = SiloConfiguration.ServiceIdKey,
+    ["--silo-port"] = SiloConfiguration.SiloPortKey,
+    ["--gateway-port"] = SiloConfiguration.GatewayPortKey,
+    ["--listen-address"] = SiloConfiguration.ListenAddressKey,
+    ["--advertised-address"] = SiloConfiguration.AdvertisedAddressKey,
+    ["--data-dir"] = SiloConfiguration.EmbeddedDataDirectoryKey,
+    ["--postgres-port"] = SiloConfiguration.EmbeddedPortKey,
+    ["--sql-dir"] = SiloConfiguration.SqlDirectoryKey,
+};
+
+static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
+{
+    logging.AddConfiguration(configuration.GetSection("Logging"));
+    logging.AddSimpleConsole(options =>
+    {
+        options.SingleLine = true;
+        options.TimestampFormat = "HH:mm:ss ";
+    });
+}
+
+static string Describe(string connectionString)
+{
+    // Host, port, database and user only: the password stays out of the log.
+    try
+    {
+        var parsed = new NpgsqlConnectionStringBuilder(connectionString);
+        return $"{parsed.Database} on {parsed.Host}:{parsed.Port} as {parsed.Username}";
+    }
+    catch (ArgumentException)
+    {
+        return "(connection string not understood by Npgsql)";
+    }
+}
+
+static string Usage() =>
+    $"""
+    Usage: cst-silo [run|migrate] [options]
+      run       (default) start the silo; without a connection string, first start a private PostgreSQL
+      migrate   apply the missing sql/ scripts to the database and exit
+
+    Options (also in appsettings.json, or environment variables {SiloConfiguration.EnvironmentPrefix}<Section>__<Key>):
+      --connection-string  ConnectionStrings:{SiloConfiguration.ConnectionStringName}  unset: embedded PostgreSQL
+      --cluster-id         {SiloConfiguration.ClusterIdKey,-29} default {CstSiloSettings.DefaultClusterId}
+      --service-id         {SiloConfiguration.ServiceIdKey,-29} default {CstSiloSettings.DefaultServiceId} (changing it orphans all stored data)
+      --silo-port          {SiloConfiguration.SiloPortKey,-29} default {SiloEndpoints.DefaultSiloPort}
+      --gateway-port       {SiloConfiguration.GatewayPortKey,-29} default {SiloEndpoints.DefaultGatewayPort}
+      --listen-address     {SiloConfiguration.ListenAddressKey,-29} default 127.0.0.1
+      --advertised-address {SiloConfiguration.AdvertisedAddressKey,-29} default 127.0.0.1
+      --data-dir           {SiloConfiguration.EmbeddedDataDirectoryKey,-29} default {SiloConfiguration.DefaultEmbeddedDataDirectory()}
+      --postgres-port      {SiloConfiguration.EmbeddedPortKey,-29} default {SiloConfiguration.DefaultEmbeddedPort}
+      --sql-dir            {SiloConfiguration.SqlDirectoryKey,-29} default sql/ beside the program
+
+    """;

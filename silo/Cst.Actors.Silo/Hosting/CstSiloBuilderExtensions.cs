@@ -1,0 +1,76 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Hosting;
+
+namespace Cst.Actors.Silo.Hosting;
+
+/// <summary>
+/// The one composition of a Cst.Actors silo, used by <c>Program.cs</c> and by the tests, so tests run the
+/// production wiring.
+/// </summary>
+public static class CstSiloBuilderExtensions
+{
+    /// <summary>
+    /// PostgreSQL membership, grain storage and reminders; the grain state format; cluster identity; endpoints.
+    /// The database must already hold the schema (<see cref="Database.SchemaMigrator"/>).
+    /// </summary>
+    public static ISiloBuilder ConfigureCstSilo(this ISiloBuilder builder, CstSiloSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(settings.ClusterId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(settings.ServiceId);
+
+        builder.UseCstPostgres(settings.ConnectionString);
+        builder.UseCstGrainStateFormat();
+
+        builder.Configure<ClusterOptions>(options =>
+        {
+            options.ClusterId = settings.ClusterId;
+            options.ServiceId = settings.ServiceId;
+        });
+
+        if (settings.Endpoints is { } endpoints)
+        {
+            Validate(endpoints);
+            builder.Configure<EndpointOptions>(options =>
+            {
+                options.AdvertisedIPAddress = endpoints.AdvertisedAddress;
+                options.SiloPort = endpoints.SiloPort;
+                options.GatewayPort = endpoints.GatewayPort;
+                options.SiloListeningEndpoint = new IPEndPoint(endpoints.ListenAddress, endpoints.SiloPort);
+                options.GatewayListeningEndpoint = new IPEndPoint(endpoints.ListenAddress, endpoints.GatewayPort);
+            });
+        }
+
+        return builder;
+    }
+
+    private static void Validate(SiloEndpoints endpoints)
+    {
+        if (endpoints.AdvertisedAddress.Equals(IPAddress.Any) || endpoints.AdvertisedAddress.Equals(IPAddress.IPv6Any))
+        {
+            throw new ArgumentException(
+                $"The advertised address {endpoints.AdvertisedAddress} is not one other silos and clients can connect to; "
+                + "give the address of this host that they reach.",
+                nameof(endpoints));
+        }
+
+        CheckPort(endpoints.SiloPort, "silo");
+        CheckPort(endpoints.GatewayPort, "gateway");
+        if (endpoints.SiloPort == endpoints.GatewayPort)
+        {
+            throw new ArgumentException(
+                $"The silo port and the gateway port are both {endpoints.SiloPort}; they must differ.", nameof(endpoints));
+        }
+    }
+
+    private static void CheckPort(int port, string what)
+    {
+        if (port is <= 0 or > 65535)
+        {
+            throw new ArgumentException($"The {what} port {port} is not a TCP port (1-65535).", nameof(port));
+        }
+    }
+}
