@@ -66,7 +66,7 @@ public readonly record struct CodiceFiscaleEnte
         if (input.Length != Length)
         {
             return Fail(input,
-                $"codice fiscale {input} has {DomainText.Number(input.Length)} digits; it must have exactly {Length}");
+                $"codice fiscale {input} has {DomainText.Count(input.Length, "digit", "digits")}; it must have exactly {Length}");
         }
 
         if (input.AsSpan().IndexOfAnyExcept('0') < 0)

@@ -16,9 +16,14 @@ internal static class DomainText
 
     public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>A character as an operator can see it: printable ones quoted, others by their code point.</summary>
+    /// <summary>"1 digit", "5 digits": a count with its noun, singular or plural.</summary>
+    public static string Count(int count, string singular, string plural) =>
+        Number(count) + " " + (count == 1 ? singular : plural);
+
+    /// <summary>A character as an operator can see it: printable ones quoted, a space named, others by code point.</summary>
     public static string Character(char c) =>
-        char.IsControl(c) || char.IsWhiteSpace(c)
+        c == ' ' ? "a space"
+        : char.IsControl(c) || char.IsWhiteSpace(c)
             ? "U+" + ((int)c).ToString("X4", CultureInfo.InvariantCulture)
             : "'" + c + "'";
 }

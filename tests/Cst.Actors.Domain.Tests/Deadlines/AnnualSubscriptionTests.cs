@@ -32,7 +32,9 @@ public sealed class AnnualSubscriptionTests
         var deadlines = subscription.DueIn(D("2024-01-01"), D("2028-12-31"));
 
         Assert.Equal(
-            "DisdettaWarning 2024-12-01|DisdettaDeadline 2024-12-31|Renewal 2025-01-01|DisdettaWarning 2025-12-01|DisdettaDeadline 2025-12-31|Renewal 2026-01-01|Cessation 2027-01-01",
+            "DisdettaWarning 2024-12-01|DisdettaDeadline 2024-12-31|Renewal 2025-01-01"
+            + "|DisdettaWarning 2025-12-01|DisdettaDeadline 2025-12-31|Renewal 2026-01-01"
+            + "|Cessation 2027-01-01",
             Flat(deadlines));
     }
 

@@ -59,7 +59,7 @@ public sealed class CodiceFiscaleEnteTests
     [Theory]
     [InlineData("0064406028", "codice fiscale 0064406028 has 10 digits; it must have exactly 11")]
     [InlineData("006440602870", "codice fiscale 006440602870 has 12 digits; it must have exactly 11")]
-    [InlineData("1", "codice fiscale 1 has 1 digits; it must have exactly 11")]
+    [InlineData("1", "codice fiscale 1 has 1 digit; it must have exactly 11")]
     public void Validate_WrongLength_SaysHowManyDigits(string text, string message)
     {
         Assert.Equal(message, CodiceFiscaleEnte.Validate(text).ErrorMessage);

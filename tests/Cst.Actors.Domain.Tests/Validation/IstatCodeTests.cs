@@ -26,9 +26,10 @@ public sealed class IstatCodeTests
     [InlineData("28060", "ISTAT code 28060 must be 6 digits; it has 5 (a spreadsheet may have dropped its leading zeros)")]
     [InlineData("0280600", "ISTAT code 0280600 must be 6 digits; it has 7")]
     [InlineData("02806A", "ISTAT code 02806A must be 6 digits; it contains 'A' at position 6")]
-    [InlineData("028 060", "ISTAT code 028 060 must be 6 digits; it contains U+0020 at position 4")]
+    [InlineData("028 060", "ISTAT code 028 060 must be 6 digits; it contains a space at position 4")]
     [InlineData("000123", "ISTAT code 000123 has province code 000, which no province has")]
     [InlineData("028000", "ISTAT code 028000 has municipality number 000; municipalities are numbered from 001 in each province")]
+    [InlineData("028\t060", "ISTAT code 028\t060 must be 6 digits; it contains U+0009 at position 4")]
     [InlineData("", "ISTAT code is empty; it must be 6 digits")]
     [InlineData(null, "ISTAT code is empty; it must be 6 digits")]
     public void Validate_Invalid_ExplainsWhy(string? text, string message)
