@@ -67,7 +67,11 @@ public enum QuantityBasis
 public sealed record Listino(string Id, string Name, ImmutableArray<ListinoVersion> Versions)
 {
     /// <summary>The version in force on <paramref name="date"/>: the latest whose effective-from is on or before it.</summary>
-    public ListinoVersion VersionInForceOn(LocalDate date)
+    public ListinoVersion VersionInForceOn(LocalDate date) =>
+        TryVersionInForceOn(date) ?? throw new NoVersionInForceException(Id, date);
+
+    /// <summary>As <see cref="VersionInForceOn"/>, or null before the first version.</summary>
+    public ListinoVersion? TryVersionInForceOn(LocalDate date)
     {
         ListinoVersion? found = null;
         foreach (var version in Versions)
@@ -78,7 +82,7 @@ public sealed record Listino(string Id, string Name, ImmutableArray<ListinoVersi
             }
         }
 
-        return found ?? throw new NoVersionInForceException(Id, date);
+        return found;
     }
 }
 

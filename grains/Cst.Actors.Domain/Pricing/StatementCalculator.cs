@@ -252,6 +252,13 @@ public static class StatementCalculator
             return result;
         }
 
+        /// <summary>
+        /// An event of an earlier year that no listino version priced (the ente subscribed before the first version
+        /// knowing the service). It cannot add to this year's statement, so it is passed over rather than refused.
+        /// </summary>
+        private bool UnpricedPastEvent(LocalDate date) =>
+            date < _yearStart && _listino.TryVersionInForceOn(date)?.FindService(_subscription.ServiceId) is null;
+
         private State StateOn(LocalDate date) => _states.Last(s => s.From <= date);
 
         /// <summary>DESIGN rule 13: the version in force on <paramref name="date"/>, and the service in it.</summary>
@@ -322,6 +329,12 @@ public static class StatementCalculator
                     break;
                 }
 
+                if (UnpricedPastEvent(state.From))
+                {
+                    previous = state;
+                    continue;
+                }
+
                 var (version, service) = ServiceOn(state.From, state.Variant);
                 foreach (var component in service.ComponentsFor(state.Variant).Where(c => c.Kind == ChargeKind.OneOff))
                 {
@@ -363,6 +376,12 @@ public static class StatementCalculator
                 {
                     throw new InvalidHistoryException(
                         $"Renewal of subscription {_subscription.Id} on {Iso(date)} is outside its active span.");
+                }
+
+                if (UnpricedPastEvent(date))
+                {
+                    issued = date;
+                    continue;
                 }
 
                 var state = StateOn(date);
@@ -455,8 +474,12 @@ public static class StatementCalculator
         }
 
         /// <summary>
-        /// DESIGN rules 3 and 7: amounts apportioned by months counted, one line per period between quantity or
-        /// variant changes; each period is priced by the version in force on its first day (rule 13).
+        /// DESIGN rules 3 and 7: amounts apportioned by months counted. Quantities are priced in layers, the way
+        /// separate units would be: when 12 clients become 24 on 16 April, the first 12 are counted over the whole
+        /// year and the 12 added over their own span from 16 April (15 of 30 April days: not counted). So a change is
+        /// billed exactly as if each unit were its own subscription, a "change" to the same quantity splits nothing,
+        /// and months are never created or lost. Each line is one layer over one unbroken span; it is priced by the
+        /// version in force on the span's first day (rule 13).
         /// </summary>
         private void AddApportioned(List<Segment> segments, params ChargeKind[] kinds)
         {
@@ -466,27 +489,74 @@ public static class StatementCalculator
             }
 
             var counting = _listino.VersionInForceOn(segments[0].Start).MonthCounting;
-            var boundaries = segments.Select(s => s.Start).Append(segments[^1].End).ToList();
-            var months = MonthCounter.AllocateMonths(boundaries, _year, counting);
-            for (var i = 0; i < segments.Count; i++)
+            var levels = new Dictionary<string, List<(Segment Segment, decimal Level)>>(StringComparer.Ordinal);
+            var order = new List<string>();
+            foreach (var segment in segments)
             {
-                var segment = segments[i];
-                var (version, service) = ServiceOn(segment.Start, segment.Variant);
+                var (_, service) = ServiceOn(segment.Start, segment.Variant);
                 foreach (var component in service.ComponentsFor(segment.Variant).Where(c => kinds.Contains(c.Kind)))
                 {
-                    var count = component.Chargeable(segment.Quantity);
-                    if (months[i] == 0 || count == 0)
+                    if (!levels.TryGetValue(component.Id, out var list))
                     {
-                        continue;
+                        list = [];
+                        levels[component.Id] = list;
+                        order.Add(component.Id);
                     }
 
-                    var unit = UnitPrice(component, service);
-                    var amount = component.Kind == ChargeKind.Monthly
-                        ? unit.Times(count * months[i])
-                        : unit.Prorate(count * months[i], 12);
-                    Add(version, service, component, segment.Start, segment.End, count, months[i], unit, amount);
+                    list.Add((segment, component.Chargeable(segment.Quantity)));
                 }
             }
+
+            foreach (var componentId in order)
+            {
+                var entries = levels[componentId];
+                var below = 0m;
+                foreach (var level in entries.Select(e => e.Level).Where(l => l > 0).Distinct().Order())
+                {
+                    foreach (var (start, end) in Spans(entries, level))
+                    {
+                        AddLayer(componentId, start, end, level - below, counting);
+                    }
+
+                    below = level;
+                }
+            }
+        }
+
+        /// <summary>The unbroken spans over which the chargeable level is at least <paramref name="level"/>.</summary>
+        private static List<(LocalDate Start, LocalDate End)> Spans(List<(Segment Segment, decimal Level)> entries, decimal level)
+        {
+            var spans = new List<(LocalDate Start, LocalDate End)>();
+            foreach (var (segment, segmentLevel) in entries.Where(e => e.Level >= level))
+            {
+                if (spans.Count > 0 && spans[^1].End == segment.Start)
+                {
+                    spans[^1] = (spans[^1].Start, segment.End);
+                }
+                else
+                {
+                    spans.Add((segment.Start, segment.End));
+                }
+            }
+
+            return spans;
+        }
+
+        private void AddLayer(string componentId, LocalDate start, LocalDate end, decimal thickness, MonthCounting counting)
+        {
+            var months = MonthCounter.CountMonths(start, end, _year, counting);
+            if (months == 0)
+            {
+                return;
+            }
+
+            var (version, service) = ServiceOn(start, StateOn(start).Variant);
+            var component = service.Components.First(c => c.Id == componentId);
+            var unit = UnitPrice(component, service);
+            var amount = component.Kind == ChargeKind.Monthly
+                ? unit.Times(thickness * months)
+                : unit.Prorate(thickness * months, 12);
+            Add(version, service, component, start, end, thickness, months, unit, amount);
         }
 
         /// <summary>DESIGN rule 8: consumption is billed in the year the usage is recorded, at the version of that date.</summary>
