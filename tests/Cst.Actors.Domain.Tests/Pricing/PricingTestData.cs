@@ -23,7 +23,7 @@ internal static class PricingTestData
     public static EnteHistory Ente(params Subscription[] subscriptions) =>
         new("comune-test", "cst-padova", D(2000, 1, 1))
         {
-            Population = [.. Enumerable.Range(2000, 60).Select(y => new PopulationCount(y, 3000))],
+            Population = [.. Enumerable.Range(2000, 101).Select(y => new PopulationCount(y, 3000))],
             Subscriptions = [.. subscriptions],
         };
 
