@@ -10,8 +10,16 @@ namespace Cst.Actors.Domain.Catalogue;
 /// </summary>
 public abstract class ListinoLoadException : DomainException
 {
-    protected ListinoLoadException(string file, long line, string field, string problem, Exception? inner = null)
-        : base(Format(file, line, field, problem), inner ?? new InvalidOperationException(problem))
+    protected ListinoLoadException(string file, long line, string field, string problem)
+        : base(Format(file, line, field, problem))
+    {
+        File = file;
+        Line = line;
+        Field = field;
+    }
+
+    protected ListinoLoadException(string file, long line, string field, string problem, Exception inner)
+        : base(Format(file, line, field, problem), inner)
     {
         File = file;
         Line = line;

@@ -67,6 +67,12 @@ public static class StatementCalculator
             return;
         }
 
+        var months = MonthCounter.CountMonths(start, end, year, version.MonthCounting);
+        if (months == 0)
+        {
+            return;
+        }
+
         var counts = history.Population.Where(p => p.Year == year).ToList();
         if (counts.Count == 0)
         {
@@ -81,11 +87,6 @@ public static class StatementCalculator
 
         var inhabitants = counts[0].Inhabitants;
         var annual = quota.AnnualAmount(inhabitants);
-        var months = MonthCounter.CountMonths(start, end, year, version.MonthCounting);
-        if (months == 0)
-        {
-            return;
-        }
 
         lines.Add(new StatementLine(MembershipServiceId, "Quota associativa annua", "quota-associativa",
             "Quota associativa annua", null, start, end, 1m, months, annual, annual.Prorate(months, 12),

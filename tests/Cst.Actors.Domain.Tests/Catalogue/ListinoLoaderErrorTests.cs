@@ -83,7 +83,9 @@ public class ListinoLoaderErrorTests
     public void ParseFile_NegativePrice_NamesPriceField()
     {
         var error = Fails<ListinoInvalidValueException>(WithLine(16, "            price: -10.00"), 16, ComponentPath + ".price");
-        Assert.Contains("negative", error.Message, StringComparison.Ordinal);
+        Assert.Equal(
+            "test.yaml, line 16, field 'versions[0].services[0].components[0].price': a price cannot be negative (-10.00).",
+            error.Message);
     }
 
     [Fact]

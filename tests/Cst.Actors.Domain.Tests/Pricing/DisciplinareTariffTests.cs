@@ -39,6 +39,8 @@ public class DisciplinareTariffTests
     [InlineData("s.9", "catalogo", "2025-09-01", "3", 2025, "postazione", "795.00")]
     // s.9: gestione 200,00/anno/utente dal secondo anno; 3 users, whole 2025 -> 600.00
     [InlineData("s.9", "catalogo", "2024-09-01", "3", 2025, "gestione", "600.00")]
+    // s.9: "nessun onere" for Web/OPAC consultation stations -> 0.00
+    [InlineData("s.9", "catalogo", "2025-09-01", "3", 2025, "postazioni-opac", "0.00")]
     // s.9 B: library web site "stessi oneri" as s.6: 2.000,00 una tantum -> 2000.00
     [InlineData("s.9", "sito-biblioteca", "2025-05-05", "1", 2025, "realizzazione-sito", "2000.00")]
     // s.9 B: library web site maintenance as s.6, 150,00 from the second year -> 150.00
