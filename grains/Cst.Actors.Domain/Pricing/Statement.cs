@@ -5,7 +5,8 @@ namespace Cst.Actors.Domain.Pricing;
 
 /// <summary>
 /// One line of a statement (<i>rendiconto</i>). The period is half-open, <c>[PeriodStart, PeriodEnd)</c>: the end date
-/// is the first day not covered. <see cref="Quantity"/> is what is charged (units beyond the free allowance, started
+/// is the first day not covered. A one-off, a consumption record or a renewal covers its single day
+/// <c>[date, date + 1)</c>; a full-year fee covers the calendar year. <see cref="Quantity"/> is what is charged (units beyond the free allowance, started
 /// blocks, or 1 for a flat price); <see cref="Months"/> is set only for amounts apportioned by months.
 /// <see cref="Amount"/> is rounded to the cent on its own (DESIGN rule 2).
 /// </summary>
