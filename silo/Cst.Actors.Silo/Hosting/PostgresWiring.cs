@@ -71,8 +71,16 @@ public static class PostgresWiring
 
     private static void AddDataSource(IServiceCollection services, string connectionString)
     {
+        // Orleans passes UTC DateTime values; a UTC session also reads one of unspecified kind as UTC.
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.Timezone))
+        {
+            builder.Timezone = "UTC";
+        }
+
         // One pool for the three providers; the container disposes it when the host stops (Orleans does not).
-        services.TryAddSingleton(_ => new CstDataSource(NpgsqlDataSource.Create(connectionString)));
+        var configured = builder.ConnectionString;
+        services.TryAddSingleton(_ => new CstDataSource(NpgsqlDataSource.Create(configured)));
     }
 
     /// <summary>
