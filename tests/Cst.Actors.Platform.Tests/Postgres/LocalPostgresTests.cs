@@ -14,15 +14,21 @@ public sealed class LocalPostgresTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public Task DisposeAsync()
+    public async Task DisposeAsync()
     {
         NpgsqlConnection.ClearAllPools();
+
+        // A test that failed half-way may have left its server running: stop it before removing its directory.
+        var data = Path.Combine(_root, "data");
+        if (File.Exists(Path.Combine(data, "postmaster.pid")))
+        {
+            await LocalPostgres.Create(new LocalPostgresSettings(data, 1), NullLogger.Instance).StopAsync(CancellationToken.None);
+        }
+
         if (Directory.Exists(_root))
         {
             Directory.Delete(_root, recursive: true);
         }
-
-        return Task.CompletedTask;
     }
 
     [Fact]
