@@ -88,9 +88,7 @@ try
     var sqlDirectory = SiloConfiguration.ReadSqlDirectory(builder.Configuration);
     var applied = await new SchemaMigrator(connectionString, sqlDirectory, loggerFactory.CreateLogger<SchemaMigrator>())
         .ApplyAsync(shutdown.Token);
-    logger.LogInformation(
-        "Schema up to date ({Count} script(s) applied now{List})",
-        applied.Count, applied.Count == 0 ? string.Empty : ": " + string.Join(", ", applied));
+    logger.LogInformation("Schema up to date ({Count} script(s) applied now)", applied.Count);
 
     if (verb == "migrate")
     {
@@ -108,7 +106,16 @@ try
     catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
     {
         logger.LogInformation("Shutdown requested while the silo was starting");
-        await host.StopAsync(CancellationToken.None);
+        try
+        {
+            await host.StopAsync(CancellationToken.None);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Orleans refuses to stop a silo that never reached Running; there is nothing of it to stop.
+            logger.LogDebug(e, "Stopping the silo that had not started");
+        }
+
         return ExitOk;
     }
 
