@@ -1,0 +1,80 @@
+using Cst.Actors.Domain.Catalogue;
+using Cst.Actors.Domain.Validation;
+using NodaTime;
+
+namespace Cst.Actors.Domain.Lifecycle;
+
+/// <summary>
+/// Checks, at the moment an operator subscribes an ente to something, that the listino in force offers it; so an
+/// unknown service or tier is refused when typed rather than when the bill is computed.
+/// </summary>
+public static class CatalogueChecks
+{
+    /// <summary>The PEC and firma service of the shipped listini (s.11).</summary>
+    public const string PecServiceId = "s.11";
+
+    /// <summary>The variant of s.11 for the mailboxes of a custom-domain pack (priced per started pack of 10).</summary>
+    public const string CustomDomainPackVariant = "pec-personalizzate";
+
+    /// <summary>The variant of s.11 for extra mailbox space, per GB.</summary>
+    public const string ExtraSpaceVariant = "spazio-aggiuntivo";
+
+    /// <summary>The variant of s.11 for conservazione of the mailbox content, per GB.</summary>
+    public const string ConservazioneVariant = "conservazione-pec";
+
+    /// <summary>The PEC tiers an operator names, and the s.11 variants that price them.</summary>
+    public static IReadOnlyDictionary<string, string> PecTiers { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["standard"] = "pec-standard",
+        ["silver"] = "pec-silver",
+        ["gold"] = "pec-gold",
+        ["massiva"] = "pec-massiva",
+    };
+
+    /// <summary>The service <paramref name="serviceId"/> of the version in force on <paramref name="on"/>, with the variant checked.</summary>
+    public static CatalogueService Service(Listino listino, string serviceId, string? variant, LocalDate on)
+    {
+        ArgumentNullException.ThrowIfNull(listino);
+        var version = listino.TryVersionInForceOn(on)
+            ?? throw new UnknownCatalogueItemException(listino.Id, serviceId,
+                $"listino '{listino.Id}' has no version in force on {DomainText.Date(on)}; nothing can be subscribed on that day");
+        var service = version.FindService(serviceId?.Trim() ?? string.Empty)
+            ?? throw new UnknownCatalogueItemException(listino.Id, serviceId ?? string.Empty,
+                $"service '{serviceId}' is not in listino '{listino.Id}' version '{version.Id}'; "
+                + $"known services: {string.Join(", ", version.Services.Select(s => s.Id))}");
+        if (service.Variants.IsDefaultOrEmpty)
+        {
+            if (!string.IsNullOrWhiteSpace(variant))
+            {
+                throw new UnknownCatalogueItemException(listino.Id, variant,
+                    $"service {service.Id} ({service.Name}) has no variants, so variant '{variant}' is refused");
+            }
+        }
+        else if (variant is null || !service.Variants.Contains(variant))
+        {
+            throw new UnknownCatalogueItemException(listino.Id, variant ?? string.Empty,
+                $"service {service.Id} ({service.Name}) has no variant '{variant}'; "
+                + $"choose one of: {string.Join(", ", service.Variants)}");
+        }
+
+        return service;
+    }
+
+    /// <summary>The s.11 variant of the PEC tier <paramref name="tier"/> (standard, silver, gold, massiva).</summary>
+    public static string PecTierVariant(string listinoId, string? tier)
+    {
+        var key = tier?.Trim().ToLowerInvariant() ?? string.Empty;
+        return PecTiers.TryGetValue(key, out var variant)
+            ? variant
+            : throw new UnknownCatalogueItemException(listinoId, tier ?? string.Empty,
+                $"PEC tier '{tier}' is unknown; it must be one of {string.Join(", ", PecTiers.Keys)}");
+    }
+
+    /// <summary>Whether a subscription of <paramref name="service"/> renews by itself every year (has any annual charge).</summary>
+    public static bool Renews(CatalogueService service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return service.Components.Any(c => c.Kind is ChargeKind.AnnualProRata or ChargeKind.AnnualFullYear
+            or ChargeKind.FromSecondYear or ChargeKind.FirstYear or ChargeKind.Monthly or ChargeKind.Included);
+    }
+}
