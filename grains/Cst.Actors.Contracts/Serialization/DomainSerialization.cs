@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Cst.Actors.Domain;
+using Microsoft.Extensions.DependencyInjection;
+using NodaTime;
+using NodaTime.Text;
+using Orleans.Serialization;
+using Orleans.Serialization.Cloning;
+
+namespace Cst.Actors.Contracts.Serialization;
+
+/// <summary>
+/// How the pure domain's records (<c>Cst.Actors.Domain.*</c>: <c>Subscription</c>, <c>EnteHistory</c>, <c>Statement</c>,
+/// <c>Listino</c>, <c>Deadline</c>...) cross grain calls and sit in grain state. The domain project cannot carry Orleans
+/// attributes, and mirroring each record in the contracts would double every change; so they are encoded with Orleans'
+/// System.Text.Json codec (JSON inside the binary message or state field), with converters for NodaTime's
+/// <see cref="LocalDate"/> (ISO text) and <see cref="Money"/> (a decimal number of euros). JSON is tolerant of added
+/// and removed properties, so stored state survives domain changes that keep property names. Domain exceptions are
+/// excluded: they never cross a boundary (the grain call filter turns them into <c>CstDomainError</c>).
+/// <para>
+/// Copies: the domain records are immutable (records with init-only properties and immutable collections), so the
+/// in-silo copy of an argument or result returns the same instance (<see cref="ShallowDomainCopier"/>) instead of a
+/// JSON round trip.
+/// </para>
+/// Call <see cref="AddCstSerialization"/> on every silo and every client (the silo does it in
+/// <c>AddCstGrains</c>; a client calls it on its <c>IClientBuilder.Services</c>).
+/// </summary>
+public static class DomainSerialization
+{
+    private static readonly string DomainNamespace = typeof(Money).Namespace!;
+
+    /// <summary>The JSON options the codec uses for domain records.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = CreateOptions();
+
+    /// <summary>Registers the domain codec and copier on a silo's or a client's services. Idempotent.</summary>
+    public static IServiceCollection AddCstSerialization(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        if (services.Any(d => d.ServiceType == typeof(Marker)))
+        {
+            return services;
+        }
+
+        services.AddSingleton<Marker>();
+        services.AddSingleton<IGeneralizedCopier, ShallowDomainCopier>();
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(
+            isSerializable: IsDomainType,
+            isCopyable: static _ => false,
+            configureOptions: options => options.Configure(o => o.SerializerOptions = JsonOptions)));
+        return services;
+    }
+
+    /// <summary>A type of the pure domain that is carried as JSON: a record, struct or enum of Cst.Actors.Domain, not an exception.</summary>
+    public static bool IsDomainType(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        var ns = type.Namespace;
+        return ns is not null
+            && (ns == DomainNamespace || ns.StartsWith(DomainNamespace + ".", StringComparison.Ordinal))
+            && !typeof(Exception).IsAssignableFrom(type)
+            && !type.IsAbstract
+            && !type.IsInterface;
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.General)
+        {
+            Converters = { new LocalDateJsonConverter(), new MoneyJsonConverter(), new JsonStringEnumConverter() },
+            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        };
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+
+    private sealed class Marker;
+
+    /// <summary>Returns the domain's immutable records as they are.</summary>
+    private sealed class ShallowDomainCopier : IGeneralizedCopier
+    {
+        public object? DeepCopy(object? input, CopyContext context) => input;
+
+        public bool IsSupportedType(Type type) => IsDomainType(type);
+    }
+
+    /// <summary>An ISO date, yyyy-MM-dd.</summary>
+    private sealed class LocalDateJsonConverter : JsonConverter<LocalDate>
+    {
+        public override LocalDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            var text = reader.GetString() ?? throw new JsonException("A date is null.");
+            var result = LocalDatePattern.Iso.Parse(text);
+            return result.Success ? result.Value : throw new JsonException($"'{text}' is not an ISO date.");
+        }
+
+        public override void Write(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(LocalDatePattern.Iso.Format(value));
+    }
+
+    /// <summary>Euros as a JSON number (decimal, exact).</summary>
+    private sealed class MoneyJsonConverter : JsonConverter<Money>
+    {
+        public override Money Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            Money.Euro(reader.GetDecimal());
+
+        public override void Write(Utf8JsonWriter writer, Money value, JsonSerializerOptions options) =>
+            writer.WriteNumberValue(value.Euros);
+    }
+}
