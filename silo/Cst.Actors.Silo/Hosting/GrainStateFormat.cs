@@ -1,3 +1,4 @@
+using Cst.Actors.Contracts.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Hosting;
@@ -10,7 +11,8 @@ public static class GrainStateFormat
 {
     /// <summary>
     /// Stores grain state in Orleans' own binary format (<see cref="OrleansGrainStorageSerializer"/>) for every
-    /// storage provider of the silo.
+    /// storage provider of the silo, with the contracts' codecs (NodaTime surrogates, domain records as JSON) that
+    /// messages use too.
     /// </summary>
     /// <remarks>
     /// Why this format: it is the serializer that already carries grain calls, so state uses the same
@@ -23,6 +25,8 @@ public static class GrainStateFormat
     public static ISiloBuilder UseCstGrainStateFormat(this ISiloBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        builder.Services.AddCstSerialization();
 
         // Orleans registers its JSON default with TryAdd; replace it whichever is registered first.
         builder.Services.RemoveAll<IGrainStorageSerializer>();

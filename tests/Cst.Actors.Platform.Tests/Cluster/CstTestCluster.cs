@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using Cst.Actors.Contracts.Serialization;
 using Cst.Actors.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -92,6 +93,7 @@ public static class CstTestCluster
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
         {
             clientBuilder.UseCstPostgres(Required(configuration, ConnectionStringKey));
+            clientBuilder.Services.AddCstSerialization();
             clientBuilder.Configure<ClusterOptions>(options =>
             {
                 options.ClusterId = Required(configuration, "Orleans:ClusterId");
