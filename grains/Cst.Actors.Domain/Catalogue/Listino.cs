@@ -126,8 +126,7 @@ public sealed record CatalogueService(
     ImmutableArray<ChargeComponent> Components)
 {
     /// <summary>The components that apply to a subscription on <paramref name="variant"/>.</summary>
-    public IEnumerable<ChargeComponent> ComponentsFor(string? variant) =>
-        Components.Where(c => c.Variants.IsDefaultOrEmpty || (variant is not null && c.Variants.Contains(variant)));
+    public IEnumerable<ChargeComponent> ComponentsFor(string? variant) => Components.Where(c => c.AppliesTo(variant));
 }
 
 /// <summary>
@@ -149,13 +148,24 @@ public sealed record ChargeComponent(
     string Section,
     string? Note)
 {
+    /// <summary>Whether the component applies to a subscription on <paramref name="variant"/> (no variant list: all).</summary>
+    public bool AppliesTo(string? variant) =>
+        Variants.IsDefaultOrEmpty || (variant is not null && Variants.Contains(variant));
+
     /// <summary>
     /// The number of things charged for <paramref name="quantity"/>: 1 for a flat price, the units beyond the free
     /// allowance, or the started blocks of those units (10 mailboxes in packs of 10 is 1 pack, 11 is 2).
     /// </summary>
-    public decimal Chargeable(decimal quantity)
+    public decimal Chargeable(decimal quantity) => Chargeable(quantity, FreeUnits);
+
+    /// <summary>
+    /// As <see cref="Chargeable(decimal)"/>, with <paramref name="freeUnits"/> free instead of the whole
+    /// <see cref="FreeUnits"/>: the share of the allowance that falls to one subscription when the ente's allowance is
+    /// pooled over several (the statement calculator assigns it to the earliest-activated subscriptions).
+    /// </summary>
+    public decimal Chargeable(decimal quantity, decimal freeUnits)
     {
-        var beyondFree = Math.Max(0m, quantity - FreeUnits);
+        var beyondFree = Math.Max(0m, quantity - freeUnits);
         return Basis switch
         {
             QuantityBasis.Flat => 1m,

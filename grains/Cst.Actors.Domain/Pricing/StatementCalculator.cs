@@ -34,6 +34,7 @@ public static class StatementCalculator
         var lines = new List<StatementLine>();
         AddMembershipQuota(listino, history, year, lines);
         var seen = new HashSet<string>(StringComparer.Ordinal);
+        var timelines = new List<Timeline>();
         foreach (var subscription in history.Subscriptions)
         {
             if (!seen.Add(subscription.Id))
@@ -41,7 +42,13 @@ public static class StatementCalculator
                 throw new InvalidHistoryException($"Ente {history.EnteId} has two subscriptions with id {subscription.Id}.");
             }
 
-            new SubscriptionPricer(listino, history, subscription, year, lines).Run();
+            timelines.Add(Timeline.Of(history, subscription));
+        }
+
+        var allowances = new FreeAllowances(timelines);
+        foreach (var timeline in timelines)
+        {
+            new SubscriptionPricer(listino, history, timeline, allowances, year, lines).Run();
         }
 
         return new Statement(history.EnteId, year, [.. lines]);
@@ -100,51 +107,31 @@ public static class StatementCalculator
 
     private readonly record struct Segment(LocalDate Start, LocalDate End, string? Variant, decimal Quantity);
 
-    /// <summary>The work for one subscription: its timeline, then each charge kind in turn.</summary>
-    private sealed class SubscriptionPricer
+    /// <summary>
+    /// One subscription's active span and its states: built, and checked, for every subscription before any is priced,
+    /// because the free allowance of a component is shared among the ente's subscriptions.
+    /// </summary>
+    private sealed class Timeline
     {
-        private readonly Listino _listino;
-        private readonly EnteHistory _history;
-        private readonly Subscription _subscription;
-        private readonly int _year;
-        private readonly List<StatementLine> _lines;
-        private readonly LocalDate _yearStart;
-        private readonly LocalDate _yearEnd;
-        private readonly LocalDate? _end;
-        private readonly List<State> _states;
-
-        public SubscriptionPricer(
-            Listino listino, EnteHistory history, Subscription subscription, int year, List<StatementLine> lines)
+        private Timeline(Subscription subscription, LocalDate? end, List<State> states)
         {
-            _listino = listino;
-            _history = history;
-            _subscription = subscription;
-            _year = year;
-            _lines = lines;
-            _yearStart = new LocalDate(year, 1, 1);
-            _yearEnd = _yearStart.PlusYears(1);
-            _end = EndOf(history, subscription);
-            _states = BuildStates();
+            Subscription = subscription;
+            End = end;
+            States = states;
         }
 
-        public void Run()
+        public Subscription Subscription { get; }
+
+        /// <summary>The first day the subscription is no longer active, or null while it runs on.</summary>
+        public LocalDate? End { get; }
+
+        /// <summary>The states from activation on; the first starts on the activation date.</summary>
+        public List<State> States { get; }
+
+        public static Timeline Of(EnteHistory history, Subscription subscription)
         {
-            AddOneOffs();
-            AddRenewals();
-            var inYear = Clip(_yearStart, _yearEnd);
-            if (inYear.Count > 0)
-            {
-                AddFirstYear();
-                AddFullYear(inYear);
-                AddIncluded(inYear);
-                AddApportioned(inYear, ChargeKind.AnnualProRata, ChargeKind.Monthly);
-
-                // DESIGN rule 6: from the calendar year after activation; only the final year can be partial.
-                var secondYearStart = new LocalDate(_subscription.ActivatedOn.Year + 1, 1, 1);
-                AddApportioned(Clip(LocalDate.Max(_yearStart, secondYearStart), _yearEnd), ChargeKind.FromSecondYear);
-            }
-
-            AddConsumption();
+            var end = EndOf(history, subscription);
+            return new Timeline(subscription, end, BuildStates(subscription, end));
         }
 
         /// <summary>
@@ -197,9 +184,8 @@ public static class StatementCalculator
         }
 
         /// <summary>The states of the subscription from activation on, one per date on which quantity or variant changes.</summary>
-        private List<State> BuildStates()
+        private static List<State> BuildStates(Subscription s, LocalDate? end)
         {
-            var s = _subscription;
             var changes = s.QuantityChanges.Select(c => (c.EffectiveOn, Quantity: (decimal?)c.Quantity, Variant: (string?)null))
                 .Concat(s.VariantChanges.Select(c => (c.EffectiveOn, Quantity: (decimal?)null, Variant: (string?)c.Variant)))
                 .OrderBy(c => c.EffectiveOn)
@@ -212,16 +198,16 @@ public static class StatementCalculator
             var states = new List<State> { new(s.ActivatedOn, s.Variant, s.Quantity) };
             foreach (var change in changes)
             {
-                if (change.EffectiveOn < s.ActivatedOn || (_end is { } end && change.EffectiveOn >= end))
+                if (change.EffectiveOn < s.ActivatedOn || (end is { } last && change.EffectiveOn >= last))
                 {
                     throw new InvalidHistoryException(
                         $"Subscription {s.Id} has a change on {Iso(change.EffectiveOn)}, outside its active span "
-                        + $"from {Iso(s.ActivatedOn)}{(_end is { } e ? " to " + Iso(e) : "")}.");
+                        + $"from {Iso(s.ActivatedOn)}{(end is { } e ? " to " + Iso(e) : "")}.");
                 }
 
-                var last = states[^1];
-                var next = new State(change.EffectiveOn, change.Variant ?? last.Variant, change.Quantity ?? last.Quantity);
-                if (last.From == change.EffectiveOn)
+                var current = states[^1];
+                var next = new State(change.EffectiveOn, change.Variant ?? current.Variant, change.Quantity ?? current.Quantity);
+                if (current.From == change.EffectiveOn)
                 {
                     states[^1] = next;
                 }
@@ -232,6 +218,116 @@ public static class StatementCalculator
             }
 
             return states;
+        }
+    }
+
+    /// <summary>
+    /// The free allowance of a component (<c>free_units</c>, e.g. CIT Brescia's free first mailbox) belongs to the
+    /// ente, not to each subscription: it is pooled over the ente's subscriptions of the service that ever carry the
+    /// component (a variant it applies to), and handed to them in order of activation date, then subscription id.
+    /// Each takes as much of what is left as its highest quantity while carrying the component, and keeps that share
+    /// for its whole life, also after it ends: the share is never passed on to a later subscription. So three
+    /// mailboxes as three subscriptions get one free box, the earliest, like one subscription of three; and a single
+    /// subscription keeps the whole allowance, as its highest quantity is all the allowance it can ever use.
+    /// </summary>
+    private sealed class FreeAllowances(List<Timeline> timelines)
+    {
+        private readonly Dictionary<(string Version, string Service, string Component), Dictionary<string, decimal>> _shares = [];
+
+        /// <summary>The free units of <paramref name="component"/> (as defined in <paramref name="version"/>) for one subscription.</summary>
+        public decimal For(ListinoVersion version, CatalogueService service, ChargeComponent component, string subscriptionId)
+        {
+            if (component.FreeUnits == 0m)
+            {
+                return 0m;
+            }
+
+            var key = (version.Id, service.Id, component.Id);
+            if (!_shares.TryGetValue(key, out var shares))
+            {
+                shares = Share(service.Id, component);
+                _shares[key] = shares;
+            }
+
+            return shares.GetValueOrDefault(subscriptionId);
+        }
+
+        private Dictionary<string, decimal> Share(string serviceId, ChargeComponent component)
+        {
+            var shares = new Dictionary<string, decimal>(StringComparer.Ordinal);
+            var left = component.FreeUnits;
+            var pool = timelines.Where(t => t.Subscription.ServiceId == serviceId)
+                .OrderBy(t => t.Subscription.ActivatedOn)
+                .ThenBy(t => t.Subscription.Id, StringComparer.Ordinal);
+            foreach (var timeline in pool)
+            {
+                if (left <= 0m)
+                {
+                    break;
+                }
+
+                var carrying = timeline.States.Where(s => component.AppliesTo(s.Variant)).ToList();
+                if (carrying.Count == 0)
+                {
+                    continue;
+                }
+
+                var share = Math.Min(left, carrying.Max(s => s.Quantity));
+                shares[timeline.Subscription.Id] = share;
+                left -= share;
+            }
+
+            return shares;
+        }
+    }
+
+    /// <summary>The work for one subscription: its timeline, then each charge kind in turn.</summary>
+    private sealed class SubscriptionPricer
+    {
+        private readonly Listino _listino;
+        private readonly EnteHistory _history;
+        private readonly Subscription _subscription;
+        private readonly FreeAllowances _allowances;
+        private readonly int _year;
+        private readonly List<StatementLine> _lines;
+        private readonly LocalDate _yearStart;
+        private readonly LocalDate _yearEnd;
+        private readonly LocalDate? _end;
+        private readonly List<State> _states;
+
+        public SubscriptionPricer(
+            Listino listino, EnteHistory history, Timeline timeline, FreeAllowances allowances, int year, List<StatementLine> lines)
+        {
+            _listino = listino;
+            _history = history;
+            _subscription = timeline.Subscription;
+            _allowances = allowances;
+            _year = year;
+            _lines = lines;
+            _yearStart = new LocalDate(year, 1, 1);
+            _yearEnd = _yearStart.PlusYears(1);
+            _end = timeline.End;
+            _states = timeline.States;
+        }
+
+        public void Run()
+        {
+            AddOneOffs();
+            AddRenewals();
+            var inYear = Clip(_yearStart, _yearEnd);
+            if (inYear.Count > 0)
+            {
+                AddFirstYear();
+                AddFullYear(inYear);
+                AddIncluded(inYear);
+                AddApportioned(inYear, ChargeKind.AnnualProRata, ChargeKind.Monthly);
+
+                // DESIGN rule 6: from the calendar year after activation; only the final year can be partial.
+                var secondYearStart = new LocalDate(_subscription.ActivatedOn.Year + 1, 1, 1);
+                AddApportioned(Clip(LocalDate.Max(_yearStart, secondYearStart), _yearEnd), ChargeKind.FromSecondYear);
+            }
+
+            AddConsumption();
         }
 
         /// <summary>The consecutive periods of the subscription inside <c>[from, to)</c>.</summary>
@@ -308,6 +404,10 @@ public static class StatementCalculator
             return Money.Euro(agreed);
         }
 
+        /// <summary>What is charged for <paramref name="quantity"/>, beyond this subscription's share of the free allowance.</summary>
+        private decimal Chargeable(ListinoVersion version, CatalogueService service, ChargeComponent component, decimal quantity) =>
+            component.Chargeable(quantity, _allowances.For(version, service, component, _subscription.Id));
+
         private void Add(
             ListinoVersion version, CatalogueService service, ChargeComponent component, LocalDate start, LocalDate end,
             decimal quantity, int? months, Money unitPrice, Money amount) =>
@@ -342,7 +442,7 @@ public static class StatementCalculator
                     decimal count;
                     if (charged.Add(component.Id))
                     {
-                        count = component.Chargeable(state.Quantity);
+                        count = Chargeable(version, service, component, state.Quantity);
                     }
                     else if (component.Basis == QuantityBasis.Flat || previous is not { } before)
                     {
@@ -350,7 +450,8 @@ public static class StatementCalculator
                     }
                     else
                     {
-                        count = component.Chargeable(state.Quantity) - component.Chargeable(before.Quantity);
+                        count = Chargeable(version, service, component, state.Quantity)
+                            - Chargeable(version, service, component, before.Quantity);
                     }
 
                     if (count > 0 && state.From.Year == _year)
@@ -400,7 +501,7 @@ public static class StatementCalculator
                 issued = date;
                 if (date.Year == _year)
                 {
-                    var count = component.Chargeable(state.Quantity);
+                    var count = Chargeable(version, service, component, state.Quantity);
                     var unit = UnitPrice(component, service);
                     Add(version, service, component, date, date.PlusDays(1), count, null, unit, unit.Times(count));
                 }
@@ -419,7 +520,7 @@ public static class StatementCalculator
             var (version, service) = ServiceOn(activation.From, activation.Variant);
             foreach (var component in service.ComponentsFor(activation.Variant).Where(c => c.Kind == ChargeKind.FirstYear))
             {
-                var count = component.Chargeable(activation.Quantity);
+                var count = Chargeable(version, service, component, activation.Quantity);
                 if (count > 0)
                 {
                     var unit = UnitPrice(component, service);
@@ -446,7 +547,7 @@ public static class StatementCalculator
                     }
 
                     var count = inYear.Where(s => service.ComponentsFor(s.Variant).Any(c => c.Id == component.Id))
-                        .Max(s => component.Chargeable(s.Quantity));
+                        .Max(s => Chargeable(version, service, component, s.Quantity));
                     if (count > 0)
                     {
                         var unit = UnitPrice(component, service);
@@ -494,7 +595,7 @@ public static class StatementCalculator
             var order = new List<string>();
             foreach (var segment in segments)
             {
-                var (_, service) = ServiceOn(segment.Start, segment.Variant);
+                var (version, service) = ServiceOn(segment.Start, segment.Variant);
                 foreach (var component in service.ComponentsFor(segment.Variant).Where(c => kinds.Contains(c.Kind)))
                 {
                     if (!levels.TryGetValue(component.Id, out var list))
@@ -504,7 +605,7 @@ public static class StatementCalculator
                         order.Add(component.Id);
                     }
 
-                    list.Add((segment, component.Chargeable(segment.Quantity)));
+                    list.Add((segment, Chargeable(version, service, component, segment.Quantity)));
                 }
             }
 

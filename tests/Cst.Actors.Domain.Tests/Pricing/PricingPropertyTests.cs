@@ -133,6 +133,27 @@ public class PricingPropertyTests
         return Cost(earlier) <= Cost(later);
     }
 
+    [Property(MaxTest = 300, EndSize = 5000)]
+    public bool Compute_SingleBoxSubscriptions_CostAsMuchAsOneSubscriptionOfAllTheBoxes(
+        int countSeed, int activationSeed, int yearSeed, int withdrawalSeed, bool withdraws)
+    {
+        // CIT Brescia: N mailboxes activated the same day as N subscriptions (one free by pooling) or as one subscription
+        // of quantity N (free_units: 1) bill the same, in the activation year, later years and a withdrawal year.
+        var boxes = Pick(countSeed, 12) + 1;
+        var activation = new LocalDate(2016, 1, 1).PlusDays(Pick(activationSeed, 365 * 5));
+        var year = activation.Year + Pick(yearSeed, 3);
+        var withdrawal = withdraws ? activation.PlusDays(1 + Pick(withdrawalSeed, 365 * 3)) : (LocalDate?)null;
+
+        decimal Total(params Subscription[] subscriptions) => StatementCalculator.Compute(Brescia,
+            new EnteHistory("bs", "cit-brescia", new LocalDate(2015, 10, 1)) { WithdrawnOn = withdrawal, Subscriptions = [.. subscriptions] },
+            year).Total.Euros;
+
+        var separate = Enumerable.Range(1, boxes).Select(i => new Subscription($"box-{i:00}", "pec", activation)).ToArray();
+        var together = new Subscription("boxes", "pec", activation) { Quantity = boxes };
+
+        return Total(separate) == Total(together);
+    }
+
     private static (int Months, decimal Total) MonthsAndTotal(Subscription subscription, int year, bool brescia)
     {
         Statement statement;
