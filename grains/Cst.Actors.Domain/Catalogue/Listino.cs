@@ -25,7 +25,10 @@ public enum ChargeKind
     /// <summary>Annual price, apportioned by the months counted in the year (DESIGN rule 3).</summary>
     AnnualProRata,
 
-    /// <summary>Annual price due in full for every year in which the service is active at all (DESIGN rule 4).</summary>
+    /// <summary>
+    /// Annual price due in full for every year in which the service is active at all (DESIGN rule 4), except the year
+    /// of the ente's withdrawal, pro-rated by months up to it (rule 11) unless the service started that year.
+    /// </summary>
     AnnualFullYear,
 
     /// <summary>Annual price due from the calendar year after activation, pro-rated only where the service stops (DESIGN rule 6).</summary>

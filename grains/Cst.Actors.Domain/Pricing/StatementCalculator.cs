@@ -531,7 +531,11 @@ public static class StatementCalculator
 
         /// <summary>
         /// DESIGN rule 4: due in full for any year in which the service is active at all, at the highest quantity of
-        /// the year; the version is the one in force on the first active day of the year.
+        /// the year; the version is the one in force on the first active day of the year. The exception is the year of
+        /// the ente's withdrawal (rule 11: the <i>recesso</i> ends all services at its date, pro-rated): there a
+        /// component carried over from an earlier year and ended by the withdrawal is apportioned by the months counted
+        /// from 1 January to the withdrawal date. A disdetta or a cessation leaves the year due in full, and so does
+        /// the year in which the component starts (rule 4), even when the ente withdraws later that year.
         /// </summary>
         private void AddFullYear(List<Segment> inYear)
         {
@@ -546,15 +550,45 @@ public static class StatementCalculator
                         continue;
                     }
 
-                    var count = inYear.Where(s => service.ComponentsFor(s.Variant).Any(c => c.Id == component.Id))
-                        .Max(s => Chargeable(version, service, component, s.Quantity));
-                    if (count > 0)
+                    var carrying = inYear.Where(s => service.ComponentsFor(s.Variant).Any(c => c.Id == component.Id)).ToList();
+                    var count = carrying.Max(s => Chargeable(version, service, component, s.Quantity));
+                    if (count <= 0)
                     {
-                        var unit = UnitPrice(component, service);
+                        continue;
+                    }
+
+                    var unit = UnitPrice(component, service);
+                    if (EndedByWithdrawalAfterFullYears(service, component, carrying) is { } withdrawn)
+                    {
+                        var months = MonthCounter.CountMonths(_yearStart, withdrawn, _year, version.MonthCounting);
+                        if (months > 0)
+                        {
+                            Add(version, service, component, _yearStart, withdrawn, count, months, unit, unit.Prorate(count * months, 12));
+                        }
+                    }
+                    else
+                    {
                         Add(version, service, component, _yearStart, _yearEnd, count, null, unit, unit.Times(count));
                     }
                 }
             }
+        }
+
+        /// <summary>
+        /// The withdrawal date, when this is the year of the ente's withdrawal, the withdrawal is what ends the
+        /// subscription, and the component was already carried on 31 December of the year before and is still carried
+        /// when the ente withdraws; otherwise null (the year is due in full).
+        /// </summary>
+        private LocalDate? EndedByWithdrawalAfterFullYears(CatalogueService service, ChargeComponent component, List<Segment> carrying)
+        {
+            if (_history.WithdrawnOn is not { } withdrawn || _end != withdrawn || withdrawn >= _yearEnd
+                || _subscription.ActivatedOn >= _yearStart || carrying[0].Start != _yearStart || carrying[^1].End != withdrawn)
+            {
+                return null;
+            }
+
+            var lastDayBefore = StateOn(_yearStart.PlusDays(-1));
+            return service.ComponentsFor(lastDayBefore.Variant).Any(c => c.Id == component.Id) ? withdrawn : null;
         }
 
         /// <summary>DESIGN rule 9: included components are shown at EUR 0.00, once a year, over the active span.</summary>

@@ -433,7 +433,8 @@ public class BillingRuleTests
     public void Compute_WithdrawalMidYear_EndsEveryServiceAtItsDate()
     {
         // Withdrawal 1 July 2025: quota 600 x 6 / 12 = 300.00; antivirus 180 x 6 / 12 = 90.00;
-        // site maintenance 150 x 6 / 12 = 75.00; provider package 100.00 in full (C15). Total 565.00.
+        // site maintenance 150 x 6 / 12 = 75.00; provider package, held since 2021, 100 x 6 / 12 = 50.00 (C15).
+        // Total 300 + 90 + 75 + 50 = 515.00.
         var history = Ente(Antivirus("2024-01-01"), Sub("s.6", "standard", "2020-05-01"), Sub("s.5", "pacchetto", "2021-01-01"))
             with { WithdrawnOn = D("2025-07-01") };
 
@@ -442,9 +443,75 @@ public class BillingRuleTests
         Assert.Equal(300m, ServiceTotal(statement, StatementCalculator.MembershipServiceId));
         Assert.Equal(90m, ServiceTotal(statement, "s.13"));
         Assert.Equal(75m, ServiceTotal(statement, "s.6"));
-        Assert.Equal(100m, ServiceTotal(statement, "s.5"));
-        Assert.Equal(565m, statement.Total.Euros);
+        Assert.Equal(50m, ServiceTotal(statement, "s.5"));
+        Assert.Equal(515m, statement.Total.Euros);
         Assert.Empty(StatementCalculator.Compute(Padova, history, 2026).Lines);
+    }
+
+    [Theory]
+    // Rule 11: the recesso ends the s.5 package (100.00/yr, held since 2021) at its date, pro-rated by rule 3.
+    // Withdrawal 1 July: active January-June, 6 months -> 100 x 6 / 12 = 50.00
+    [InlineData("2025-07-01", 6, "50.00")]
+    // Withdrawal 16 July: active 1-15 July = 15 of 31 days, July not counted; Jan-Jun 6 -> 50.00
+    [InlineData("2025-07-16", 6, "50.00")]
+    // Withdrawal 17 July: 16 of 31 July days, counted; Jan-Jul 7 -> 100 x 7 / 12 = 58.333... -> 58.33
+    [InlineData("2025-07-17", 7, "58.33")]
+    // Withdrawal 16 January: 15 of 31 January days, not counted; 0 months -> no line, 0.00
+    [InlineData("2025-01-16", 0, "0.00")]
+    public void Compute_ProviderPackageInWithdrawalYear_IsProRatedToTheWithdrawal(string withdrawnOn, int months, string expected)
+    {
+        var history = Ente(Sub("s.5", "pacchetto", "2021-01-01")) with { WithdrawnOn = D(withdrawnOn) };
+
+        var lines = Lines(StatementCalculator.Compute(Padova, history, 2025), "s.5", "pacchetto-standard");
+
+        Assert.Equal(decimal.Parse(expected, System.Globalization.CultureInfo.InvariantCulture), lines.Sum(l => l.Amount.Euros));
+        Assert.Equal(months, lines.Sum(l => l.Months ?? 0));
+        Assert.All(lines, l => Assert.Equal(D(withdrawnOn), l.PeriodEnd));
+    }
+
+    [Theory]
+    // Rule 4 governs the activation year, even when the ente withdraws later that year:
+    // activated 20 November, withdrawal 16 December -> 100.00 in full
+    [InlineData("2025-11-20", "2025-12-16")]
+    // activated 1 January, withdrawal 1 July of the same year -> 100.00 in full (not 6 / 12)
+    [InlineData("2025-01-01", "2025-07-01")]
+    public void Compute_ProviderPackageActivatedInWithdrawalYear_IsDueInFull(string activatedOn, string withdrawnOn)
+    {
+        var history = Ente(Sub("s.5", "pacchetto", activatedOn)) with { WithdrawnOn = D(withdrawnOn) };
+
+        var line = Assert.Single(Lines(StatementCalculator.Compute(Padova, history, 2025), "s.5", "pacchetto-standard"));
+        Assert.Equal(100m, line.Amount.Euros);
+        Assert.Null(line.Months);
+    }
+
+    [Fact]
+    public void Compute_ProviderPackageWithDisdetta_IsDueInFullThatYear()
+    {
+        // Rule 11: a disdetta received 10 March 2025 keeps the package to 31 December: 2025 is 100.00, 2026 nothing.
+        var package = Sub("s.5", "pacchetto", "2021-01-01") with { DisdettaReceivedOn = D("2025-03-10") };
+
+        Assert.Equal(100m, Amount(Bill(2025, package), "s.5", "pacchetto-standard"));
+        Assert.Empty(Lines(Bill(2026, package), "s.5", "pacchetto-standard"));
+    }
+
+    [Fact]
+    public void Compute_ProviderPackageWithDisdettaThenWithdrawal_IsProRatedToTheWithdrawal()
+    {
+        // Disdetta received 10 March 2025 (it would end the package on 1 January 2026), then withdrawal on 1 July 2025:
+        // the withdrawal ends it first, so Jan-Jun 6 months -> 100 x 6 / 12 = 50.00.
+        var history = Ente(Sub("s.5", "pacchetto", "2021-01-01") with { DisdettaReceivedOn = D("2025-03-10") })
+            with { WithdrawnOn = D("2025-07-01") };
+
+        Assert.Equal(50m, Amount(StatementCalculator.Compute(Padova, history, 2025), "s.5", "pacchetto-standard"));
+    }
+
+    [Fact]
+    public void Compute_ProviderPackageCeasedMidYear_IsDueInFull()
+    {
+        // A cessation other than the ente's withdrawal leaves rule 4 alone: ceasing 1 July 2025 -> 100.00.
+        var package = Sub("s.5", "pacchetto", "2021-01-01") with { CeasedOn = D("2025-07-01") };
+
+        Assert.Equal(100m, Amount(Bill(2025, package), "s.5", "pacchetto-standard"));
     }
 
     [Fact]
