@@ -4,6 +4,7 @@ using Cst.Actors.Domain.Pricing;
 namespace Cst.Actors.Contracts.Children;
 
 /// <summary>The kinds of object an ente owns. Stored values are explicit.</summary>
+[GenerateSerializer]
 public enum ChildKind
 {
     PecMailbox = 1,

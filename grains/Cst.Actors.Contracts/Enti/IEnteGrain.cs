@@ -3,6 +3,7 @@ using Cst.Actors.Contracts.Children;
 using Cst.Actors.Domain.Enti;
 using Cst.Actors.Domain.Pricing;
 using NodaTime;
+using Orleans.Concurrency;
 
 namespace Cst.Actors.Contracts.Enti;
 
@@ -21,6 +22,13 @@ public sealed record EnteRegistration(
     [property: Id(6)] string? ReferentePec,
     [property: Id(7)] string? ReferenteEmail,
     [property: Id(8)] string? ReferenteName);
+
+/// <summary>The membership of an ente, as its objects need it: adhesion, withdrawal and listino.</summary>
+[GenerateSerializer, Immutable, Alias("cst.EnteMembership")]
+public sealed record EnteMembership(
+    [property: Id(0)] LocalDate AdheredOn,
+    [property: Id(1)] LocalDate? WithdrawnOn,
+    [property: Id(2)] string ListinoId);
 
 /// <summary>What an ente is now: identity, membership dates, population, payer, and the index of its objects.</summary>
 [GenerateSerializer, Immutable, Alias("cst.EnteView")]
@@ -76,9 +84,22 @@ public interface IEnteGrain : IGrainWithStringKey
     /// </summary>
     Task PutChildAsync(ChildSnapshot snapshot);
 
-    /// <summary>The version of the snapshot held for an object, or null when none is held.</summary>
+    /// <summary>
+    /// The version of the snapshot held for an object, or null when none is held. Interleaves: an object activated by
+    /// a call of this ente (the withdrawal) can still ask.
+    /// </summary>
+    [AlwaysInterleave]
     Task<long?> GetChildVersionAsync(ChildKind kind, string key);
 
-    /// <summary>The adhesion and withdrawal dates, for objects that check their own operations against them.</summary>
-    Task<(LocalDate AdheredOn, LocalDate? WithdrawnOn, string ListinoId)> GetMembershipAsync();
+    /// <summary>
+    /// Re-sends an object's snapshot after its activation found the ente's copy at <paramref name="seenVersion"/>
+    /// rather than its own: stored only if the copy is still at that version (so a newer one is never overwritten).
+    /// One-way, so an object activated by a call of this ente never waits for it.
+    /// </summary>
+    [OneWay]
+    Task ResyncChildAsync(ChildSnapshot snapshot, long? seenVersion);
+
+    /// <summary>The adhesion and withdrawal dates and the listino, for objects that check their operations against them.</summary>
+    [AlwaysInterleave]
+    Task<EnteMembership> GetMembershipAsync();
 }

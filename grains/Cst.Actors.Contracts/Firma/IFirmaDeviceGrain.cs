@@ -6,6 +6,7 @@ using NodaTime;
 namespace Cst.Actors.Contracts.Firma;
 
 /// <summary>Why a device was revoked before its expiry.</summary>
+[GenerateSerializer]
 public enum RevocationReason
 {
     Lost = 1,
@@ -15,6 +16,7 @@ public enum RevocationReason
 }
 
 /// <summary>Where a device stands on a given day.</summary>
+[GenerateSerializer]
 public enum FirmaDeviceStatus
 {
     Valid = 1,

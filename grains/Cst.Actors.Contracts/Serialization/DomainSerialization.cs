@@ -67,7 +67,8 @@ public static class DomainSerialization
         var options = new JsonSerializerOptions(JsonSerializerDefaults.General)
         {
             Converters = { new LocalDateJsonConverter(), new MoneyJsonConverter(), new JsonStringEnumConverter() },
-            DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+            // Computed properties (a schedule, a total) are derived again on the other side, never carried.
+            IgnoreReadOnlyProperties = true,
         };
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

@@ -1,4 +1,5 @@
 using System.Net;
+using Cst.Actors.Grains;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
 using Orleans.Hosting;
@@ -24,6 +25,9 @@ public static class CstSiloBuilderExtensions
 
         builder.UseCstPostgres(settings.ConnectionString);
         builder.UseCstGrainStateFormat();
+
+        // The grains' services: clock, catalogue, error filter, notice and audit logs on the shared data source.
+        builder.Services.AddCstGrains(sp => sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource);
 
         builder.Configure<ClusterOptions>(options =>
         {

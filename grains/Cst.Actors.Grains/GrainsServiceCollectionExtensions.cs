@@ -1,0 +1,31 @@
+using Cst.Actors.Contracts.Serialization;
+using Cst.Actors.Grains.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using NodaTime;
+using Npgsql;
+
+namespace Cst.Actors.Grains;
+
+/// <summary>What the grains of this project need on a silo.</summary>
+public static class GrainsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the domain serialization, the error filter, the clock (the system clock unless an <see cref="IClock"/>
+    /// is registered already or later, as tests do), the shipped catalogue, and the PostgreSQL notice and audit logs on
+    /// <paramref name="dataSource"/> (the silo's shared data source).
+    /// </summary>
+    public static IServiceCollection AddCstGrains(this IServiceCollection services, Func<IServiceProvider, NpgsqlDataSource> dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(dataSource);
+        services.AddCstSerialization();
+        services.TryAddSingleton<IClock>(SystemClock.Instance);
+        services.TryAddSingleton<ICatalogueSource, ShippedCatalogueSource>();
+        services.TryAddSingleton<INoticeLog>(sp => new PostgresNoticeLog(dataSource(sp)));
+        services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(dataSource(sp)));
+        services.TryAddSingleton<GrainServices>();
+        services.AddSingleton<IIncomingGrainCallFilter, DomainErrorFilter>();
+        return services;
+    }
+}

@@ -1,0 +1,260 @@
+using System.Collections.Immutable;
+using Cst.Actors.Contracts.Children;
+using Cst.Actors.Contracts.Enti;
+using Cst.Actors.Contracts.Errors;
+using Cst.Actors.Domain.Deadlines;
+using Cst.Actors.Domain.Pricing;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+
+namespace Cst.Actors.Grains.Infrastructure;
+
+/// <summary>The bookkeeping every owned object's state carries, beside its own facts.</summary>
+public interface IOwnedObjectState<TSelf>
+    where TSelf : IOwnedObjectState<TSelf>
+{
+    /// <summary>Whether the object has been created (a default state is not).</summary>
+    bool Exists { get; }
+
+    string EnteId { get; }
+
+    /// <summary>Grows by one with every change; the ente's billing snapshot carries it.</summary>
+    long Version { get; }
+
+    DeadlineProgress Deadlines { get; }
+
+    TSelf WithBookkeeping(long version, DeadlineProgress deadlines);
+}
+
+/// <summary>
+/// What mailboxes, devices and hosted services share: the order of a change (check with the ente, handle the
+/// deadlines, persist, arm the reminder, audit), the one reminder for the next deadline, the catch-up on activation
+/// and on each tick, and keeping the ente's billing snapshot in step. The grains themselves say only their lifecycle.
+/// </summary>
+/// <remarks>
+/// Order of a change, so that a refused change leaves nothing behind: (1) the domain checks the transition and
+/// throws before anything is written; (2) the ente checks the object's dates against the membership and stores the
+/// billing snapshot, or throws; (3) deadlines now due are noticed (idempotent rows); (4) the state is written; if that
+/// fails the activation is dropped, so the next call reloads what is stored, and the ente's copy is re-synchronised on
+/// the next activation; (5) the reminder is re-armed if the next deadline moved; (6) the audit row is written.
+/// </remarks>
+public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
+    where TState : class, IOwnedObjectState<TState>
+{
+    /// <summary>The name of the one reminder each object holds.</summary>
+    public const string ReminderName = "next-deadline";
+
+    /// <summary>
+    /// The reminder's period, a safety net only: the reminder is re-armed for the next deadline at every tick, so a
+    /// tick missed (cluster down) is followed by another at most this much later, besides the catch-up on activation.
+    /// </summary>
+    public static readonly TimeSpan SafetyPeriod = TimeSpan.FromDays(7);
+
+    private readonly IPersistentState<TState> _state;
+
+    protected OwnedObjectGrain(IPersistentState<TState> state, GrainServices services)
+    {
+        _state = state;
+        Services = services;
+    }
+
+    protected GrainServices Services { get; }
+
+    protected TState State => _state.State;
+
+    protected IClock Clock => Services.Clock;
+
+    protected LocalDate Today => Services.Clock.Today();
+
+    protected abstract ChildKind Kind { get; }
+
+    /// <summary>The object's key as notices and the ente's index name it (address, serial, hosted service key).</summary>
+    protected string Key => this.GetPrimaryKeyString();
+
+    /// <summary>The object in audit rows, e.g. "pec:protocollo@pec.comune.padova.it".</summary>
+    protected abstract string AuditObject { get; }
+
+    /// <summary>What the object is, in words, for messages ("PEC mailbox x@pec.it").</summary>
+    protected abstract string Subject { get; }
+
+    protected abstract IDeadlineSchedule? ScheduleOf(TState state);
+
+    protected abstract ImmutableList<Subscription> SubscriptionsOf(TState state);
+
+    protected virtual string? PackIdOf(TState state) => null;
+
+    protected abstract string Summarize(TState state);
+
+    protected IEnteGrain Ente(string enteId) => GrainFactory.GetGrain<IEnteGrain>(enteId);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (!State.Exists)
+        {
+            return;
+        }
+
+        // Catch up on deadlines that fell while the object was not active (or the cluster was down).
+        await HandleDueDeadlinesAsync(verifyReminder: true);
+
+        // Keep the ente's billing snapshot in step if a write failed half-way.
+        var seen = await Ente(State.EnteId).GetChildVersionAsync(Kind, Key);
+        if (seen != State.Version)
+        {
+            await Ente(State.EnteId).ResyncChildAsync(SnapshotOf(State), seen);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName)
+        {
+            return;
+        }
+
+        if (!State.Exists)
+        {
+            await DisarmAsync();
+            return;
+        }
+
+        await HandleDueDeadlinesAsync(verifyReminder: false);
+    }
+
+    /// <summary>Throws the domain error for an object that was never created.</summary>
+    protected void EnsureExists()
+    {
+        if (!State.Exists)
+        {
+            throw new CstDomainError("NotFound", this.GetGrainId().ToString(), $"{Subject} does not exist");
+        }
+    }
+
+    protected ChildSnapshot SnapshotOf(TState state) =>
+        new(Kind, Key, state.Version, SubscriptionsOf(state), PackIdOf(state), Summarize(state));
+
+    /// <summary>Applies a change (see the class remarks); <paramref name="after"/> has the object's new facts.</summary>
+    /// <param name="tellEnte">False when the ente itself called (withdrawal): it stores the returned snapshot.</param>
+    protected async Task<ChildSnapshot> CommitAsync(TState after, string action, string operatorName, bool tellEnte = true)
+    {
+        var before = State;
+        var versioned = after.WithBookkeeping(before.Exists ? before.Version + 1 : 1, before.Exists ? before.Deadlines : DeadlineProgress.None);
+        var snapshot = SnapshotOf(versioned);
+        if (tellEnte)
+        {
+            await Ente(versioned.EnteId).PutChildAsync(snapshot);
+        }
+
+        var progress = await RunDeadlinesAsync(versioned);
+        var final = versioned.WithBookkeeping(versioned.Version, progress);
+        await WriteAsync(final, before);
+        if (progress.ArmedFor != before.Deadlines.ArmedFor || !before.Exists)
+        {
+            await ArmAsync(progress);
+        }
+
+        await Services.Audit.RecordAsync(new AuditEntry(operatorName, Clock.GetCurrentInstant(), AuditObject, action,
+            before.Exists ? Summarize(before) : null, Summarize(final)));
+        return snapshot;
+    }
+
+    /// <summary>Handles what is due by today, persists the progress and re-arms the reminder.</summary>
+    protected async Task HandleDueDeadlinesAsync(bool verifyReminder)
+    {
+        var before = State;
+        var progress = await RunDeadlinesAsync(before);
+        if (progress != before.Deadlines)
+        {
+            await WriteAsync(before.WithBookkeeping(before.Version, progress), before);
+            await ArmAsync(progress);
+        }
+        else if (verifyReminder && progress.ArmedFor is not null && await this.GetReminder(ReminderName) is null)
+        {
+            await ArmAsync(progress);
+        }
+    }
+
+    private async Task<DeadlineProgress> RunDeadlinesAsync(TState state)
+    {
+        var schedule = ScheduleOf(state);
+        if (schedule is null)
+        {
+            return state.Deadlines;
+        }
+
+        var today = Today;
+        var batch = state.Deadlines.HandledThrough is { } handled
+            ? NoticePolicy.CatchUp(schedule, handled, today)
+            : NoticePolicy.Start(schedule, today);
+        foreach (var deadline in batch.ToNotice)
+        {
+            await Services.Notices.RecordAsync(
+                new Notice(state.EnteId, Key, deadline.Kind.ToString(), deadline.Due, deadline.Description));
+        }
+
+        if (batch.Skipped.Count > 0)
+        {
+            Services.Logger.LogInformation("{Subject}: {Count} deadline(s) before tracking started marked handled without notice",
+                Subject, batch.Skipped.Count);
+        }
+
+        var next = DeadlineWindow.Next(schedule, batch.HandledThrough);
+        return new DeadlineProgress(batch.HandledThrough, next?.Due, next?.Kind);
+    }
+
+    private async Task WriteAsync(TState next, TState previous)
+    {
+        _state.State = next;
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        catch
+        {
+            // What is stored is unknown now: drop the activation so the next call reads it again.
+            _state.State = previous;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private async Task ArmAsync(DeadlineProgress progress)
+    {
+        if (progress.ArmedFor is not { } due)
+        {
+            await DisarmAsync();
+            return;
+        }
+
+        var dueTime = (BusinessTime.HandlingInstant(due) - Clock.GetCurrentInstant()).ToTimeSpan();
+        if (dueTime < TimeSpan.FromSeconds(1))
+        {
+            dueTime = TimeSpan.FromSeconds(1);
+        }
+
+        await this.RegisterOrUpdateReminder(ReminderName, dueTime, SafetyPeriod);
+    }
+
+    private async Task DisarmAsync()
+    {
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+}
+
+/// <summary>The services every grain of this project uses, in one constructor parameter.</summary>
+public sealed class GrainServices(IClock clock, INoticeLog notices, IAuditLog audit, ICatalogueSource catalogue,
+    ILogger<GrainServices> logger)
+{
+    public IClock Clock { get; } = clock;
+
+    public INoticeLog Notices { get; } = notices;
+
+    public IAuditLog Audit { get; } = audit;
+
+    public ICatalogueSource Catalogue { get; } = catalogue;
+
+    public ILogger Logger { get; } = logger;
+}
