@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.TestingHost;
+using Xunit.Abstractions;
 
 namespace Cst.Actors.Platform.Tests.Cluster;
 
@@ -13,7 +14,7 @@ namespace Cst.Actors.Platform.Tests.Cluster;
 /// membership table and fail over. Each test gets a fresh migrated database.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class ClusterTests(PostgresFixture postgres)
+public sealed class ClusterTests(PostgresFixture postgres, ITestOutputHelper output)
 {
     private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(45);
     private static readonly TimeSpan ReminderBound = TimeSpan.FromSeconds(30);
@@ -65,7 +66,9 @@ public sealed class ClusterTests(PostgresFixture postgres)
     public async Task TwoSilos_HostingSiloKilled_GrainReactivatesOnSurvivorWithStateForTheSameClient()
     {
         var connectionString = await postgres.CreateDatabaseAsync();
+        var phase = Stopwatch.StartNew();
         await using var cluster = await DeployAsync(connectionString, silos: 2);
+        output.WriteLine($"two silos deployed in {phase.Elapsed.TotalSeconds:F1} s");
 
         var hosts = await cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
         Assert.Equal(2, hosts.Count);
@@ -76,7 +79,9 @@ public sealed class ClusterTests(PostgresFixture postgres)
         var hosting = cluster.Silos.Single(s => s.SiloAddress.ToString() == hostAddress);
         var survivor = cluster.Silos.Single(s => s != hosting);
 
+        phase.Restart();
         await cluster.KillSiloAsync(hosting);
+        output.WriteLine($"{hosting.Name} killed in {phase.Elapsed.TotalSeconds:F1} s");
 
         // Calls fail until the survivor has declared the killed silo dead; the client must then carry on by itself.
         var elapsed = Stopwatch.StartNew();
@@ -89,6 +94,7 @@ public sealed class ClusterTests(PostgresFixture postgres)
                 Assert.Equal(survivor.SiloAddress.ToString(), silo);
                 Assert.NotNull(read);
                 Assert.True(written.SameAs(read), $"expected {written} on the survivor, read {read}");
+                output.WriteLine($"reactivated on {survivor.Name} after {elapsed.Elapsed.TotalSeconds:F1} s; last error: {lastError?.GetType().Name ?? "none"}");
                 break;
             }
             catch (Exception e) when (e is not Xunit.Sdk.XunitException && elapsed.Elapsed < FailoverBound)
@@ -108,7 +114,9 @@ public sealed class ClusterTests(PostgresFixture postgres)
         await grain.SetAsync(written with { Amount = 1m });
         var (rewritten, _, _) = await grain.GetAsync();
         Assert.Equal(1m, rewritten?.Amount);
+        phase.Restart();
         await cluster.StopAllSilosAsync();
+        output.WriteLine($"stopped in {phase.Elapsed.TotalSeconds:F1} s");
     }
 
     private static async Task<TestCluster> DeployAsync(string connectionString, short silos, FakeTimeProvider? clock = null)

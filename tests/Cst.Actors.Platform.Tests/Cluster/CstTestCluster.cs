@@ -100,6 +100,9 @@ public static class CstTestCluster
                 options.ServiceId = Required(configuration, "Orleans:ServiceId");
             });
             clientBuilder.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(1));
+
+            // A call caught on a killed silo fails after this instead of the default 30 s, so a retry can follow.
+            clientBuilder.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = TimeSpan.FromSeconds(5));
         }
     }
 
