@@ -65,6 +65,8 @@ var logger = loggerFactory.CreateLogger("Cst.Actors.Silo");
 LocalPostgres? embedded = null;
 try
 {
+    // Checked before anything starts, so a mistyped port does not wait for a database to come up first.
+    var siloSettings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString: string.Empty);
     var connectionString = SiloConfiguration.ConnectionString(builder.Configuration);
     if (connectionString is null)
     {
@@ -95,7 +97,7 @@ try
         return ExitOk;
     }
 
-    var settings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString);
+    var settings = siloSettings with { ConnectionString = connectionString };
     builder.UseOrleans(silo => silo.ConfigureCstSilo(settings));
 
     using var host = builder.Build();
@@ -141,7 +143,12 @@ catch (PostgresBinariesMissingException e)
         + $"e.g. environment variable {SiloConfiguration.EnvironmentPrefix}ConnectionStrings__{SiloConfiguration.ConnectionStringName}).");
     return ExitPostgresMissing;
 }
-catch (Exception e) when (e is SiloConfigurationException or LocalPostgresException or SchemaMigrationException)
+catch (SiloConfigurationException e)
+{
+    Console.Error.WriteLine($"cst-silo: {e.Message}");
+    return ExitUsage;
+}
+catch (Exception e) when (e is LocalPostgresException or SchemaMigrationException)
 {
     // Errors whose message is written for an operator.
     Console.Error.WriteLine($"cst-silo: {e.Message}");
