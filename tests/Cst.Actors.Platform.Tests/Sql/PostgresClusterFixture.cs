@@ -1,3 +1,4 @@
+using Cst.Actors.Contracts.Serialization;
 using Cst.Actors.Platform.Tests.Postgres;
 using Cst.Actors.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -59,14 +60,21 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
 
     public sealed class SiloConfigurator : ISiloConfigurator
     {
-        public void Configure(ISiloBuilder siloBuilder) =>
+        // The providers alone, plus the contracts' codec: every process that loads the grain interfaces needs it.
+        public void Configure(ISiloBuilder siloBuilder)
+        {
             siloBuilder.UseCstPostgres(siloBuilder.Configuration[ConnectionStringKey]!);
+            siloBuilder.Services.AddCstSerialization();
+        }
     }
 
     public sealed class ClientConfigurator : IClientBuilderConfigurator
     {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
+        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
+        {
             clientBuilder.UseCstPostgres(configuration[ConnectionStringKey]!);
+            clientBuilder.Services.AddCstSerialization();
+        }
     }
 }
 
