@@ -1,0 +1,57 @@
+using Cst.Actors.Contracts.Firma;
+using Cst.Actors.Domain.Deadlines;
+using NodaTime;
+using static Cst.Actors.Grains.Tests.TestEnti;
+
+namespace Cst.Actors.Grains.Tests;
+
+/// <summary>Stops and restarts its own cluster, so it does not share one with the other tests.</summary>
+public sealed class RestartTests : IAsyncLifetime
+{
+    private readonly GrainsCluster _cluster = new();
+
+    public Task InitializeAsync() => _cluster.InitializeAsync();
+
+    public Task DisposeAsync() => _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task Deadline_ThatFellWhileTheClusterWasDown_IsHandledExactlyOnceAfterRestart()
+    {
+        var client = _cluster.Client;
+        var ente = await NewComuneAsync(client, new LocalDate(2020, 1, 1));
+        var serial = NewSerial();
+        var expiry = _cluster.Today.PlusDays(100);
+        var issued = await client.GetGrain<IFirmaDeviceGrain>(serial)
+            .IssueAsync(new FirmaDeviceIssue(ente, FirmaDeviceKind.BusinessKey, "Mario Rossi", expiry.PlusYears(-3)), Operator);
+        var warning = expiry.PlusDays(-90);
+        Assert.Equal(warning, issued.Deadlines.ArmedFor);
+
+        // The cluster is down on the day of the 90-day warning and comes back three days later.
+        await _cluster.RestartAsync(() =>
+        {
+            _cluster.SetToday(warning.PlusDays(3));
+            return Task.CompletedTask;
+        });
+
+        // The first call activates the device, which catches up.
+        var after = await _cluster.Client.GetGrain<IFirmaDeviceGrain>(serial).GetAsync();
+        Assert.Equal(warning.PlusDays(3), after.Deadlines.HandledThrough);
+        Assert.Equal(expiry.PlusDays(-30), after.Deadlines.ArmedFor);
+        Assert.Equal(DeadlineKind.ExpiryWarning30Days, after.Deadlines.NextKind);
+        Assert.Equal([$"ExpiryWarning90Days {Iso(warning)}"], await _cluster.NoticesAsync(serial));
+
+        // Another restart and more handling add nothing: the warning was handled once.
+        await _cluster.RestartAsync(() => Task.CompletedTask);
+        await _cluster.Client.GetGrain<IFirmaDeviceGrain>(serial).HandleDeadlinesAsync();
+        Assert.Equal([$"ExpiryWarning90Days {Iso(warning)}"], await _cluster.NoticesAsync(serial));
+        Assert.Equal(1, await _cluster.CountAsync(
+            "SELECT count(*) FROM orleans_reminders WHERE grain_id LIKE '%' || $1", serial));
+
+        // The re-armed reminder delivers the next warning by itself.
+        await _cluster.AdvanceUntilAsync(expiry.PlusDays(-30),
+            async () => (await _cluster.NoticesAsync(serial)).Count == 2,
+            $"the 30-day warning of device {serial} after the restart");
+    }
+
+    private static string Iso(LocalDate date) => NodaTime.Text.LocalDatePattern.Iso.Format(date);
+}
