@@ -77,6 +77,8 @@ public sealed class FirmaDeviceTests(GrainsCluster cluster)
         Assert.Equal(before, await Client.GetGrain<IFirmaDeviceGrain>(late).GetAsync() with { RenewedOn = before.RenewedOn });
         Assert.Empty((await Client.GetGrain<IFirmaDeviceGrain>(late).GetAsync()).RenewedOn);
         Assert.Equal(rows, await cluster.StoredRowsAsync(late));
+        Assert.Equal([$"{Operator} issue"], await cluster.AuditAsync("firma:" + late));
+        Assert.Equal([$"{Operator} issue", $"{Operator} renew"], await cluster.AuditAsync("firma:" + onTime));
 
         // The ente bills the renewal (EUR 13) in 2026 for the device renewed on time only.
         var statement = await Client.GetGrain<Contracts.Enti.IEnteGrain>(ente).GetStatementAsync(2026);

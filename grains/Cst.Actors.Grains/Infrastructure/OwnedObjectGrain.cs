@@ -148,7 +148,8 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
         var progress = await RunDeadlinesAsync(versioned);
         var final = versioned.WithBookkeeping(versioned.Version, progress);
         await WriteAsync(final, before);
-        if (progress.ArmedFor != before.Deadlines.ArmedFor || !before.Exists)
+        // A new object has nothing armed yet (ArmedFor null), so an object created without deadlines costs no reminder I/O.
+        if (progress.ArmedFor != before.Deadlines.ArmedFor)
         {
             await ArmAsync(progress);
         }
