@@ -1,0 +1,44 @@
+using Cst.Actors.Contracts.Catalogue;
+using Cst.Actors.Contracts.Enti;
+using Cst.Actors.Contracts.Errors;
+using NodaTime;
+using static Cst.Actors.Grains.Tests.TestEnti;
+
+namespace Cst.Actors.Grains.Tests;
+
+[Collection(GrainsCollection.Name)]
+public sealed class CatalogueAndDirectoryTests(GrainsCluster cluster)
+{
+    private IClusterClient Client => cluster.Client;
+
+    [Fact]
+    public async Task Catalogue_ServesTheShippedListini_WithPricesIntact()
+    {
+        var catalogue = Client.GetGrain<ICatalogueGrain>(ICatalogueGrain.Key);
+
+        Assert.Contains(Listino, await catalogue.GetListinoIdsAsync());
+        var listino = await catalogue.GetListinoAsync(Listino);
+        var version = await catalogue.GetVersionInForceAsync(Listino, new LocalDate(2025, 6, 1));
+        Assert.Equal(listino.Versions[^1].Id, version.Id);
+        Assert.Equal(22m, version.FindService("s.11")!.Components.Single(c => c.Id == "pec-gold").Price!.Value.Euros);
+        var unknown = await Assert.ThrowsAsync<CstDomainError>(() => catalogue.GetListinoAsync("cst-atlantide"));
+        Assert.Contains("cst-atlantide", unknown.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Directory_FindsEntiByNameIgnoringCaseAndAccents_AndByCode()
+    {
+        var name = "Comune di Sant'Elena d'Està " + Unique("x");
+        var istat = await NewComuneAsync(Client, new LocalDate(2020, 1, 1), name);
+        var directory = Client.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key);
+
+        Assert.Contains(await directory.SearchAsync("SANT'ELENA D'ESTA", 500), e => e.EnteId == istat);
+        Assert.Contains(await directory.SearchAsync(istat, 5), e => e.Name == name);
+        Assert.Contains(await directory.ListAsync(), e => e.EnteId == istat);
+
+        // A rename reaches the directory.
+        var renamed = Comune(istat, "Comune di Solesino " + istat, new LocalDate(2020, 1, 1));
+        await Client.GetGrain<IEnteGrain>(istat).RegisterAsync(renamed, Operator);
+        Assert.Equal(renamed.Name, (await directory.SearchAsync(istat, 5)).Single().Name);
+    }
+}
