@@ -1,0 +1,436 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cst.Actors.Contracts.Catalogue;
+using Cst.Actors.Contracts.Children;
+using Cst.Actors.Contracts.Enti;
+using Cst.Actors.Contracts.Errors;
+using Cst.Actors.Contracts.Firma;
+using Cst.Actors.Contracts.Pec;
+using Cst.Actors.Contracts.Services;
+using Cst.Actors.Domain.Catalogue;
+using Cst.Actors.Domain.Pricing;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Cst.Actors.Contracts.Import;
+
+/// <summary>
+/// Applies an import document through the grains' idempotent calls. Usable wherever there is an
+/// <see cref="IGrainFactory"/>: a client (<c>IClusterClient</c>, the admin's <c>cst import</c>) or a silo (the demo data).
+/// <para>
+/// <b>All-or-nothing per ente.</b> An ente and its mailboxes, devices and services live in several grains, so there is
+/// no transaction spanning them. The guarantee is built in three steps: (1) the whole ente is checked with the pure
+/// domain (<see cref="ImportValidator"/>) and (2) against what the engine already holds (an object of the document
+/// that exists with other facts: another ente, another request, issue or activation, another disdetta or withdrawal
+/// date), and an ente that fails either check is <see cref="ImportOutcome.Rejected"/> before anything of it is
+/// written; (3) only then are its operations applied, in date order, each an idempotent upsert. If step 3 still fails
+/// half-way (the database, a rule only a grain can see, a concurrent operator) the ente is reported
+/// <see cref="ImportOutcome.Failed"/> with what was written kept; importing the same file again replays the done
+/// operations as no-ops and completes the rest, so the engine converges on the document. Other enti are unaffected.
+/// </para>
+/// <para>
+/// Order: enti that are another's capofila first (the payer must exist); within an ente, registration, population,
+/// payer, then each mailbox (request, activation, dated changes), device (issue, renewals, revocation) and service
+/// (activation, dated changes and consumption, disdetta, cessation), and the withdrawal last.
+/// </para>
+/// </summary>
+public sealed class CstImporter(IGrainFactory grains)
+{
+    /// <summary>How many enti are imported at the same time (within one level of the capofila order).</summary>
+    public int Parallelism { get; init; } = 4;
+
+    /// <summary>Imports <paramref name="document"/>, recording every change under <paramref name="operatorName"/>.</summary>
+    public async Task<ImportReport> ImportAsync(ImportDocument document, string operatorName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(document);
+        ArgumentException.ThrowIfNullOrWhiteSpace(operatorName);
+        var listini = await LoadListiniAsync(document).ConfigureAwait(false);
+        var count = document.Enti.Count;
+        var results = new EnteImportResult?[count];
+        var checks = new EnteCheck[count];
+        for (var i = 0; i < count; i++)
+        {
+            checks[i] = ImportValidator.Check(document.Enti[i], id => listini.GetValueOrDefault(id));
+        }
+
+        RejectDuplicates(document, checks);
+        for (var i = 0; i < count; i++)
+        {
+            if (!checks[i].Valid)
+            {
+                results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Rejected, 0, checks[i].Reasons);
+            }
+        }
+
+        // Levels of the capofila order: an ente whose capofila is in the document waits for it.
+        var indexByKey = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < count; i++)
+        {
+            if (results[i] is null)
+            {
+                indexByKey.TryAdd(checks[i].EnteId!, i);
+            }
+        }
+
+        var pending = Enumerable.Range(0, count).Where(i => results[i] is null).ToHashSet();
+        while (pending.Count > 0)
+        {
+            var ready = new List<int>();
+            foreach (var i in pending)
+            {
+                var capofila = Capofila(document.Enti[i]);
+                if (capofila is null || !indexByKey.TryGetValue(capofila, out var lead) || lead == i)
+                {
+                    ready.Add(i);
+                }
+                else if (results[lead] is { } leadResult)
+                {
+                    if (leadResult.Outcome is ImportOutcome.Rejected or ImportOutcome.Failed)
+                    {
+                        results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Rejected, 0,
+                            [$"its capofila {capofila} was not imported ({leadResult.Outcome.ToString().ToLowerInvariant()})"]);
+                    }
+                    else
+                    {
+                        ready.Add(i);
+                    }
+                }
+            }
+
+            pending.RemoveWhere(i => results[i] is not null);
+            if (ready.Count == 0)
+            {
+                foreach (var i in pending)
+                {
+                    results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Rejected, 0,
+                        [$"its capofila {Capofila(document.Enti[i])} is part of a cycle of capofila in this document"]);
+                }
+
+                break;
+            }
+
+            await Parallel.ForEachAsync(ready, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism), CancellationToken = cancellationToken },
+                async (i, _) => results[i] = await ImportEnteAsync(i, document.Enti[i], checks[i].EnteId!, operatorName,
+                    capofilaInDocument: Capofila(document.Enti[i]) is { } c && indexByKey.ContainsKey(c)).ConfigureAwait(false))
+                .ConfigureAwait(false);
+            pending.ExceptWith(ready);
+        }
+
+        return new ImportReport([.. results.Select(r => r!)]);
+    }
+
+    private async Task<Dictionary<string, Listino>> LoadListiniAsync(ImportDocument document)
+    {
+        var catalogue = grains.GetGrain<ICatalogueGrain>(ICatalogueGrain.Key);
+        var known = (await catalogue.GetListinoIdsAsync().ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var result = new Dictionary<string, Listino>(StringComparer.Ordinal);
+        foreach (var id in document.Enti.Select(ListinoOf).Distinct(StringComparer.Ordinal).Where(known.Contains))
+        {
+            result[id] = await catalogue.GetListinoAsync(id).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+
+    /// <summary>An ente key, mailbox, serial or service key given twice: the later occurrences are refused.</summary>
+    private static void RejectDuplicates(ImportDocument document, EnteCheck[] checks)
+    {
+        var enti = new Dictionary<string, int>(StringComparer.Ordinal);
+        var objects = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < checks.Length; i++)
+        {
+            if (checks[i].EnteId is not { } key)
+            {
+                continue;
+            }
+
+            var extra = new List<string>();
+            if (!enti.TryAdd(key, i))
+            {
+                extra.Add($"ente {key} already appears as enti[{enti[key]}] of this document");
+            }
+
+            var ente = document.Enti[i];
+            var keys = ente.Mailboxes.Select(m => "PEC mailbox " + ImportValidator.MailboxKey(m))
+                .Concat(ente.Devices.Select(d => "firma device " + d.Serial.Trim()))
+                .Concat(ente.Services.Where(s => !string.IsNullOrWhiteSpace(s.Service)).Select(s => "service " + ImportValidator.ServiceKey(key, s)));
+            foreach (var objectKey in keys.Distinct(StringComparer.Ordinal))
+            {
+                if (objects.TryGetValue(objectKey, out var first) && first != i)
+                {
+                    extra.Add($"{objectKey} also appears under enti[{first}] of this document");
+                }
+                else
+                {
+                    objects.TryAdd(objectKey, i);
+                }
+            }
+
+            if (extra.Count > 0)
+            {
+                checks[i] = checks[i] with { Reasons = checks[i].Reasons.AddRange(extra) };
+            }
+        }
+    }
+
+    private async Task<EnteImportResult> ImportEnteAsync(int index, ImportEnte ente, string key, string op, bool capofilaInDocument)
+    {
+        var enteGrain = grains.GetGrain<IEnteGrain>(key);
+        try
+        {
+            var reasons = await CheckAgainstEngineAsync(ente, key, capofilaInDocument).ConfigureAwait(false);
+            if (reasons.Count > 0)
+            {
+                return Result(index, ente, key, ImportOutcome.Rejected, 0, [.. reasons]);
+            }
+
+            var before = await FingerprintAsync(ente, key).ConfigureAwait(false);
+            await ApplyAsync(ente, key, op).ConfigureAwait(false);
+            var after = await FingerprintAsync(ente, key).ConfigureAwait(false);
+            var changes = (before.Ente == after.Ente ? 0 : 1) + after.Children.Count(c => before.Children.GetValueOrDefault(c.Key) != c.Value);
+            return Result(index, ente, key, changes == 0 ? ImportOutcome.Unchanged : ImportOutcome.Applied, changes, []);
+        }
+        catch (Exception e) when (e is CstDomainError or CstInfrastructureError or TimeoutException or OrleansException)
+        {
+            return Result(index, ente, key, ImportOutcome.Failed, 0,
+                [$"{e.Message} (what was written before stays; import the same file again after fixing the cause)"]);
+        }
+    }
+
+    /// <summary>The facts the document states that the engine already holds otherwise: reasons to refuse the ente unwritten.</summary>
+    private async Task<List<string>> CheckAgainstEngineAsync(ImportEnte ente, string key, bool capofilaInDocument)
+    {
+        var reasons = new List<string>();
+        var enteGrain = grains.GetGrain<IEnteGrain>(key);
+        if (await enteGrain.ExistsAsync().ConfigureAwait(false))
+        {
+            var view = await enteGrain.GetAsync().ConfigureAwait(false);
+            if (view.WithdrawnOn is { } w && ente.WithdrawnOn != w)
+            {
+                reasons.Add($"ente {key} withdrew on {Iso(w)}; the document says {(ente.WithdrawnOn is { } d ? "it withdrew on " + Iso(d) : "it has not withdrawn")}");
+            }
+        }
+
+        if (Capofila(ente) is { } capofila && !capofilaInDocument
+            && !await grains.GetGrain<IEnteGrain>(capofila).ExistsAsync().ConfigureAwait(false))
+        {
+            reasons.Add($"capofila {capofila} of ente {key} is neither registered nor in this document");
+        }
+
+        foreach (var m in ente.Mailboxes)
+        {
+            var address = ImportValidator.MailboxKey(m);
+            if (await TryGetAsync(() => grains.GetGrain<IPecMailboxGrain>(address).GetAsync()).ConfigureAwait(false) is not { } held)
+            {
+                continue;
+            }
+
+            var pack = Blank(m.CustomDomainPack);
+            if (held.EnteId != key || held.RequestedOn != m.RequestedOn || held.CustomDomainPackId != pack)
+            {
+                reasons.Add($"PEC mailbox {address} is held for ente {held.EnteId}, requested on {Iso(held.RequestedOn)}"
+                    + $"{(held.CustomDomainPackId is { } p ? " in pack " + p : string.Empty)}; the document requests it for ente {key} on {Iso(m.RequestedOn!.Value)}"
+                    + $"{(pack is null ? string.Empty : " in pack " + pack)}");
+            }
+            else if (held.Subscriptions.FirstOrDefault(s => s.Id == address) is { } billed && pack is null
+                && billed.Variant != Domain.Lifecycle.CatalogueChecks.PecTierVariant(ListinoOf(ente), m.Tier))
+            {
+                reasons.Add($"PEC mailbox {address} started on variant {billed.Variant}; the document says tier '{m.Tier}'");
+            }
+
+            if (held.ActivatedOn is { } a && m.ActivatedOn is { } b && a != b)
+            {
+                reasons.Add($"PEC mailbox {address} is active from {Iso(a)}; the document says from {Iso(b)}");
+            }
+
+            if (held.DisdettaReceivedOn is { } d && m.Disdetta?.ReceivedOn is { } e && d != e)
+            {
+                reasons.Add($"PEC mailbox {address} has a disdetta received on {Iso(d)}; the document says {Iso(e)}");
+            }
+        }
+
+        foreach (var device in ente.Devices)
+        {
+            var serial = device.Serial.Trim();
+            if (await TryGetAsync(() => grains.GetGrain<IFirmaDeviceGrain>(serial).GetAsync()).ConfigureAwait(false) is not { } held)
+            {
+                continue;
+            }
+
+            if (held.EnteId != key || held.Kind != device.Kind || held.Holder != device.Holder.Trim() || held.IssuedOn != device.IssuedOn)
+            {
+                reasons.Add($"firma device {serial} was issued on {Iso(held.IssuedOn)} to {held.Holder} of ente {held.EnteId} ({held.Kind}); "
+                    + $"the document issues it on {Iso(device.IssuedOn!.Value)} to {device.Holder.Trim()} of ente {key} ({device.Kind})");
+            }
+
+            var lastHeld = held.RenewedOn.Count > 0 ? held.RenewedOn[^1] : (LocalDate?)null;
+            foreach (var renewal in device.RenewedOn.Where(r => !held.RenewedOn.Contains(r) && lastHeld is { } l && r <= l))
+            {
+                reasons.Add($"firma device {serial} was last renewed on {Iso(lastHeld!.Value)}; the document's renewal on {Iso(renewal)} comes before it");
+            }
+
+            if (held.RevokedOn is { } r && device.Revocation is { On: { } o } rev && (r != o || held.RevocationReason != rev.Reason))
+            {
+                reasons.Add($"firma device {serial} was revoked on {Iso(r)} ({held.RevocationReason}); the document says {Iso(o)} ({rev.Reason})");
+            }
+        }
+
+        foreach (var s in ente.Services)
+        {
+            var serviceKey = ImportValidator.ServiceKey(key, s);
+            if (await TryGetAsync(() => grains.GetGrain<IHostedServiceGrain>(serviceKey).GetAsync()).ConfigureAwait(false) is not { } held)
+            {
+                continue;
+            }
+
+            var sub = held.Subscription;
+            if (sub.ActivatedOn != s.ActivatedOn || sub.Variant != Blank(s.Variant) || sub.Quantity != s.Quantity || sub.AgreedPrice != s.AgreedPrice)
+            {
+                reasons.Add($"service {serviceKey} is held active from {Iso(sub.ActivatedOn)} (variant {sub.Variant ?? "none"}, quantity {Number(sub.Quantity)}"
+                    + $"{(sub.AgreedPrice is { } p ? ", agreed price EUR " + Number(p) : string.Empty)}); the document activates it on {Iso(s.ActivatedOn!.Value)} "
+                    + $"(variant {Blank(s.Variant) ?? "none"}, quantity {Number(s.Quantity)}{(s.AgreedPrice is { } q ? ", agreed price EUR " + Number(q) : string.Empty)})");
+            }
+
+            if (sub.DisdettaReceivedOn is { } d && s.Disdetta?.ReceivedOn is { } e && d != e)
+            {
+                reasons.Add($"service {serviceKey} has a disdetta received on {Iso(d)}; the document says {Iso(e)}");
+            }
+        }
+
+        return reasons;
+    }
+
+    private async Task ApplyAsync(ImportEnte ente, string key, string op)
+    {
+        var enteGrain = grains.GetGrain<IEnteGrain>(key);
+        await enteGrain.RegisterAsync(new EnteRegistration(ente.Name.Trim(), ente.Kind, Blank(ente.IstatCode), Blank(ente.CodiceFiscale),
+            ente.AdheredOn!.Value, ListinoOf(ente), Blank(ente.ReferentePec), Blank(ente.ReferenteEmail), Blank(ente.ReferenteName)), op).ConfigureAwait(false);
+        foreach (var p in ente.Population.OrderBy(p => p.Year))
+        {
+            await enteGrain.SetPopulationAsync(p.Year, p.Inhabitants, op).ConfigureAwait(false);
+        }
+
+        await enteGrain.SetPayerAsync(Capofila(ente), op).ConfigureAwait(false);
+
+        foreach (var m in ente.Mailboxes)
+        {
+            var mailbox = grains.GetGrain<IPecMailboxGrain>(ImportValidator.MailboxKey(m));
+            await mailbox.RequestAsync(new PecMailboxRequest(key, m.Tier, m.RequestedOn!.Value, Blank(m.CustomDomainPack)), op).ConfigureAwait(false);
+            if (m.ActivatedOn is not { } activated)
+            {
+                continue;
+            }
+
+            await mailbox.ActivateAsync(activated, op).ConfigureAwait(false);
+            var steps = new List<(LocalDate On, int Order, Func<Task> Run)>();
+            steps.AddRange(m.TierChanges.Select(t => (t.EffectiveOn!.Value, 0, (Func<Task>)(() => mailbox.ChangeTierAsync(t.EffectiveOn!.Value, t.Tier, op)))));
+            steps.AddRange(m.ExtraSpaceGb.Select(q => (q.EffectiveOn!.Value, 1, (Func<Task>)(() => mailbox.SetExtraSpaceAsync(q.EffectiveOn!.Value, q.Quantity, op)))));
+            steps.AddRange(m.ConservazioneGb.Select(q => (q.EffectiveOn!.Value, 2, (Func<Task>)(() => mailbox.SetConservazioneAsync(q.EffectiveOn!.Value, q.Quantity, op)))));
+            if (m.Disdetta is { ReceivedOn: { } received } d)
+            {
+                steps.Add((received, 3, () => mailbox.ReceiveDisdettaAsync(received, d.Evidence, op)));
+            }
+
+            await RunInDateOrderAsync(steps).ConfigureAwait(false);
+        }
+
+        foreach (var d in ente.Devices)
+        {
+            var device = grains.GetGrain<IFirmaDeviceGrain>(d.Serial.Trim());
+            await device.IssueAsync(new FirmaDeviceIssue(key, d.Kind, d.Holder.Trim(), d.IssuedOn!.Value), op).ConfigureAwait(false);
+            foreach (var renewal in d.RenewedOn.Order())
+            {
+                await device.RenewAsync(renewal, op).ConfigureAwait(false);
+            }
+
+            if (d.Revocation is { On: { } on } revocation)
+            {
+                await device.RevokeAsync(on, revocation.Reason, op).ConfigureAwait(false);
+            }
+        }
+
+        foreach (var s in ente.Services)
+        {
+            var service = grains.GetGrain<IHostedServiceGrain>(ImportValidator.ServiceKey(key, s));
+            await service.ActivateAsync(new HostedServiceActivation(Blank(s.Variant), s.ActivatedOn!.Value, s.Quantity, s.AgreedPrice), op).ConfigureAwait(false);
+            var steps = new List<(LocalDate On, int Order, Func<Task> Run)>();
+            steps.AddRange(s.QuantityChanges.Select(q => (q.EffectiveOn!.Value, 0, (Func<Task>)(() => service.ChangeQuantityAsync(q.EffectiveOn!.Value, q.Quantity, op)))));
+            steps.AddRange(s.Consumption.Select(c => (c.RecordedOn!.Value, 1, (Func<Task>)(() => service.RecordConsumptionAsync(
+                new ConsumptionEntry(c.Id.Trim(), c.RecordedOn!.Value, c.Quantity, Blank(c.Component)), op)))));
+            if (s.Disdetta is { ReceivedOn: { } received } d)
+            {
+                steps.Add((received, 2, () => service.ReceiveDisdettaAsync(received, d.Evidence, op)));
+            }
+
+            if (s.CeasedOn is { } ceased)
+            {
+                steps.Add((ceased, 3, () => service.CeaseAsync(ceased, op)));
+            }
+
+            await RunInDateOrderAsync(steps).ConfigureAwait(false);
+        }
+
+        if (ente.WithdrawnOn is { } withdrawn)
+        {
+            await enteGrain.WithdrawAsync(withdrawn, op).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RunInDateOrderAsync(List<(LocalDate On, int Order, Func<Task> Run)> steps)
+    {
+        foreach (var step in steps.OrderBy(s => s.On).ThenBy(s => s.Order))
+        {
+            await step.Run().ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The ente's own facts and the version of each of its objects in the document, to tell what an import changed.</summary>
+    private async Task<(string Ente, Dictionary<string, long?> Children)> FingerprintAsync(ImportEnte ente, string key)
+    {
+        var enteGrain = grains.GetGrain<IEnteGrain>(key);
+        var own = string.Empty;
+        if (await enteGrain.ExistsAsync().ConfigureAwait(false))
+        {
+            var view = await enteGrain.GetAsync().ConfigureAwait(false);
+            own = string.Join("|", view.Registration, view.WithdrawnOn, view.CapofilaId,
+                string.Join(",", view.Population.Select(p => $"{p.Year}:{p.Inhabitants}")));
+        }
+
+        var children = new Dictionary<string, long?>(StringComparer.Ordinal);
+        foreach (var (kind, objectKey) in ente.Mailboxes.Select(m => (ChildKind.PecMailbox, ImportValidator.MailboxKey(m)))
+            .Concat(ente.Devices.Select(d => (ChildKind.FirmaDevice, d.Serial.Trim())))
+            .Concat(ente.Services.Select(s => (ChildKind.HostedService, ImportValidator.ServiceKey(key, s)))))
+        {
+            children[$"{kind}:{objectKey}"] = own.Length == 0 ? null : await enteGrain.GetChildVersionAsync(kind, objectKey).ConfigureAwait(false);
+        }
+
+        return (own, children);
+    }
+
+    private static async Task<T?> TryGetAsync<T>(Func<Task<T>> get)
+        where T : class
+    {
+        try
+        {
+            return await get().ConfigureAwait(false);
+        }
+        catch (CstDomainError e) when (e.Kind == "NotFound")
+        {
+            return null;
+        }
+    }
+
+    private static EnteImportResult Result(int index, ImportEnte ente, string? key, ImportOutcome outcome, int changes, ImmutableList<string> reasons) =>
+        new(index, key, string.IsNullOrWhiteSpace(ente.Name) ? "(no name)" : ente.Name.Trim(), outcome, changes, reasons);
+
+    private static string ListinoOf(ImportEnte ente) =>
+        string.IsNullOrWhiteSpace(ente.Listino) ? ImportValidator.DefaultListino : ente.Listino.Trim();
+
+    private static string? Capofila(ImportEnte ente) => Blank(ente.Capofila);
+
+    private static string? Blank(string? text) => string.IsNullOrWhiteSpace(text) ? null : text.Trim();
+
+    private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
+
+    private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+}

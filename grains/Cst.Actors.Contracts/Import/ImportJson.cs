@@ -1,0 +1,184 @@
+using System.Collections;
+using System.Collections.Immutable;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Cst.Actors.Contracts.Firma;
+using Cst.Actors.Domain.Deadlines;
+using Cst.Actors.Domain.Enti;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Cst.Actors.Contracts.Import;
+
+/// <summary>A problem in an import file, located for the operator: line and column (1-based), and where in the data.</summary>
+/// <param name="Line">1-based line of the file; 0 when the problem is not tied to a line.</param>
+/// <param name="Column">1-based column (JSON: character in the line; CSV: field number); 0 when unknown.</param>
+/// <param name="Location">The JSON path ($.enti[2].mailboxes[0].tier) or the CSV column name.</param>
+[GenerateSerializer, Immutable, Alias("cst.import.ImportError")]
+public sealed record ImportError(
+    [property: Id(0)] int Line,
+    [property: Id(1)] int Column,
+    [property: Id(2)] string Location,
+    [property: Id(3)] string Message)
+{
+    public override string ToString() =>
+        Line > 0 ? $"line {Line}, column {Column} ({Location}): {Message}" : $"{Location}: {Message}";
+}
+
+/// <summary>A parsed file: the document (null when the file could not be read at all) and the problems found.</summary>
+public sealed record ImportParseResult(ImportDocument? Document, ImmutableList<ImportError> Errors)
+{
+    public bool Success => Document is not null && Errors.IsEmpty;
+}
+
+/// <summary>
+/// Reads and writes the JSON import format (docs/import-format.md) with System.Text.Json: camelCase names, dates as
+/// yyyy-MM-dd, enums by name, unknown properties refused (a typo must not silently drop data), comments and trailing
+/// commas allowed. A file that cannot be read is refused as a whole, with the line, column, path and text of the
+/// first problem; checking the content ente by ente is the importer's job.
+/// </summary>
+public static class ImportJson
+{
+    private static readonly Dictionary<string, string> Expected = new(StringComparer.Ordinal)
+    {
+        ["year"] = "a whole number (a year such as 2026)",
+        ["inhabitants"] = "a whole number of residents",
+        ["quantity"] = "a number (decimal point, no quotes)",
+        ["agreedPrice"] = "a number of euros (decimal point, no quotes)",
+        ["reason"] = "one of " + string.Join(", ", Enum.GetNames<RevocationReason>()),
+    };
+
+    /// <summary>The options used both ways.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    /// <summary>Parses <paramref name="json"/>; never throws for bad input.</summary>
+    public static ImportParseResult Parse(string json)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        try
+        {
+            var document = JsonSerializer.Deserialize<ImportDocument>(json, Options);
+            if (document is null)
+            {
+                return Fail(new ImportError(1, 1, "$", "the file holds null; it must be an object with \"format\" and \"enti\""));
+            }
+
+            if (document.Format != ImportDocument.CurrentFormat)
+            {
+                return Fail(new ImportError(0, 0, "$.format",
+                    $"format is \"{document.Format}\"; this version reads \"{ImportDocument.CurrentFormat}\""));
+            }
+
+            return new ImportParseResult(document, []);
+        }
+        catch (JsonException e)
+        {
+            return Fail(Describe(e, json));
+        }
+    }
+
+    /// <summary>Reads a file (UTF-8, with or without BOM) and parses it.</summary>
+    public static async Task<ImportParseResult> ParseFileAsync(string path, CancellationToken cancellationToken = default) =>
+        Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The document as indented JSON, nulls and empty lists left out.</summary>
+    public static string Write(ImportDocument document) => JsonSerializer.Serialize(document, Options);
+
+    private static ImportParseResult Fail(ImportError error) => new(null, [error]);
+
+    private static ImportError Describe(JsonException e, string json)
+    {
+        var line = (int)(e.LineNumber ?? -1) + 1;
+        var column = (int)(e.BytePositionInLine ?? -1) + 1;
+        var path = string.IsNullOrEmpty(e.Path) ? "$" : e.Path;
+        var lines = json.Split('\n');
+        var text = line >= 1 && line <= lines.Length ? lines[line - 1].Trim() : string.Empty;
+        if (text.Length > 80)
+        {
+            text = text[..80] + "...";
+        }
+
+        var near = text.Length > 0 ? $" (the line reads: {text})" : string.Empty;
+        var message = e.Message;
+        var cut = message.IndexOf(" Path: ", StringComparison.Ordinal);
+        if (cut >= 0)
+        {
+            message = message[..cut];
+        }
+
+        if (message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal))
+        {
+            var property = path[(path.LastIndexOf('.') + 1)..];
+            property = property.Split('[')[0];
+            var expected = property == "kind"
+                ? (path.Contains(".devices[", StringComparison.Ordinal)
+                    ? "one of " + string.Join(", ", Enum.GetNames<FirmaDeviceKind>())
+                    : "one of " + string.Join(", ", Enum.GetNames<EnteKind>()))
+                : Expected.GetValueOrDefault(property, "a value of another type");
+            message = $"the value cannot be read as {property}: expected {expected}";
+        }
+        else if (message.StartsWith("The JSON property", StringComparison.Ordinal)
+            && message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            message = message.Replace("The JSON property", "the property", StringComparison.Ordinal)
+                .Replace(" could not be mapped to any .NET member contained in type ", " is not part of ", StringComparison.Ordinal)
+                .TrimEnd('.') + "; check its spelling against docs/import-format.md";
+        }
+
+        return new ImportError(Math.Max(line, 0), Math.Max(column, 0), path, message + near);
+    }
+
+    private static JsonSerializerOptions CreateOptions()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.General)
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+            RespectNullableAnnotations = true,
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            WriteIndented = true,
+            IndentSize = 2,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+            Converters = { new IsoDateConverter(), new JsonStringEnumConverter(allowIntegerValues: false) },
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { SkipEmptyLists } },
+        };
+        options.MakeReadOnly();
+        return options;
+    }
+
+    private static void SkipEmptyLists(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.PropertyType.IsGenericType && property.PropertyType.GetGenericTypeDefinition() == typeof(ImmutableList<>))
+            {
+                property.ShouldSerialize = static (_, value) => value is ICollection { Count: > 0 };
+            }
+        }
+    }
+
+    /// <summary>A date as yyyy-MM-dd.</summary>
+    private sealed class IsoDateConverter : JsonConverter<LocalDate>
+    {
+        public override LocalDate Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException($"a date must be a string \"yyyy-MM-dd\", not a {reader.TokenType.ToString().ToLowerInvariant()}");
+            }
+
+            var text = reader.GetString() ?? string.Empty;
+            var result = LocalDatePattern.Iso.Parse(text);
+            return result.Success
+                ? result.Value
+                : throw new JsonException($"\"{text}\" is not a date; write it as yyyy-MM-dd, e.g. 2026-01-31");
+        }
+
+        public override void Write(Utf8JsonWriter writer, LocalDate value, JsonSerializerOptions options) =>
+            writer.WriteStringValue(LocalDatePattern.Iso.Format(value));
+    }
+}
