@@ -119,6 +119,11 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
         }
 
         await HandleDueDeadlinesAsync(verifyReminder: false);
+        if (State.Deadlines.ArmedFor is null)
+        {
+            // A tick with nothing left to wait for (a leftover of an earlier arming): stop it.
+            await DisarmAsync();
+        }
     }
 
     /// <summary>Throws the domain error for an object that was never created.</summary>
