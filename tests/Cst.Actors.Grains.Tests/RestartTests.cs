@@ -53,5 +53,31 @@ public sealed class RestartTests : IAsyncLifetime
             $"the 30-day warning of device {serial} after the restart");
     }
 
+    [Fact]
+    public async Task Statement_AfterAColdStart_ActivatesOnlyTheEnte_NotItsObjects()
+    {
+        var client = _cluster.Client;
+        var ente = await NewComuneAsync(client, new LocalDate(2020, 1, 1));
+        await client.GetGrain<Contracts.Enti.IEnteGrain>(ente).SetPopulationAsync(2025, 9_000, Operator);
+        for (var i = 0; i < 3; i++)
+        {
+            var address = NewMailboxAddress();
+            await client.GetGrain<Contracts.Pec.IPecMailboxGrain>(address)
+                .RequestAsync(new Contracts.Pec.PecMailboxRequest(ente, "silver", new LocalDate(2025, 1, 1)), Operator);
+            await client.GetGrain<Contracts.Pec.IPecMailboxGrain>(address).ActivateAsync(new LocalDate(2025, 1, 1), Operator);
+        }
+
+        var warm = await client.GetGrain<Contracts.Enti.IEnteGrain>(ente).GetStatementAsync(2025);
+        await _cluster.RestartAsync(() => Task.CompletedTask);
+
+        var cold = await _cluster.Client.GetGrain<Contracts.Enti.IEnteGrain>(ente).GetStatementAsync(2025);
+
+        Assert.Equal(warm.Lines, cold.Lines);
+        Assert.Equal(4, cold.Lines.Count);
+        var stats = await _cluster.Client.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics();
+        Assert.DoesNotContain(stats, s => s.GrainType.Contains("PecMailbox", StringComparison.Ordinal) && s.ActivationCount > 0);
+        Assert.Contains(stats, s => s.GrainType.Contains("EnteGrain", StringComparison.Ordinal) && s.ActivationCount > 0);
+    }
+
     private static string Iso(LocalDate date) => NodaTime.Text.LocalDatePattern.Iso.Format(date);
 }
