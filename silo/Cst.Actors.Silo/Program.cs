@@ -67,6 +67,7 @@ try
 {
     // Checked before anything starts, so a mistyped port does not wait for a database to come up first.
     var siloSettings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString: string.Empty);
+    var demoData = DemoDataLoader.ReadMode(builder.Configuration);
     var connectionString = SiloConfiguration.ConnectionString(builder.Configuration);
     if (connectionString is null)
     {
@@ -125,6 +126,21 @@ try
         "Silo started: cluster {ClusterId}, service {ServiceId}, silo {Advertised}:{SiloPort}, gateway {Advertised}:{GatewayPort} (listening on {Listen})",
         settings.ClusterId, settings.ServiceId, settings.Endpoints!.AdvertisedAddress, settings.Endpoints.SiloPort,
         settings.Endpoints.AdvertisedAddress, settings.Endpoints.GatewayPort, settings.Endpoints.ListenAddress);
+    try
+    {
+        await DemoDataLoader.LoadAsync(demoData, embedded is not null, host.Services.GetRequiredService<IGrainFactory>(),
+            host.Services.GetRequiredService<NodaTime.IClock>(), logger, shutdown.Token);
+    }
+    catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+    {
+        logger.LogWarning("Shutdown requested while loading the demo data; start once with {Key}=Always to complete it", DemoDataLoader.LoadKey);
+    }
+    catch (Exception e) when (e is not OperationCanceledException)
+    {
+        // The silo serves without its demo data; the operator reads why.
+        logger.LogError(e, "The demo data could not be loaded; start once with {Key}=Always to retry", DemoDataLoader.LoadKey);
+    }
+
     await host.WaitForShutdownAsync(CancellationToken.None);
     logger.LogInformation("Silo stopped");
     return ExitOk;
@@ -220,6 +236,7 @@ static Dictionary<string, string> SwitchMappings() => new()
     ["--data-dir"] = SiloConfiguration.EmbeddedDataDirectoryKey,
     ["--postgres-port"] = SiloConfiguration.EmbeddedPortKey,
     ["--sql-dir"] = SiloConfiguration.SqlDirectoryKey,
+    ["--demo-data"] = DemoDataLoader.LoadKey,
 };
 
 static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
@@ -263,5 +280,6 @@ static string Usage() =>
       --data-dir           {SiloConfiguration.EmbeddedDataDirectoryKey,-29} default {SiloConfiguration.DefaultEmbeddedDataDirectory()}
       --postgres-port      {SiloConfiguration.EmbeddedPortKey,-29} default {SiloConfiguration.DefaultEmbeddedPort}
       --sql-dir            {SiloConfiguration.SqlDirectoryKey,-29} default sql/ beside the program
+      --demo-data          {DemoDataLoader.LoadKey,-29} FirstStart (default: embedded PostgreSQL with no enti yet), Always or Never
 
     """;
