@@ -24,6 +24,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<ICatalogueSource, ShippedCatalogueSource>();
         services.TryAddSingleton<INoticeLog>(sp => new PostgresNoticeLog(dataSource(sp)));
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(dataSource(sp)));
+        services.TryAddSingleton<IBillingStore>(sp => new PostgresBillingStore(dataSource(sp)));
+        services.AddOptions<BillingRunOptions>();
         services.TryAddSingleton<GrainServices>();
         services.AddSingleton<IIncomingGrainCallFilter, DomainErrorFilter>();
         return services;

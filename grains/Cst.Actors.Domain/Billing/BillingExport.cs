@@ -216,6 +216,58 @@ public static class BillingExport
         return mode == BillingRunMode.Preview ? $"previsione-{year}-{safe}.txt" : $"rendiconto-{year}-r{revision}-{safe}.txt";
     }
 
+    /// <summary>Reads back a CSV file written here (RFC 4180 quoting, ';' separator, without the BOM): rows of fields.</summary>
+    public static List<List<string>> ParseCsv(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var rows = new List<List<string>>();
+        var row = new List<string>();
+        var field = new StringBuilder();
+        var quoted = false;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quoted)
+            {
+                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
+                {
+                    field.Append('"');
+                    i++;
+                }
+                else if (c == '"')
+                {
+                    quoted = false;
+                }
+                else
+                {
+                    field.Append(c);
+                }
+            }
+            else if (c == '"')
+            {
+                quoted = true;
+            }
+            else if (c == ';')
+            {
+                row.Add(field.ToString());
+                field.Clear();
+            }
+            else if (c == '\n')
+            {
+                row.Add(field.ToString().TrimEnd('\r'));
+                field.Clear();
+                rows.Add(row);
+                row = [];
+            }
+            else
+            {
+                field.Append(c);
+            }
+        }
+
+        return rows;
+    }
+
     public static string Mode(BillingRunMode mode) => mode == BillingRunMode.Preview ? "preview" : "final";
 
     private static void TotalRows(Utf8JsonWriter json, string name, IEnumerable<TotalRow> rows)

@@ -13,64 +13,13 @@ public class BillingExportTests
 
     private static RunTotals Totals => RunTotals.Of(BillingScenario.Year, BillingRunMode.Final, 1, BillingScenario.Statements());
 
-    /// <summary>A minimal RFC 4180 reader with ';' as separator.</summary>
-    internal static List<List<string>> ParseCsv(string text)
-    {
-        var rows = new List<List<string>>();
-        var row = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < text.Length && text[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ';')
-            {
-                row.Add(field.ToString());
-                field.Clear();
-            }
-            else if (c == '\n')
-            {
-                row.Add(field.ToString().TrimEnd('\r'));
-                field.Clear();
-                rows.Add(row);
-                row = [];
-            }
-            else
-            {
-                field.Append(c);
-            }
-        }
-
-        return rows;
-    }
-
     [Fact]
     public void StatementsCsv_ParsedBack_GivesTheSameTotals()
     {
         var bytes = BillingExport.ToFileBytes(BillingExport.StatementsCsv(BillingScenario.Statements()), byteOrderMark: true);
 
         Assert.Equal([0xEF, 0xBB, 0xBF], bytes[..3]);
-        var rows = ParseCsv(new UTF8Encoding(true).GetString(bytes[3..]));
+        var rows = BillingExport.ParseCsv(new UTF8Encoding(true).GetString(bytes[3..]));
         Assert.Equal(BillingExport.StatementColumns, rows[0]);
         var amount = rows[0].IndexOf("importo");
         var ente = rows[0].IndexOf("ente");
@@ -86,7 +35,7 @@ public class BillingExportTests
     [Fact]
     public void TotalsCsv_ParsedBack_GivesTheSameTotals()
     {
-        var rows = ParseCsv(BillingExport.TotalsCsv(Totals));
+        var rows = BillingExport.ParseCsv(BillingExport.TotalsCsv(Totals));
 
         var voce = rows[0].IndexOf("voce");
         var amount = rows[0].IndexOf("importo");
@@ -103,7 +52,7 @@ public class BillingExportTests
     {
         var statement = BillingScenario.Statements()[0] with { EnteName = "Comune di \"Alfa\"; sede" };
 
-        var rows = ParseCsv(BillingExport.StatementsCsv([statement]));
+        var rows = BillingExport.ParseCsv(BillingExport.StatementsCsv([statement]));
 
         Assert.Equal("Comune di \"Alfa\"; sede", rows[1][rows[0].IndexOf("nome_ente")]);
     }

@@ -1,0 +1,433 @@
+using System.Collections.Immutable;
+using Cst.Actors.Contracts;
+using Cst.Actors.Contracts.Billing;
+using Cst.Actors.Contracts.Enti;
+using Cst.Actors.Contracts.Errors;
+using Cst.Actors.Domain;
+using Cst.Actors.Domain.Billing;
+using Cst.Actors.Domain.Lifecycle;
+using Cst.Actors.Domain.Pricing;
+using Cst.Actors.Grains.Infrastructure;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using NodaTime;
+
+namespace Cst.Actors.Grains;
+
+/// <summary>How a billing run works through the enti.</summary>
+public sealed class BillingRunOptions
+{
+    /// <summary>Enti computed and written at the same time (bounded parallelism).</summary>
+    public int MaxParallelism { get; set; } = 8;
+
+    /// <summary>The progress kept in grain state is written after this many enti (the tables hold the truth).</summary>
+    public int ProgressChunk { get; set; } = 25;
+
+    /// <summary>A pause after each ente, to spread a run's load on the database over time; none by default.</summary>
+    public TimeSpan PausePerEnte { get; set; } = TimeSpan.Zero;
+}
+
+/// <summary>One revision of a run as the grain keeps it. Never renumber the ids.</summary>
+[GenerateSerializer, Immutable, Alias("cst.BillingRevisionState")]
+public sealed record BillingRevisionState(
+    [property: Id(0)] int Revision,
+    [property: Id(1)] BillingRunStatus Status,
+    [property: Id(2)] int Attempt,
+    [property: Id(3)] LocalDate AsOf,
+    [property: Id(4)] string StartedBy,
+    [property: Id(5)] Instant StartedAt)
+{
+    [Id(6)] public Instant? CompletedAt { get; init; }
+
+    [Id(7)] public Instant? ClosedAt { get; init; }
+
+    [Id(8)] public string? ClosedBy { get; init; }
+
+    [Id(9)] public int EntiTotal { get; init; }
+
+    [Id(10)] public int EntiDone { get; init; }
+
+    [Id(11)] public int EntiFailed { get; init; }
+
+    [Id(12)] public decimal Total { get; init; }
+
+    [Id(13)] public int Lines { get; init; }
+}
+
+/// <summary>The stored record of a billing run: its revisions, oldest first. Never renumber the ids.</summary>
+[GenerateSerializer, Immutable, Alias("cst.BillingRunState")]
+public sealed record BillingRunState
+{
+    [Id(0)] public ImmutableList<BillingRevisionState> Revisions { get; init; } = [];
+}
+
+/// <summary>
+/// The year-end billing run of one year in one mode (key <c>2025/final</c>, <c>2026/preview</c>). Its lifecycle:
+/// <list type="number">
+/// <item><b>Start</b>: a new revision (or a new attempt of a preview) is recorded in state, a reminder is armed, and
+/// the work begins: the run and its enti are recorded in the billing tables, all pending.</item>
+/// <item><b>Running</b>: the pending enti are billed, <see cref="BillingRunOptions.MaxParallelism"/> at a time; each
+/// ente's statement, lines and outcome are written in one idempotent transaction; progress is kept in memory and
+/// written to state every <see cref="BillingRunOptions.ProgressChunk"/> enti. If the silo dies, the activation on
+/// another silo (made by the next call or by the reminder's tick, every minute) resumes with the enti still pending
+/// in the tables: the result is the same as an uninterrupted run and no row is written twice.</item>
+/// <item><b>Completed</b>: every ente is done; the reminder is dropped.</item>
+/// <item><b>Closed</b> (final only): immutable, in state and in the tables (a trigger refuses changes). Starting the
+/// year again opens revision n+1, billing only the differences from revisions 1..n (<see cref="Adjustments"/>).</item>
+/// </list>
+/// </summary>
+[GrainType("billingrun")]
+public sealed class BillingRunGrain(
+    [PersistentState("billingrun", StorageNames.Default)] IPersistentState<BillingRunState> state,
+    GrainServices services,
+    IBillingStore store,
+    IOptions<BillingRunOptions> options,
+    ILocalSiloDetails silo)
+    : Grain, IBillingRunGrain, IRemindable
+{
+    /// <summary>The reminder that keeps a running run alive: each tick resumes it if nothing is working on it.</summary>
+    public const string ReminderName = "billing-run";
+
+    private static readonly TimeSpan Tick = TimeSpan.FromMinutes(1);
+
+    private readonly BillingRunOptions _options = options.Value;
+    private Task? _work;
+    private Task _stateWrite = Task.CompletedTask;
+    private BillingProgress? _progress;
+
+    private (int Year, BillingRunMode Mode) Key => BillingRunKey.Parse(this.GetPrimaryKeyString());
+
+    private int Year => Key.Year;
+
+    private BillingRunMode Mode => Key.Mode;
+
+    private string Subject => $"billing run {Year} {BillingExport.Mode(Mode)}";
+
+    private BillingRevisionState? Current => state.State.Revisions.LastOrDefault();
+
+    private BillingRunId RunOf(BillingRevisionState revision) => new(Year, Mode, revision.Revision);
+
+    // ---- Start
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A run that was running when its silo went away goes on here.
+        if (Current?.Status == BillingRunStatus.Running)
+        {
+            EnsureWorking();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async Task<BillingRunView> StartAsync(string operatorName, bool recompute = false)
+    {
+        var op = BusinessTime.Operator(operatorName);
+        var today = services.Clock.Today();
+        var current = Current;
+        if (current?.Status == BillingRunStatus.Running)
+        {
+            EnsureWorking();
+            return await GetProgressAsync();
+        }
+
+        BillingRevisionState next;
+        if (Mode == BillingRunMode.Preview)
+        {
+            if (Year > PreviewProjection.LatestYear(today))
+            {
+                throw new IllegalTransitionException(Subject, "start",
+                    $"a preview on {Iso(today)} can look ahead to {PreviewProjection.LatestYear(today)} at most, not {Year}");
+            }
+
+            next = new BillingRevisionState(0, BillingRunStatus.Running, (current?.Attempt ?? 0) + 1, today, op, services.Clock.GetCurrentInstant());
+        }
+        else
+        {
+            if (today < new LocalDate(Year + 1, 1, 1))
+            {
+                throw new IllegalTransitionException(Subject, "start",
+                    $"the final run of {Year} starts once the year is over (from 1 January {Year + 1}); today is {Iso(today)}: make a preview");
+            }
+
+            if (current?.Status == BillingRunStatus.Completed && !recompute)
+            {
+                return await GetProgressAsync();
+            }
+
+            var revision = current is null ? 1 : current.Status == BillingRunStatus.Closed ? current.Revision + 1 : current.Revision;
+            var attempt = current is not null && current.Revision == revision ? current.Attempt + 1 : 1;
+            next = new BillingRevisionState(revision, BillingRunStatus.Running, attempt, today, op, services.Clock.GetCurrentInstant());
+        }
+
+        var revisions = current is not null && current.Revision == next.Revision
+            ? state.State.Revisions.SetItem(state.State.Revisions.Count - 1, next)
+            : state.State.Revisions.Add(next);
+        state.State = state.State with { Revisions = revisions };
+        _progress = null;
+        await state.WriteStateAsync();
+        await this.RegisterOrUpdateReminder(ReminderName, Tick, Tick);
+        await services.Audit.RecordAsync(new AuditEntry(op, services.Clock.GetCurrentInstant(), "billing:" + this.GetPrimaryKeyString(),
+            "start", null, $"revision {next.Revision}, attempt {next.Attempt}, as of {Iso(today)}"));
+        EnsureWorking();
+        return await GetProgressAsync();
+    }
+
+    // ---- Running
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != ReminderName)
+        {
+            return;
+        }
+
+        if (Current?.Status == BillingRunStatus.Running)
+        {
+            EnsureWorking();
+        }
+        else if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+    }
+
+    /// <summary>Starts the work on this activation unless it is under way.</summary>
+    private void EnsureWorking()
+    {
+        if (_work is null || _work.IsCompleted)
+        {
+            _work = WorkAsync();
+        }
+    }
+
+    private async Task WorkAsync()
+    {
+        var revision = Current!;
+        var run = RunOf(revision);
+        try
+        {
+            // Keeps the activation while the run works, however long between calls.
+            DelayDeactivation(TimeSpan.FromMinutes(10));
+            var enti = await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).ListAsync();
+            await store.BeginAsync(run, revision.Attempt, revision.AsOf, revision.StartedBy, revision.StartedAt,
+                [.. enti.Select(e => e.EnteId).Distinct(StringComparer.Ordinal)]);
+            var pending = await store.PendingAsync(run);
+            _progress = await store.ProgressAsync(run);
+            services.Logger.LogInformation("{Run}: {Pending} of {Total} enti to bill on {Silo}", run, pending.Count, _progress.EntiTotal, silo.SiloAddress);
+
+            var views = new Dictionary<string, Task<EnteView>>(StringComparer.Ordinal);
+            using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxParallelism));
+            var sinceWrite = 0;
+            await Task.WhenAll(pending.Select(async enteId =>
+            {
+                await gate.WaitAsync();
+                try
+                {
+                    var (statement, failure) = await BillEnteAsync(run, enteId, views);
+                    await store.WriteEnteAsync(run, enteId, statement, failure);
+                    var p = _progress!;
+                    _progress = p with
+                    {
+                        EntiDone = p.EntiDone + 1,
+                        EntiFailed = p.EntiFailed + (failure is null ? 0 : 1),
+                        Total = p.Total + (statement?.Total ?? Money.Zero),
+                        Lines = p.Lines + (statement?.Lines.Count ?? 0),
+                    };
+                    if (++sinceWrite >= _options.ProgressChunk && _stateWrite.IsCompleted)
+                    {
+                        sinceWrite = 0;
+                        _stateWrite = WriteProgressAsync(BillingRunStatus.Running);
+                    }
+
+                    if (_options.PausePerEnte > TimeSpan.Zero)
+                    {
+                        await Task.Delay(_options.PausePerEnte);
+                    }
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+
+            await _stateWrite;
+            _progress = await store.ProgressAsync(run);
+            await store.CompleteAsync(run, services.Clock.GetCurrentInstant());
+            await WriteProgressAsync(BillingRunStatus.Completed);
+            if (await this.GetReminder(ReminderName) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
+
+            services.Logger.LogInformation("{Run}: completed, {Done} enti, {Failed} failed, {Lines} lines, total {Total}",
+                run, _progress.EntiDone, _progress.EntiFailed, _progress.Lines, _progress.Total);
+        }
+        catch (Exception e)
+        {
+            // Left running: the reminder's next tick (or the next activation) resumes from the tables.
+            services.Logger.LogWarning(e, "{Run}: interrupted; it resumes at the next reminder tick", run);
+        }
+    }
+
+    /// <summary>One ente's statement for this revision, or why it could not be billed.</summary>
+    private async Task<(BilledStatement? Statement, string? Failure)> BillEnteAsync(
+        BillingRunId run, string enteId, Dictionary<string, Task<EnteView>> views)
+    {
+        try
+        {
+            var view = await ViewAsync(enteId, views);
+            var history = await GrainFactory.GetGrain<IEnteGrain>(enteId).GetBillingHistoryAsync();
+            var listino = services.Catalogue.Catalogue.Get(history.ListinoId);
+            var statement = Mode == BillingRunMode.Preview
+                ? PreviewProjection.Compute(listino, history, Year)
+                : StatementCalculator.Compute(listino, history, Year);
+            var lines = LineKeys.Assign(statement);
+            if (run.Revision > 1)
+            {
+                lines = Adjustments.Compute(lines, await store.BilledBeforeAsync(Year, run.Revision, enteId));
+            }
+
+            // The payer: the capofila, followed while it pays through another one (the views of the chain are
+            // fetched first, then the domain's rule picks the payer).
+            var link = enteId;
+            var seen = new HashSet<string>(StringComparer.Ordinal) { enteId };
+            while ((await ViewAsync(link, views)).CapofilaId is { } next && seen.Add(next))
+            {
+                link = next;
+            }
+
+            var payer = PayerGrouping.PayerOf(enteId, id => views.TryGetValue(id, out var v) && v.IsCompletedSuccessfully ? v.Result.CapofilaId : null);
+            var payerName = (await ViewAsync(payer, views)).Registration.Name;
+            return (new BilledStatement(Year, Mode, run.Revision, enteId, view.Registration.Name, payer, payerName, lines), null);
+        }
+        catch (Exception e) when (e is DomainException or CstDomainError)
+        {
+            return (null, e.Message);
+        }
+    }
+
+    private Task<EnteView> ViewAsync(string enteId, Dictionary<string, Task<EnteView>> views)
+    {
+        if (!views.TryGetValue(enteId, out var view) || view.IsFaulted)
+        {
+            views[enteId] = view = GrainFactory.GetGrain<IEnteGrain>(enteId).GetAsync();
+        }
+
+        return view;
+    }
+
+    private async Task WriteProgressAsync(BillingRunStatus status)
+    {
+        var p = _progress!;
+        var current = Current!;
+        var next = current with
+        {
+            Status = status,
+            CompletedAt = status == BillingRunStatus.Completed ? services.Clock.GetCurrentInstant() : current.CompletedAt,
+            EntiTotal = p.EntiTotal,
+            EntiDone = p.EntiDone,
+            EntiFailed = p.EntiFailed,
+            Total = p.Total.Euros,
+            Lines = p.Lines,
+        };
+        state.State = state.State with { Revisions = state.State.Revisions.SetItem(state.State.Revisions.Count - 1, next) };
+        await state.WriteStateAsync();
+    }
+
+    // ---- Completed, closed
+
+    public async Task<BillingRunView> CloseAsync(string operatorName)
+    {
+        var op = BusinessTime.Operator(operatorName);
+        var current = Current;
+        if (Mode != BillingRunMode.Final)
+        {
+            throw new IllegalTransitionException(Subject, "close", "a preview is never closed; start the final run once the year is over");
+        }
+
+        if (current?.Status == BillingRunStatus.Closed)
+        {
+            return await GetProgressAsync();
+        }
+
+        if (current?.Status != BillingRunStatus.Completed)
+        {
+            throw new IllegalTransitionException(Subject, "close",
+                $"only a completed run can be closed; revision {current?.Revision ?? 1} is {(current?.Status ?? BillingRunStatus.NotStarted).ToString().ToLowerInvariant()}");
+        }
+
+        if (current.EntiFailed > 0)
+        {
+            throw new IllegalTransitionException(Subject, "close",
+                $"{current.EntiFailed} ente(i) could not be billed in revision {current.Revision}; correct them and start the run again with recompute before closing");
+        }
+
+        var at = services.Clock.GetCurrentInstant();
+        await store.CloseAsync(RunOf(current), op, at);
+        state.State = state.State with
+        {
+            Revisions = state.State.Revisions.SetItem(state.State.Revisions.Count - 1,
+                current with { Status = BillingRunStatus.Closed, ClosedAt = at, ClosedBy = op }),
+        };
+        await state.WriteStateAsync();
+        await services.Audit.RecordAsync(new AuditEntry(op, at, "billing:" + this.GetPrimaryKeyString(), "close", null,
+            $"revision {current.Revision}: {current.EntiDone} enti, {current.Lines} lines, total {current.Total:0.00}"));
+        return await GetProgressAsync();
+    }
+
+    // ---- Reading
+
+    public async Task<BillingRunView> GetProgressAsync()
+    {
+        var c = Current;
+        if (c is null)
+        {
+            return new BillingRunView(Year, Mode, Mode == BillingRunMode.Preview ? 0 : 1, BillingRunStatus.NotStarted, 0, null, 0, 0, 0,
+                Money.Zero, 0, null, null, null, null, []);
+        }
+
+        var running = c.Status == BillingRunStatus.Running;
+        var p = running && _progress is { } live ? live : new BillingProgress(c.EntiTotal, c.EntiDone, c.EntiFailed, Money.Euro(c.Total), c.Lines);
+        var failures = p.EntiFailed > 0 ? await store.FailuresAsync(RunOf(c), 20) : [];
+        return new BillingRunView(Year, Mode, c.Revision, c.Status, c.Attempt, c.AsOf, p.EntiTotal, p.EntiDone, p.EntiFailed, p.Total,
+            p.Lines, c.StartedAt, c.CompletedAt, c.ClosedAt, running ? silo.SiloAddress.ToString() : null, failures);
+    }
+
+    public async Task<RunTotals> GetTotalsAsync(int? revision = null)
+    {
+        var r = Completed(revision);
+        var statements = new List<BilledStatement>();
+        const int page = 500;
+        for (var skip = 0; ; skip += page)
+        {
+            var batch = await store.StatementsAsync(RunOf(r), skip, page);
+            statements.AddRange(batch);
+            if (batch.Count < page)
+            {
+                break;
+            }
+        }
+
+        return RunTotals.Of(Year, Mode, r.Revision, statements);
+    }
+
+    public Task<ImmutableList<BilledStatement>> GetStatementsAsync(int? revision, int skip, int take)
+    {
+        var r = Completed(revision);
+        return store.StatementsAsync(RunOf(r), Math.Max(0, skip), Math.Clamp(take, 1, 1000));
+    }
+
+    private static string Iso(LocalDate date) => NodaTime.Text.LocalDatePattern.Iso.Format(date);
+
+    private BillingRevisionState Completed(int? revision)
+    {
+        var r = revision is { } n ? state.State.Revisions.FirstOrDefault(x => x.Revision == n) : Current;
+        return r is { Status: BillingRunStatus.Completed or BillingRunStatus.Closed }
+            ? r
+            : throw new IllegalTransitionException(Subject, "read",
+                r is null
+                    ? $"revision {revision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(latest)"} has not been run"
+                    : $"revision {r.Revision} is still running ({_progress?.EntiDone ?? r.EntiDone} of {r.EntiTotal} enti done)");
+    }
+}

@@ -1,0 +1,334 @@
+using System.Collections.Immutable;
+using Cst.Actors.Contracts.Billing;
+using Cst.Actors.Contracts.Errors;
+using Cst.Actors.Domain;
+using Cst.Actors.Domain.Billing;
+using NodaTime;
+using Npgsql;
+
+namespace Cst.Actors.Grains.Infrastructure;
+
+/// <summary>One revision of a billing run, as the billing tables key it.</summary>
+public sealed record BillingRunId(int Year, BillingRunMode Mode, int Revision)
+{
+    public string ModeText => BillingExport.Mode(Mode);
+
+    public override string ToString() => $"{Year} {ModeText} revision {Revision}";
+}
+
+/// <summary>How far a run has got, as recorded in the tables.</summary>
+public sealed record BillingProgress(int EntiTotal, int EntiDone, int EntiFailed, Money Total, int Lines);
+
+/// <summary>
+/// The billing tables (sql/schema/0002). Every write is idempotent, so a run resumed after a crash may repeat any of
+/// them: nothing is written twice.
+/// </summary>
+public interface IBillingStore
+{
+    /// <summary>
+    /// Records the run at <paramref name="attempt"/> with its enti, all pending. Nothing happens when that attempt is
+    /// recorded already; an earlier attempt of the same (unclosed) run is discarded first.
+    /// </summary>
+    Task BeginAsync(BillingRunId run, int attempt, LocalDate asOf, string startedBy, Instant startedAt, IReadOnlyCollection<string> enti);
+
+    /// <summary>The enti of the run still pending, by key.</summary>
+    Task<IReadOnlyList<string>> PendingAsync(BillingRunId run);
+
+    Task<BillingProgress> ProgressAsync(BillingRunId run);
+
+    /// <summary>
+    /// Records the outcome of one ente in one transaction: its statement and lines when it has lines, or its failure,
+    /// or that nothing is due. A second write of the same ente changes nothing.
+    /// </summary>
+    Task WriteEnteAsync(BillingRunId run, string enteId, BilledStatement? statement, string? failure);
+
+    Task CompleteAsync(BillingRunId run, Instant completedAt);
+
+    Task CloseAsync(BillingRunId run, string closedBy, Instant closedAt);
+
+    /// <summary>Every line of the ente in the final revisions of the year before <paramref name="revision"/>, oldest first.</summary>
+    Task<IReadOnlyList<BilledLine>> BilledBeforeAsync(int year, int revision, string enteId);
+
+    /// <summary>The statements of the run by ente key, a page at a time.</summary>
+    Task<ImmutableList<BilledStatement>> StatementsAsync(BillingRunId run, int skip, int take);
+
+    Task<ImmutableList<BillingRunFailure>> FailuresAsync(BillingRunId run, int max);
+}
+
+/// <summary>The billing tables in PostgreSQL, on the silo's shared data source.</summary>
+public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBillingStore
+{
+    private const string RunKey = "year = $1 AND mode = $2 AND revision = $3";
+
+    public Task BeginAsync(BillingRunId run, int attempt, LocalDate asOf, string startedBy, Instant startedAt, IReadOnlyCollection<string> enti) =>
+        Guarded($"begin billing run {run}", async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            int? recorded = null;
+            string? status = null;
+            await using (var read = Command(connection, $"SELECT attempt, status FROM billing_run WHERE {RunKey} FOR UPDATE", run))
+            await using (var reader = await read.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    recorded = reader.GetInt32(0);
+                    status = reader.GetString(1);
+                }
+            }
+
+            if (recorded == attempt)
+            {
+                return;
+            }
+
+            if (status == "closed")
+            {
+                throw new InvalidOperationException($"Billing run {run} is closed; it cannot be computed again.");
+            }
+
+            if (recorded is not null)
+            {
+                foreach (var table in new[] { "billing_line", "billing_statement", "billing_run_ente" })
+                {
+                    await Execute(connection, $"DELETE FROM {table} WHERE {RunKey}", run).ConfigureAwait(false);
+                }
+
+                await Execute(connection, $"DELETE FROM billing_run WHERE {RunKey}", run).ConfigureAwait(false);
+            }
+
+            await Execute(connection,
+                """
+                INSERT INTO billing_run (year, mode, revision, attempt, status, as_of, started_by, started_at, enti_total)
+                VALUES ($1, $2, $3, $4, 'running', $5, $6, $7, $8)
+                """,
+                run, attempt, Date(asOf), startedBy, startedAt.ToDateTimeUtc(), enti.Count).ConfigureAwait(false);
+            await Execute(connection,
+                "INSERT INTO billing_run_ente (year, mode, revision, ente_id) SELECT $1, $2, $3, unnest($4::text[])",
+                run, enti.ToArray()).ConfigureAwait(false);
+            await tx.CommitAsync().ConfigureAwait(false);
+        });
+
+    public Task<IReadOnlyList<string>> PendingAsync(BillingRunId run) =>
+        Guarded($"read the pending enti of billing run {run}", async () =>
+        {
+            await using var command = Command(null, $"SELECT ente_id FROM billing_run_ente WHERE {RunKey} AND outcome = 'pending' ORDER BY ente_id", run);
+            var result = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                result.Add(reader.GetString(0));
+            }
+
+            return (IReadOnlyList<string>)result;
+        });
+
+    public Task<BillingProgress> ProgressAsync(BillingRunId run) =>
+        Guarded($"read the progress of billing run {run}", async () =>
+        {
+            await using var command = Command(null,
+                $"""
+                SELECT (SELECT count(*) FROM billing_run_ente WHERE {RunKey}),
+                       (SELECT count(*) FROM billing_run_ente WHERE {RunKey} AND outcome <> 'pending'),
+                       (SELECT count(*) FROM billing_run_ente WHERE {RunKey} AND outcome = 'failed'),
+                       (SELECT coalesce(sum(total), 0) FROM billing_statement WHERE {RunKey}),
+                       (SELECT coalesce(sum(line_count), 0) FROM billing_statement WHERE {RunKey})
+                """, run);
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            await reader.ReadAsync().ConfigureAwait(false);
+            return new BillingProgress(checked((int)reader.GetInt64(0)), checked((int)reader.GetInt64(1)), checked((int)reader.GetInt64(2)),
+                Money.Euro(reader.GetDecimal(3)), checked((int)reader.GetInt64(4)));
+        });
+
+    public Task WriteEnteAsync(BillingRunId run, string enteId, BilledStatement? statement, string? failure) =>
+        Guarded($"write ente {enteId} of billing run {run}", async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            var outcome = failure is not null ? "failed" : statement is { Lines.Count: > 0 } ? "billed" : "nothing";
+            if (outcome == "billed")
+            {
+                var s = statement!;
+                await Execute(connection,
+                    """
+                    INSERT INTO billing_statement (year, mode, revision, ente_id, ente_name, payer_id, payer_name, total, line_count)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    ON CONFLICT ON CONSTRAINT billing_statement_pk DO NOTHING
+                    """,
+                    run, enteId, s.EnteName, s.PayerId, s.PayerName, s.Total.Euros, s.Lines.Count).ConfigureAwait(false);
+                var l = s.Lines;
+                await Execute(connection,
+                    """
+                    INSERT INTO billing_line (year, mode, revision, ente_id, line_no, line_key, service_id, service_name,
+                        component_id, component_name, subscription_id, period_start, period_end, months, quantity,
+                        unit_price, amount, previously_billed, listino_id, listino_version, section, note)
+                    SELECT $1, $2, $3, $4, * FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
+                        $10::text[], $11::text[], $12::date[], $13::date[], $14::int[], $15::numeric[], $16::numeric[],
+                        $17::numeric[], $18::numeric[], $19::text[], $20::text[], $21::text[], $22::text[])
+                    ON CONFLICT DO NOTHING
+                    """,
+                    run, enteId,
+                    l.Select(x => x.LineNo).ToArray(), l.Select(x => x.LineKey).ToArray(), l.Select(x => x.ServiceId).ToArray(),
+                    l.Select(x => x.ServiceName).ToArray(), l.Select(x => x.ComponentId).ToArray(), l.Select(x => x.ComponentName).ToArray(),
+                    l.Select(x => x.SubscriptionId).ToArray(), l.Select(x => x.PeriodStart.ToDateOnly()).ToArray(),
+                    l.Select(x => x.PeriodEnd.ToDateOnly()).ToArray(), l.Select(x => x.Months).ToArray(), l.Select(x => x.Quantity).ToArray(),
+                    l.Select(x => x.UnitPrice.Euros).ToArray(), l.Select(x => x.Amount.Euros).ToArray(),
+                    l.Select(x => x.PreviouslyBilled?.Euros).ToArray(), l.Select(x => x.ListinoId).ToArray(),
+                    l.Select(x => x.ListinoVersion).ToArray(), l.Select(x => x.Section).ToArray(), l.Select(x => x.Note).ToArray()).ConfigureAwait(false);
+            }
+
+            await Execute(connection,
+                $"UPDATE billing_run_ente SET outcome = $5, error = $6 WHERE {RunKey} AND ente_id = $4 AND outcome = 'pending'",
+                run, enteId, outcome, Text(failure)).ConfigureAwait(false);
+            await tx.CommitAsync().ConfigureAwait(false);
+        });
+
+    public Task CompleteAsync(BillingRunId run, Instant completedAt) =>
+        Guarded($"complete billing run {run}", () => Execute(null,
+            $"UPDATE billing_run SET status = 'completed', completed_at = $4 WHERE {RunKey} AND status = 'running'",
+            run, completedAt.ToDateTimeUtc()));
+
+    public Task CloseAsync(BillingRunId run, string closedBy, Instant closedAt) =>
+        Guarded($"close billing run {run}", () => Execute(null,
+            $"UPDATE billing_run SET status = 'closed', closed_by = $4, closed_at = $5 WHERE {RunKey} AND status = 'completed'",
+            run, closedBy, closedAt.ToDateTimeUtc()));
+
+    public Task<IReadOnlyList<BilledLine>> BilledBeforeAsync(int year, int revision, string enteId) =>
+        Guarded($"read what was billed to ente {enteId} for {year}", async () =>
+        {
+            await using var command = Command(null,
+                $"{LineColumns} FROM billing_line WHERE year = $1 AND mode = 'final' AND revision < $2 AND ente_id = $3 ORDER BY revision, line_no",
+                year, revision, enteId);
+            var lines = new List<BilledLine>();
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                lines.Add(ReadLine(reader));
+            }
+
+            return (IReadOnlyList<BilledLine>)lines;
+        });
+
+    public Task<ImmutableList<BilledStatement>> StatementsAsync(BillingRunId run, int skip, int take) =>
+        Guarded($"read the statements of billing run {run}", async () =>
+        {
+            var heads = new List<BilledStatement>();
+            await using (var command = Command(null,
+                $"SELECT ente_id, ente_name, payer_id, payer_name FROM billing_statement WHERE {RunKey} ORDER BY ente_id OFFSET $4 LIMIT $5",
+                run, (long)skip, (long)take))
+            await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    heads.Add(new BilledStatement(run.Year, run.Mode, run.Revision, reader.GetString(0), reader.GetString(1),
+                        reader.GetString(2), reader.GetString(3), []));
+                }
+            }
+
+            if (heads.Count == 0)
+            {
+                return ImmutableList<BilledStatement>.Empty;
+            }
+
+            var lines = heads.ToDictionary(h => h.EnteId, _ => new List<BilledLine>(), StringComparer.Ordinal);
+            await using (var command = Command(null,
+                $"{LineColumns}, ente_id FROM billing_line WHERE {RunKey} AND ente_id = ANY($4) ORDER BY ente_id, line_no",
+                run, heads.Select(h => h.EnteId).ToArray()))
+            await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    lines[reader.GetString(18)].Add(ReadLine(reader));
+                }
+            }
+
+            return heads.Select(h => h with { Lines = [.. lines[h.EnteId]] }).ToImmutableList();
+        });
+
+    public Task<ImmutableList<BillingRunFailure>> FailuresAsync(BillingRunId run, int max) =>
+        Guarded($"read the failures of billing run {run}", async () =>
+        {
+            await using var command = Command(null,
+                $"SELECT ente_id, error FROM billing_run_ente WHERE {RunKey} AND outcome = 'failed' ORDER BY ente_id LIMIT $4", run, (long)max);
+            var result = ImmutableList.CreateBuilder<BillingRunFailure>();
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                result.Add(new BillingRunFailure(reader.GetString(0), reader.GetString(1)));
+            }
+
+            return result.ToImmutable();
+        });
+
+    private const string LineColumns =
+        """
+        SELECT line_no, line_key, service_id, service_name, component_id, component_name, subscription_id, period_start,
+               period_end, months, quantity, unit_price, amount, previously_billed, listino_id, listino_version, section, note
+        """;
+
+    private static BilledLine ReadLine(NpgsqlDataReader r) =>
+        new(r.GetInt32(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), r.GetString(5),
+            r.IsDBNull(6) ? null : r.GetString(6),
+            LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(7)), LocalDate.FromDateOnly(r.GetFieldValue<DateOnly>(8)),
+            r.IsDBNull(9) ? null : r.GetInt32(9), Normalized(r.GetDecimal(10)),
+            Money.Euro(r.GetDecimal(11)), Money.Euro(r.GetDecimal(12)),
+            r.GetString(14), r.GetString(15), r.GetString(16), r.IsDBNull(17) ? null : r.GetString(17),
+            r.IsDBNull(13) ? null : Money.Euro(r.GetDecimal(13)));
+
+    private NpgsqlCommand Command(NpgsqlConnection? connection, string sql, params object?[] values)
+    {
+        var command = connection is null ? dataSource.CreateCommand(sql) : new NpgsqlCommand(sql, connection);
+        foreach (var value in values)
+        {
+            if (value is BillingRunId run)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = run.Year });
+                command.Parameters.Add(new NpgsqlParameter { Value = run.ModeText });
+                command.Parameters.Add(new NpgsqlParameter { Value = run.Revision });
+            }
+            else
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = value ?? DBNull.Value });
+            }
+        }
+
+        return command;
+    }
+
+    private async Task Execute(NpgsqlConnection? connection, string sql, params object?[] values)
+    {
+        await using var command = Command(connection, sql, values);
+        await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>12.000000 read from numeric(18,6) as 12, so quantities print as they were given.</summary>
+    private static decimal Normalized(decimal value) => value / 1.000000000000000000000000000000000m;
+
+    private static object Text(string? text) => (object?)text ?? DBNull.Value;
+
+    private static DateOnly Date(LocalDate date) => date.ToDateOnly();
+
+    private static async Task<T> Guarded<T>(string what, Func<Task<T>> action)
+    {
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new CstInfrastructureError($"Could not {what}: {e.Message}");
+        }
+    }
+
+    private static async Task Guarded(string what, Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new CstInfrastructureError($"Could not {what}: {e.Message}");
+        }
+    }
+}
