@@ -1,0 +1,206 @@
+using System.Diagnostics;
+using Cst.Actors.Contracts.Enti;
+using Cst.Actors.Contracts.Errors;
+using Cst.Actors.Contracts.Import;
+using Cst.Actors.Contracts.Pec;
+using Cst.Actors.Domain.Enti;
+using NodaTime;
+using Xunit.Abstractions;
+using static Cst.Actors.Grains.Tests.TestEnti;
+
+namespace Cst.Actors.Grains.Tests.Import;
+
+[Collection(ImportCollection.Name)]
+public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
+{
+    private const string ImportOperator = "import-test";
+
+    private IClusterClient Client => cluster.Client;
+
+    private CstImporter Importer => new(Client);
+
+    [Fact]
+    public async Task ExampleFile_ImportedTwice_SecondChangesNothing_FirstAuditsEachChange()
+    {
+        var document = ImportJson.Parse(await File.ReadAllTextAsync(ImportFiles.ExamplePath)).Document!;
+
+        var first = await Importer.ImportAsync(document, ImportOperator);
+
+        Assert.True(first.Succeeded, string.Join("\n", first.Enti));
+        Assert.All(first.Enti, e => Assert.Equal(ImportOutcome.Applied, e.Outcome));
+
+        // One audit row per change, in the order the history happened.
+        Assert.Equal(
+            ["register", "set population", "set population", "set population"],
+            Actions(await cluster.AuditAsync("ente:029001")));
+        Assert.Equal(
+            ["request", "activate", "set conservazione in GB", "set extra space in GB", "change tier", "set extra space in GB"],
+            Actions(await cluster.AuditAsync("pec:protocollo@pec.comune.adria.example")));
+        Assert.Equal(["issue", "renew"], Actions(await cluster.AuditAsync("firma:BK-029001-01")));
+        Assert.Equal(["issue", "revoke"], Actions(await cluster.AuditAsync("firma:BK-029001-03")));
+        Assert.Equal(["activate", "change quantity"], Actions(await cluster.AuditAsync("service:029001/s.13/1")));
+        Assert.Equal(["activate", "record consumption", "record consumption"], Actions(await cluster.AuditAsync("service:029001/s.15/1")));
+        Assert.Equal(["activate", "disdetta"], Actions(await cluster.AuditAsync("service:029001/s.16/1")));
+        Assert.Equal(["register", "set population", "set population", "set payer", "withdraw"], Actions(await cluster.AuditAsync("ente:029002")));
+        Assert.Equal(["request", "activate", "end for withdrawal"],
+            Actions(await cluster.AuditAsync("pec:protocollo@pec.comune.arianonelpolesine.example")));
+        Assert.Equal(["request"], Actions(await cluster.AuditAsync("pec:elettorale@pec.adria.example")));
+        Assert.All(await cluster.ReadAsync("SELECT DISTINCT operator FROM audit WHERE object LIKE '%0290%' OR object LIKE '%adria%'"),
+            op => Assert.Equal(ImportOperator, op));
+        var adria = await Client.GetGrain<IEnteGrain>("029001").GetAsync();
+        Assert.Equal(15, adria.Children.Count);
+        Assert.Equal("93000120290", (await Client.GetGrain<IEnteGrain>("029002").GetAsync()).CapofilaId);
+
+        var before = await StateAsync(document);
+        var second = await Importer.ImportAsync(document, ImportOperator);
+
+        Assert.All(second.Enti, e => Assert.Equal(ImportOutcome.Unchanged, e.Outcome));
+        Assert.Equal(before, await StateAsync(document));
+
+        // The imported history prices: the 2025 statement has the quota, mailboxes, devices and services.
+        var statement = await Client.GetGrain<IEnteGrain>("029001").GetStatementAsync(2025);
+        Assert.True(statement.Lines.Count >= 10, string.Join("\n", statement.Lines));
+    }
+
+    [Fact]
+    public async Task Batch_WithOneBadObject_RejectsThatEnteUnwritten_AndImportsTheOthers()
+    {
+        var good = NewIstatCode();
+        var bad = NewIstatCode();
+        var badMailbox = NewMailboxAddress();
+        var goodOfBad = NewMailboxAddress();
+        var document = new ImportDocument
+        {
+            Enti =
+            [
+                Ente(good, "Comune Buono") with
+                {
+                    Mailboxes = [Mailbox(NewMailboxAddress(), "silver", new LocalDate(2022, 1, 10))],
+                },
+                Ente(bad, "Comune Cattivo") with
+                {
+                    Mailboxes = [Mailbox(goodOfBad, "gold", new LocalDate(2022, 1, 10)), Mailbox(badMailbox, "platinum", new LocalDate(2022, 2, 1))],
+                    Services = [new ImportService { Service = "s.13", Variant = "base", ActivatedOn = new LocalDate(2020, 12, 1), Quantity = 10 }],
+                },
+            ],
+        };
+
+        var report = await Importer.ImportAsync(document, ImportOperator);
+
+        Assert.Equal(ImportOutcome.Applied, report.Enti[0].Outcome);
+        var rejected = report.Enti[1];
+        Assert.Equal((ImportOutcome.Rejected, bad), (rejected.Outcome, rejected.EnteId));
+        Assert.Contains(rejected.Reasons, r => r.Contains("platinum", StringComparison.Ordinal) && r.Contains(badMailbox, StringComparison.Ordinal));
+        Assert.Contains(rejected.Reasons, r => r.Contains("2020-12-01", StringComparison.Ordinal) && r.Contains("2021-01-01", StringComparison.Ordinal));
+        output.WriteLine(rejected.ToString());
+
+        Assert.True(await Client.GetGrain<IEnteGrain>(good).ExistsAsync());
+        Assert.False(await Client.GetGrain<IEnteGrain>(bad).ExistsAsync());
+        await Assert.ThrowsAsync<CstDomainError>(() => Client.GetGrain<IPecMailboxGrain>(goodOfBad).GetAsync());
+        Assert.Equal(0, await cluster.CountAsync("SELECT count(*) FROM audit WHERE object LIKE $1", $"%{bad}%"));
+        Assert.Equal(0, await cluster.CountAsync("SELECT count(*) FROM audit WHERE object = $1", "pec:" + goodOfBad));
+    }
+
+    [Fact]
+    public async Task Ente_WhoseMailboxBelongsToAnotherEnte_IsRejectedBeforeAnythingIsWritten()
+    {
+        var owner = await NewComuneAsync(Client, new LocalDate(2021, 1, 1));
+        var address = NewMailboxAddress();
+        await Client.GetGrain<IPecMailboxGrain>(address).RequestAsync(new PecMailboxRequest(owner, "standard", new LocalDate(2021, 5, 1)), Operator);
+        var other = NewIstatCode();
+
+        var report = await Importer.ImportAsync(
+            new ImportDocument { Enti = [Ente(other, "Comune Altro") with { Mailboxes = [Mailbox(address, "standard", new LocalDate(2021, 5, 1))] }] },
+            ImportOperator);
+
+        var result = Assert.Single(report.Enti);
+        Assert.Equal(ImportOutcome.Rejected, result.Outcome);
+        Assert.Contains(owner, Assert.Single(result.Reasons), StringComparison.Ordinal);
+        Assert.False(await Client.GetGrain<IEnteGrain>(other).ExistsAsync());
+    }
+
+    [Fact]
+    public async Task CsvOfEnti_Imports_AndTheCapofilaComesFirstWhateverTheOrder()
+    {
+        var lead = NewIstatCode();
+        var member = NewIstatCode();
+        var csv = "nome;codice_istat;data_adesione;popolazione;anno_popolazione;capofila\n"
+            + $"Comune Associato;{member};01/03/2022;2.150;2026;{lead}\n"
+            + $"Comune Capofila;{lead};2021-01-01;12.400;2026;\n";
+        var parsed = EntiCsv.Parse(csv);
+        Assert.True(parsed.Success, string.Join("\n", parsed.Errors));
+
+        var report = await Importer.ImportAsync(parsed.Document!, ImportOperator);
+
+        Assert.True(report.Succeeded, string.Join("\n", report.Enti));
+        var view = await Client.GetGrain<IEnteGrain>(member).GetAsync();
+        Assert.Equal(lead, view.CapofilaId);
+        Assert.Equal(2_150, Assert.Single(view.Population).Inhabitants);
+        Assert.Equal(ImportOutcome.Unchanged, (await Importer.ImportAsync(parsed.Document!, ImportOperator)).Enti[0].Outcome);
+    }
+
+    [Fact]
+    public async Task DemoDocument_Imports102ComuniWithoutRejection_AndAgainUnchanged()
+    {
+        var document = DemoData.Build(cluster.Today);
+        var clock = Stopwatch.StartNew();
+
+        var report = await Importer.ImportAsync(document, "demo-data");
+
+        output.WriteLine($"demo data: {report.Summary} in {clock.Elapsed.TotalSeconds:F1} s; "
+            + $"{document.Enti.Sum(e => e.Mailboxes.Count)} mailboxes, {document.Enti.Sum(e => e.Devices.Count)} devices, "
+            + $"{document.Enti.Sum(e => e.Services.Count)} services; {await cluster.CountAsync("SELECT count(*) FROM audit WHERE operator = 'demo-data'")} audit rows; "
+            + $"{await cluster.CountAsync("SELECT count(*) FROM notice WHERE ente LIKE '028%'")} notices");
+        Assert.True(report.Succeeded, string.Join("\n", report.Enti.Where(e => e.Outcome != ImportOutcome.Applied)));
+        Assert.Equal(102, report.Applied);
+        var listed = await Client.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).ListAsync();
+        Assert.Equal(102, listed.Count(e => e.IstatCode is { } c && c.StartsWith("028", StringComparison.Ordinal)));
+        Assert.Equal(206_192, (await Client.GetGrain<IEnteGrain>("028060").GetAsync()).Population[^1].Inhabitants);
+
+        var audit = await cluster.CountAsync("SELECT count(*) FROM audit");
+        clock.Restart();
+        var again = await Importer.ImportAsync(document, "demo-data");
+        output.WriteLine($"again: {again.Summary} in {clock.Elapsed.TotalSeconds:F1} s");
+        Assert.Equal(102, again.Unchanged);
+        Assert.Equal(audit, await cluster.CountAsync("SELECT count(*) FROM audit"));
+    }
+
+    private static ImportEnte Ente(string istat, string name) => new()
+    {
+        Name = name,
+        Kind = EnteKind.Comune,
+        IstatCode = istat,
+        AdheredOn = new LocalDate(2021, 1, 1),
+        Population = [new ImportPopulation { Year = 2026, Inhabitants = 3_000 }],
+    };
+
+    private static ImportMailbox Mailbox(string address, string tier, LocalDate on) =>
+        new() { Address = address, Tier = tier, RequestedOn = on, ActivatedOn = on.PlusDays(2) };
+
+    private static List<string> Actions(IReadOnlyList<string> audit) =>
+        [.. audit.Select(a => a[(a.IndexOf(' ', StringComparison.Ordinal) + 1)..])];
+
+    /// <summary>What the engine holds for the enti of a document: stored grain rows, audit and notice counts.</summary>
+    private async Task<string> StateAsync(ImportDocument document)
+    {
+        var keys = new List<string>();
+        foreach (var ente in document.Enti)
+        {
+            var key = EnteKey.For(ente.Kind, ente.IstatCode, ente.CodiceFiscale);
+            keys.Add(key);
+            keys.AddRange(ente.Mailboxes.Select(ImportValidator.MailboxKey));
+            keys.AddRange(ente.Devices.Select(d => d.Serial));
+            keys.AddRange(ente.Services.Select(s => ImportValidator.ServiceKey(key, s)));
+        }
+
+        var rows = new List<string>();
+        foreach (var key in keys)
+        {
+            rows.AddRange(await cluster.StoredRowsAsync(key));
+        }
+
+        rows.Add("audit " + await cluster.CountAsync("SELECT count(*) FROM audit"));
+        rows.Add("notices " + await cluster.CountAsync("SELECT count(*) FROM notice"));
+        return string.Join("\n", rows);
+    }
+}
