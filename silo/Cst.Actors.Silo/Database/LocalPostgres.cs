@@ -76,7 +76,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <summary>Connection string to the settings' database on 127.0.0.1; available after <see cref="StartAsync"/>.</summary>
     public string ConnectionString => BuildConnectionString(_settings.Database);
 
-    private string PasswordFile => _dataDirectory + ".password";
+    private string PasswordFile => Cst.Actors.Connection.CstConnectionSettings.PasswordFile(_dataDirectory);
 
     private string LogFile => Path.Combine(_dataDirectory, "postmaster.log");
 

@@ -18,10 +18,10 @@ public sealed record CstSiloSettings(
     SiloEndpoints? Endpoints)
 {
     /// <summary>The default cluster id.</summary>
-    public const string DefaultClusterId = "cst";
+    public const string DefaultClusterId = Cst.Actors.Connection.CstConnectionSettings.DefaultClusterId;
 
     /// <summary>The default service id. See <see cref="ServiceId"/>: do not change it once data exists.</summary>
-    public const string DefaultServiceId = "cst-actors";
+    public const string DefaultServiceId = Cst.Actors.Connection.CstConnectionSettings.DefaultServiceId;
 
     /// <summary>Keeps the connection string (and its password) out of logs and exception messages.</summary>
     public override string ToString() =>

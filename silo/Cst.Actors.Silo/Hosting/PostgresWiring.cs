@@ -51,23 +51,12 @@ public static class PostgresWiring
         return builder;
     }
 
-    /// <summary>A client finds the gateways of the cluster in the membership table.</summary>
-    public static IClientBuilder UseCstPostgres(this IClientBuilder builder, string connectionString)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-
-        AddDataSource(builder.Services, connectionString);
-
-        builder.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringClientOptions> options) =>
-            options.Configure<CstDataSource>((o, ds) =>
-            {
-                o.Invariant = Invariant;
-                o.DataSource = ds.DataSource;
-            }));
-
-        return builder;
-    }
+    /// <summary>
+    /// A client finds the gateways of the cluster in the membership table: the shared client wiring of
+    /// <see cref="Cst.Actors.Connection.ClientWiring.UseCstGatewayDiscovery"/>, which the admin console uses too.
+    /// </summary>
+    public static IClientBuilder UseCstPostgres(this IClientBuilder builder, string connectionString) =>
+        Cst.Actors.Connection.ClientWiring.UseCstGatewayDiscovery(builder, connectionString);
 
     private static void AddDataSource(IServiceCollection services, string connectionString)
     {

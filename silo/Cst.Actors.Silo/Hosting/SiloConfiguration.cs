@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using Cst.Actors.Connection;
 using Cst.Actors.Silo.Database;
 using Microsoft.Extensions.Configuration;
 
@@ -12,23 +13,23 @@ namespace Cst.Actors.Silo.Hosting;
 public static class SiloConfiguration
 {
     /// <summary>Prefix of the environment variables read, e.g. <c>CST_ConnectionStrings__Cst</c>.</summary>
-    public const string EnvironmentPrefix = "CST_";
+    public const string EnvironmentPrefix = CstConnectionSettings.EnvironmentPrefix;
 
     /// <summary>Name of the connection string (<c>ConnectionStrings:Cst</c>); unset means the embedded PostgreSQL.</summary>
-    public const string ConnectionStringName = "Cst";
+    public const string ConnectionStringName = CstConnectionSettings.ConnectionStringName;
 
-    public const string ClusterIdKey = "Cluster:ClusterId";
-    public const string ServiceIdKey = "Cluster:ServiceId";
+    public const string ClusterIdKey = CstConnectionSettings.ClusterIdKey;
+    public const string ServiceIdKey = CstConnectionSettings.ServiceIdKey;
     public const string SiloPortKey = "Silo:SiloPort";
     public const string GatewayPortKey = "Silo:GatewayPort";
     public const string ListenAddressKey = "Silo:ListenAddress";
     public const string AdvertisedAddressKey = "Silo:AdvertisedAddress";
-    public const string EmbeddedDataDirectoryKey = "EmbeddedPostgres:DataDirectory";
-    public const string EmbeddedPortKey = "EmbeddedPostgres:Port";
+    public const string EmbeddedDataDirectoryKey = CstConnectionSettings.EmbeddedDataDirectoryKey;
+    public const string EmbeddedPortKey = CstConnectionSettings.EmbeddedPortKey;
     public const string SqlDirectoryKey = "Sql:Directory";
 
     /// <summary>Default port of the embedded PostgreSQL: fixed, and not 5432, so it does not meet a system server.</summary>
-    public const int DefaultEmbeddedPort = 55432;
+    public const int DefaultEmbeddedPort = CstConnectionSettings.DefaultEmbeddedPort;
 
     /// <summary>The configured connection string, or null when the embedded PostgreSQL is to be used.</summary>
     public static string? ConnectionString(IConfiguration configuration) =>
@@ -79,34 +80,8 @@ public static class SiloConfiguration
             ? Path.GetFullPath(configured)
             : Path.Combine(AppContext.BaseDirectory, "sql");
 
-    /// <summary>
-    /// The embedded server's default data directory. As root it is <c>/var/lib/cst-actors/postgres</c>: the server
-    /// then runs as the unprivileged <c>postgres</c> user, which cannot traverse <c>/root</c>. Otherwise it is under
-    /// the user's data directory (<c>$XDG_DATA_HOME</c>, else <c>~/.local/share</c>), in <c>cst-actors/postgres</c>.
-    /// </summary>
-    public static string DefaultEmbeddedDataDirectory()
-    {
-        if (!OperatingSystem.IsWindows() && Environment.IsPrivilegedProcess)
-        {
-            return "/var/lib/cst-actors/postgres";
-        }
-
-        var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
-        if (string.IsNullOrWhiteSpace(dataHome) || !Path.IsPathRooted(dataHome))
-        {
-            dataHome = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
-        }
-
-        if (string.IsNullOrWhiteSpace(dataHome))
-        {
-            dataHome = Path.Combine(
-                Environment.GetFolderPath(Environment.SpecialFolder.UserProfile, Environment.SpecialFolderOption.DoNotVerify),
-                ".local",
-                "share");
-        }
-
-        return Path.Combine(dataHome, "cst-actors", "postgres");
-    }
+    /// <summary>The embedded server's default data directory (shared with clients: <see cref="CstConnectionSettings"/>).</summary>
+    public static string DefaultEmbeddedDataDirectory() => CstConnectionSettings.DefaultEmbeddedDataDirectory();
 
     private static string ReadName(IConfiguration configuration, string key, string defaultValue)
     {
