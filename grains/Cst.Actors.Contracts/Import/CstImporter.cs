@@ -175,7 +175,6 @@ public sealed class CstImporter(IGrainFactory grains)
 
     private async Task<EnteImportResult> ImportEnteAsync(int index, ImportEnte ente, string key, string op, bool capofilaInDocument)
     {
-        var enteGrain = grains.GetGrain<IEnteGrain>(key);
         try
         {
             var reasons = await CheckAgainstEngineAsync(ente, key, capofilaInDocument).ConfigureAwait(false);
@@ -190,8 +189,9 @@ public sealed class CstImporter(IGrainFactory grains)
             var changes = (before.Ente == after.Ente ? 0 : 1) + after.Children.Count(c => before.Children.GetValueOrDefault(c.Key) != c.Value);
             return Result(index, ente, key, changes == 0 ? ImportOutcome.Unchanged : ImportOutcome.Applied, changes, []);
         }
-        catch (Exception e) when (e is CstDomainError or CstInfrastructureError or TimeoutException or OrleansException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A domain error a grain raised, the database, a timeout: this ente stops here, the others go on.
             return Result(index, ente, key, ImportOutcome.Failed, 0,
                 [$"{e.Message} (what was written before stays; import the same file again after fixing the cause)"]);
         }

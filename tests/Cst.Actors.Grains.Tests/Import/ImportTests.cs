@@ -4,6 +4,9 @@ using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Contracts.Import;
 using Cst.Actors.Contracts.Pec;
 using Cst.Actors.Domain.Enti;
+using Cst.Actors.Silo.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using NodaTime;
 using Xunit.Abstractions;
 using static Cst.Actors.Grains.Tests.TestEnti;
@@ -137,6 +140,47 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
         Assert.Equal(lead, view.CapofilaId);
         Assert.Equal(2_150, Assert.Single(view.Population).Inhabitants);
         Assert.Equal(ImportOutcome.Unchanged, (await Importer.ImportAsync(parsed.Document!, ImportOperator)).Enti[0].Outcome);
+    }
+
+    [Fact]
+    public async Task Ente_ThatAGrainRefusesHalfWay_IsReportedFailed_AndTheCorrectedFileConverges()
+    {
+        // The engine holds a mailbox active from 2021-05-03 that the file does not mention; the file moves the
+        // adhesion after it, which only the ente grain can see: the registration (the first write) is refused.
+        var ente = await NewComuneAsync(Client, new LocalDate(2021, 1, 1), "Comune Esistente");
+        var address = NewMailboxAddress();
+        await Client.GetGrain<IPecMailboxGrain>(address).RequestAsync(new PecMailboxRequest(ente, "standard", new LocalDate(2021, 5, 1)), Operator);
+        await Client.GetGrain<IPecMailboxGrain>(address).ActivateAsync(new LocalDate(2021, 5, 3), Operator);
+        var file = Ente(ente, "Comune Esistente") with { AdheredOn = new LocalDate(2022, 1, 1) };
+
+        var failed = Assert.Single((await Importer.ImportAsync(new ImportDocument { Enti = [file] }, ImportOperator)).Enti);
+
+        Assert.Equal(ImportOutcome.Failed, failed.Outcome);
+        Assert.Contains("2021-05-03", Assert.Single(failed.Reasons), StringComparison.Ordinal);
+        Assert.Contains("import the same file again", failed.Reasons[0], StringComparison.Ordinal);
+
+        var corrected = file with { AdheredOn = new LocalDate(2021, 1, 1) };
+        var applied = Assert.Single((await Importer.ImportAsync(new ImportDocument { Enti = [corrected] }, ImportOperator)).Enti);
+        Assert.Equal((ImportOutcome.Applied, 1), (applied.Outcome, applied.Changes));
+        Assert.Equal(3_000, Assert.Single((await Client.GetGrain<IEnteGrain>(ente).GetAsync()).Population).Inhabitants);
+    }
+
+    [Fact]
+    public async Task DemoDataLoader_LoadsOnlyWhenItsModeSays()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { [DemoDataLoader.LoadKey] = "never" }).Build();
+        var logger = NullLogger.Instance;
+        var clock = NodaTime.Extensions.TimeProviderExtensions.ToClock(cluster.Time);
+
+        Assert.Equal(DemoDataLoad.Never, DemoDataLoader.ReadMode(configuration));
+        Assert.Equal(DemoDataLoad.FirstStart, DemoDataLoader.ReadMode(
+            new ConfigurationBuilder().Build()));
+        Assert.Throws<SiloConfigurationException>(() => DemoDataLoader.ReadMode(
+            new ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { [DemoDataLoader.LoadKey] = "sometimes" }).Build()));
+        Assert.Null(await DemoDataLoader.LoadAsync(DemoDataLoad.Never, embedded: true, Client, clock, logger, default));
+        Assert.Null(await DemoDataLoader.LoadAsync(DemoDataLoad.FirstStart, embedded: false, Client, clock, logger, default));
     }
 
     [Fact]
