@@ -36,6 +36,11 @@ public static partial class EntiCsv
 
     private static readonly LocalDatePattern ItalianDate = LocalDatePattern.CreateWithInvariantCulture("dd/MM/yyyy");
 
+    /// <summary>Reads a file (UTF-8, with or without BOM) and parses it.</summary>
+    public static async Task<ImportParseResult> ParseFileAsync(string path, CancellationToken cancellationToken = default) =>
+        Parse(await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Parses the text of a CSV of enti; never throws for bad input.</summary>
     public static ImportParseResult Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
