@@ -200,7 +200,7 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
 
         if (batch.Skipped.Count > 0)
         {
-            Services.Logger.LogInformation("{Subject}: {Count} deadline(s) before tracking started marked handled without notice",
+            Services.Logger.LogDebug("{Subject}: {Count} deadline(s) before tracking started marked handled without notice",
                 Subject, batch.Skipped.Count);
         }
 
