@@ -1,4 +1,5 @@
 using Cst.Actors.Contracts.Serialization;
+using Cst.Actors.Grains.Admin;
 using Cst.Actors.Grains.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -25,6 +26,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<INoticeLog>(sp => new PostgresNoticeLog(dataSource(sp)));
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(dataSource(sp)));
         services.TryAddSingleton<IBillingStore>(sp => new PostgresBillingStore(dataSource(sp)));
+        services.TryAddSingleton<IAdminReadStore>(sp => new PostgresAdminReadStore(dataSource(sp)));
         services.AddOptions<BillingRunOptions>();
         services.TryAddSingleton<GrainServices>();
         services.AddSingleton<IIncomingGrainCallFilter, DomainErrorFilter>();
