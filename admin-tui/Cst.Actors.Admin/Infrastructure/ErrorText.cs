@@ -1,0 +1,27 @@
+using Cst.Actors.Connection;
+using Cst.Actors.Contracts.Errors;
+
+namespace Cst.Actors.Admin.Infrastructure;
+
+/// <summary>Exceptions as the operator reads them: one plain line, never a stack trace.</summary>
+public static class ErrorText
+{
+    public static string Of(Exception e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var text = e switch
+        {
+            CstDomainError d => d.Message,
+            CstInfrastructureError i => "infrastructure error: " + i.Message,
+            AdminCallException or CstConnectionException or InputException => e.Message,
+            TimeoutException => "the cluster did not answer in time",
+            AggregateException { InnerException: { } inner } => Of(inner),
+            _ => $"{e.GetType().Name}: {e.Message}",
+        };
+        text = text.ReplaceLineEndings(" ").Trim();
+        return text.Length > 400 ? text[..400] + "..." : text;
+    }
+}
+
+/// <summary>Input the console itself refuses (a malformed date, an unknown verb): the message says which and why.</summary>
+public sealed class InputException(string message) : Exception(message);

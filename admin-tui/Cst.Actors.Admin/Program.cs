@@ -1,0 +1,67 @@
+using Cst.Actors.Admin.Commands;
+using Cst.Actors.Admin.Infrastructure;
+using Cst.Actors.Admin.Tui;
+using Cst.Actors.Connection;
+
+// cst                  the admin console (Terminal.Gui), for sysadmins over SSH (ssh -t host cst)
+// cst VERB [options]   command mode for scripts: see CommandMode.Usage
+// Configuration as the silo's: CST_ environment variables or --connection-string etc.; with none, the embedded
+// PostgreSQL of this host (its port and password file). The operator in the audit is the OS user.
+
+CommandArgs parsed;
+try
+{
+    parsed = CommandArgs.Parse(args);
+}
+catch (InputException e)
+{
+    Console.Error.WriteLine($"cst: {e.Message}");
+    return CommandMode.ExitUsage;
+}
+
+if (parsed.Help || parsed.Words is ["help"])
+{
+    Console.Out.Write(CommandMode.Usage);
+    return CommandMode.ExitOk;
+}
+
+var configuration = AdminConnection.ReadConfiguration(parsed.ConfigurationOverrides());
+AdminConnection? connection = null;
+try
+{
+    if (parsed.Words.Count > 0)
+    {
+        var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected);
+        return await mode.RunAsync(parsed, async () =>
+        {
+            connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20));
+            return new AdminSession(connection.Client, Environment.UserName);
+        });
+    }
+
+    if (!AdminTui.AttachedToTerminal())
+    {
+        Console.Error.WriteLine("cst: the console needs a terminal (use ssh -t); for scripts give a verb, see cst --help.");
+        return CommandMode.ExitUsage;
+    }
+
+    try
+    {
+        Console.Error.WriteLine("cst: connecting to the cluster...");
+        connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20));
+    }
+    catch (CstConnectionException e)
+    {
+        Console.Error.WriteLine($"cst: {e.Message}; {AdminConnection.StartHint}");
+        return CommandMode.ExitUnreachable;
+    }
+
+    return AdminTui.Run(new AdminSession(connection.Client, Environment.UserName));
+}
+finally
+{
+    if (connection is not null)
+    {
+        await connection.DisposeAsync();
+    }
+}

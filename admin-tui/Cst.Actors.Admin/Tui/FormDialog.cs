@@ -1,0 +1,89 @@
+using Cst.Actors.Admin.Infrastructure;
+using Cst.Actors.Admin.ViewModels;
+using Terminal.Gui.App;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Cst.Actors.Admin.Tui;
+
+/// <summary>
+/// The dialog of an action: one text field per form field, Cancel and OK (Enter). A malformed value keeps the dialog
+/// open with the message in red under the fields; Esc cancels.
+/// </summary>
+public sealed class FormDialog : Dialog
+{
+    private readonly ActionForm _form;
+    private readonly List<TextField> _fields = [];
+    private readonly Label _error;
+    private readonly Button _cancel;
+
+    public FormDialog(ActionForm form)
+    {
+        _form = form;
+        Title = form.Title;
+        Width = Dim.Percent(90);
+        var labelWidth = Math.Min(34, form.Fields.Max(f => f.Label.Length) + 1);
+        View? previous = null;
+        foreach (var field in form.Fields)
+        {
+            var label = new Label { Text = field.Label + ":", X = 1, Y = previous is null ? 1 : Pos.Bottom(previous) };
+            var text = new TextField { Text = field.Initial, X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2) };
+            Add(label, text);
+            _fields.Add(text);
+            previous = label;
+        }
+
+        _error = new Label { Text = string.Empty, X = 1, Y = Pos.Bottom(previous!) + 1, Width = Dim.Fill(2), Height = 2 };
+        Add(_error);
+        _cancel = new Button { Text = "Cancel" };
+        AddButton(_cancel);
+        AddButton(new Button { Text = "OK" });
+    }
+
+    /// <summary>The checked action, once OK was pressed with valid values.</summary>
+    public PreparedAction? Prepared { get; private set; }
+
+    /// <summary>The message shown for the last malformed value, if any.</summary>
+    public string ErrorText => _error.Text;
+
+    protected override bool OnAccepting(CommandEventArgs args)
+    {
+        if (args.Context?.Source is { } source && source.TryGetTarget(out var view) && ReferenceEquals(view, _cancel))
+        {
+            return base.OnAccepting(args);
+        }
+
+        try
+        {
+            Prepared = _form.Prepare([.. _fields.Select(f => f.Text ?? string.Empty)]);
+        }
+        catch (InputException e)
+        {
+            _error.Text = e.Message;
+            Prepared = null;
+            return true;
+        }
+
+        return base.OnAccepting(args);
+    }
+
+    /// <summary>Shows the dialog, then the confirmation; the action to run, or null when cancelled.</summary>
+    public static PreparedAction? Ask(IApplication app, ActionForm form)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        using var dialog = new FormDialog(form);
+        app.Run(dialog);
+        if (dialog.Prepared is not { } prepared || dialog.Result is null || dialog.Canceled)
+        {
+            return null;
+        }
+
+        if (prepared.Confirmation.Length == 0)
+        {
+            return prepared;
+        }
+
+        return MessageBox.Query(app, "Confirm", prepared.Confirmation, "No", "Yes") == 1 ? prepared : null;
+    }
+}

@@ -1,0 +1,151 @@
+using Cst.Actors.Admin.ViewModels;
+using Cst.Actors.Contracts.Admin;
+using Cst.Actors.Domain.Pricing;
+using Terminal.Gui.Input;
+using Terminal.Gui.ViewBase;
+using Terminal.Gui.Views;
+
+namespace Cst.Actors.Admin.Tui.Screens;
+
+/// <summary>
+/// An ente: identity, its mailboxes, devices and services (the selected one is what d, t, c, r, x act on), and below
+/// either the statement of the chosen year or the ente's notices.
+/// </summary>
+public sealed class EnteDetailScreen : Screen
+{
+    private readonly EnteDetailViewModel _vm;
+    private readonly Label _header;
+    private readonly TableView _objects;
+    private readonly Label _statement;
+    private readonly TableView _lower;
+    private bool _showNotices;
+
+    public EnteDetailScreen(MainWindow main, string enteId)
+        : base(main)
+    {
+        _vm = new EnteDetailViewModel(main.Session, enteId);
+        _header = new Label { X = 0, Y = 0, Width = Dim.Fill(), Height = 2, Text = enteId };
+        _objects = Table();
+        _objects.Y = 2;
+        _objects.Height = Dim.Percent(55);
+        _statement = new Label { X = 0, Y = Pos.Bottom(_objects), Width = Dim.Fill(), Text = string.Empty };
+        _lower = Table();
+        _lower.Y = Pos.Bottom(_statement);
+        _lower.Height = Dim.Fill();
+        Add(_header, _objects, _statement, _lower);
+    }
+
+    public override string Help => "d disdetta t tier/qty c consum. r renew x revoke m/v/h add p popul. y payer w withdraw s year n notices Esc back";
+
+    public EnteDetailViewModel ViewModel => _vm;
+
+    public override async Task RefreshAsync()
+    {
+        await _vm.LoadAsync();
+        Bind();
+    }
+
+    public override bool OnScreenKey(Key key)
+    {
+        var row = SelectedRow(_objects) is var i && i >= 0 && i < _vm.Objects.Count ? _vm.Objects[i] : null;
+        ActionForm? form = null;
+        var rune = key.AsRune.Value;
+        switch (rune)
+        {
+            case 'd':
+                form = row is null ? null : _vm.DisdettaForm(row);
+                break;
+            case 't':
+                form = row is null ? null : _vm.ChangeForm(row);
+                break;
+            case 'c':
+                form = row is null ? null : _vm.ConsumptionForm(row);
+                break;
+            case 'r':
+                form = row is null ? null : _vm.RenewForm(row);
+                break;
+            case 'x':
+                form = row is null ? null : _vm.RevokeForm(row);
+                break;
+            case 'm':
+                form = _vm.MailboxForm();
+                break;
+            case 'v':
+                form = _vm.DeviceForm();
+                break;
+            case 'h':
+                form = _vm.ServiceForm();
+                break;
+            case 'p':
+                form = _vm.PopulationForm();
+                break;
+            case 'y':
+                form = _vm.PayerForm();
+                break;
+            case 'w':
+                form = _vm.WithdrawForm();
+                break;
+            case 's':
+                form = new ActionForm("Statement preview", [new("Year", _vm.StatementYear.ToString(System.Globalization.CultureInfo.InvariantCulture))], v =>
+                {
+                    var year = Input.Year(v[0]);
+                    return new PreparedAction(string.Empty, async () =>
+                    {
+                        await _vm.LoadStatementAsync(year);
+                        _showNotices = false;
+                        return _vm.StatementLine;
+                    });
+                });
+                _ = Main.DoAsync(() => RunFormAsync(form, () =>
+                {
+                    Bind();
+                    return Task.CompletedTask;
+                }));
+                return true;
+            case 'n':
+                _showNotices = !_showNotices;
+                Bind();
+                return true;
+            default:
+                return false;
+        }
+
+        if (form is null)
+        {
+            Main.Say(row is null ? "Select a mailbox, device or service first." : $"That action does not apply to {row.KindText} {row.Key}.");
+            return true;
+        }
+
+        _ = Main.DoAsync(() => RunFormAsync(form));
+        return true;
+    }
+
+    private void Bind()
+    {
+        _header.Text = _vm.Header;
+        var selected = SelectedRow(_objects);
+        _objects.Table = new ListTableSource<ObjectRow>(_vm.Objects,
+            ("Kind", o => o.KindText), ("Key", o => Fit(o.Key, 30)), ("Status", o => o.Status), ("Next deadline", o => o.Next), ("Detail", o => o.Detail));
+        if (selected >= 0 && selected < _vm.Objects.Count)
+        {
+            _objects.SetSelection(0, selected, false);
+        }
+
+        if (_showNotices)
+        {
+            _statement.Text = $"Notices of {_vm.EnteId}: {_vm.Notices.Count} (n: statement)";
+            _lower.Table = new ListTableSource<NoticeRow>(_vm.Notices,
+                ("Due", n => Input.Date(n.Due)), ("Kind", n => n.Kind), ("Object", n => Fit(n.Object, 28)), ("Message", n => n.Message));
+        }
+        else
+        {
+            _statement.Text = _vm.StatementLine + " (s: year, n: notices)";
+            _lower.Table = new ListTableSource<StatementLine>(_vm.Statement?.Lines ?? [],
+                ("Service", l => l.ServiceId), ("Component", l => Fit(l.ComponentId, 16)), ("Amount", l => Input.Euro(l.Amount)), ("Name", l => l.ComponentName + (l.SubscriptionId is null ? string.Empty : " " + l.SubscriptionId)));
+        }
+
+        _objects.Update();
+        _lower.Update();
+        _objects.SetFocus();
+    }
+}

@@ -1,0 +1,32 @@
+using Cst.Actors.Admin.Infrastructure;
+
+namespace Cst.Actors.Admin.ViewModels;
+
+/// <summary>A field of an action's form: its label and what it holds at first.</summary>
+public sealed record FormField(string Label, string Initial = "");
+
+/// <summary>An action checked and ready: the sentence the operator confirms, and the call that does it.</summary>
+public sealed record PreparedAction(string Confirmation, Func<Task<string>> ExecuteAsync);
+
+/// <summary>
+/// An operator action as a form: fields, and how the typed values become a confirmed call. <see cref="Prepare"/>
+/// throws <see cref="InputException"/> when a value is malformed (the dialog stays open and shows the message); the
+/// call itself returns the line shown after success, or throws the grain's plain domain error.
+/// </summary>
+public sealed class ActionForm(string title, IReadOnlyList<FormField> fields, Func<IReadOnlyList<string>, PreparedAction> prepare)
+{
+    public string Title { get; } = title;
+
+    public IReadOnlyList<FormField> Fields { get; } = fields;
+
+    public PreparedAction Prepare(IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count != Fields.Count)
+        {
+            throw new InputException($"{Title}: expected {Fields.Count} values, got {values.Count}.");
+        }
+
+        return prepare(values);
+    }
+}

@@ -1,0 +1,171 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Cst.Actors.Admin.Infrastructure;
+using Cst.Actors.Contracts.Billing;
+using Cst.Actors.Domain.Billing;
+
+namespace Cst.Actors.Admin.ViewModels;
+
+/// <summary>
+/// The year-end billing run of one year: start a preview or the final run, follow its progress, read its totals and
+/// statements, close it, export it. The run itself runs in the cluster: leaving the console does not stop it.
+/// </summary>
+public sealed class BillingViewModel(AdminSession session)
+{
+    public int Year { get; set; }
+
+    public BillingRunMode Mode { get; set; } = BillingRunMode.Preview;
+
+    public BillingRunView? Progress { get; private set; }
+
+    public RunTotals? Totals { get; private set; }
+
+    public ImmutableList<BilledStatement> Statements { get; private set; } = [];
+
+    public bool Running => Progress?.Status == BillingRunStatus.Running;
+
+    public float Fraction => Progress is { EntiTotal: > 0 } p ? Math.Clamp((float)(p.EntiDone + p.EntiFailed) / p.EntiTotal, 0f, 1f) : 0f;
+
+    private IBillingRunGrain Grain => session.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(Year, Mode));
+
+    public string Describe() => Progress is { } p ? BillingText.Describe(p) : $"{Year} {BillingExport.Mode(Mode)}: not loaded";
+
+    public async Task InitAsync()
+    {
+        if (Year == 0)
+        {
+            Year = (await session.TodayAsync()).Year;
+        }
+
+        await RefreshAsync();
+    }
+
+    public async Task StartAsync(BillingRunMode mode)
+    {
+        Mode = mode;
+        Totals = null;
+        Statements = [];
+        Progress = await session.CallAsync("starting the billing run", () => Grain.StartAsync(session.Operator));
+    }
+
+    /// <summary>Reads the progress; once completed, the totals and statements too.</summary>
+    public async Task RefreshAsync()
+    {
+        Progress = await session.CallAsync("reading the billing progress", () => Grain.GetProgressAsync());
+        if (Progress.Status is BillingRunStatus.Completed or BillingRunStatus.Closed && Totals is null)
+        {
+            Totals = await session.CallAsync("reading the totals", () => Grain.GetTotalsAsync(null));
+            Statements = await BillingText.ReadStatementsAsync(session, Grain, Totals.Revision);
+        }
+    }
+
+    public async Task<string> CloseAsync()
+    {
+        Progress = await session.CallAsync("closing the billing run", () => Grain.CloseAsync(session.Operator));
+        return BillingText.Describe(Progress);
+    }
+
+    public ActionForm YearForm() => new(
+        "Billing year and mode",
+        [new("Year", Year.ToString(CultureInfo.InvariantCulture)), new("Mode (preview, final)", BillingExport.Mode(Mode))],
+        v =>
+        {
+            var year = Input.Year(v[0]);
+            var mode = Input.Required(v[1], "Mode") switch
+            {
+                "preview" => BillingRunMode.Preview,
+                "final" => BillingRunMode.Final,
+                var other => throw new InputException($"Mode must be preview or final, not '{other}'."),
+            };
+            return new PreparedAction(string.Empty, async () =>
+            {
+                Year = year;
+                Mode = mode;
+                Totals = null;
+                Statements = [];
+                await RefreshAsync();
+                return Describe();
+            });
+        });
+
+    public ActionForm ExportForm() => new(
+        "Export billing run",
+        [new("Format (csv, json, all)", "csv"), new("Directory", Directory.GetCurrentDirectory())],
+        v =>
+        {
+            var format = Input.Required(v[0], "Format");
+            if (format is not ("csv" or "json" or "all"))
+            {
+                throw new InputException($"Format must be csv, json or all, not '{format}'.");
+            }
+
+            var directory = Input.Required(v[1], "Directory");
+            return new PreparedAction($"Export {Year} {BillingExport.Mode(Mode)} as {format} to {directory}?", async () =>
+            {
+                var files = await BillingExporter.ExportAsync(session, Grain, format, directory);
+                return "Exported: " + string.Join(", ", files.Select(Path.GetFileName));
+            });
+        });
+}
+
+/// <summary>Texts and reads shared by the billing screen and the command mode.</summary>
+public static class BillingText
+{
+    public const int PageSize = 500;
+
+    public static string Describe(BillingRunView v) => FormattableString.Invariant(
+        $"{v.Year} {BillingExport.Mode(v.Mode)} r{v.Revision}: {v.Status}, {v.EntiDone}/{v.EntiTotal} enti{(v.EntiFailed > 0 ? FormattableString.Invariant($", {v.EntiFailed} failed") : string.Empty)}, {v.Lines} lines, EUR {Input.Euro(v.RunningTotal)}");
+
+    public static async Task<ImmutableList<BilledStatement>> ReadStatementsAsync(AdminSession session, IBillingRunGrain grain, int revision)
+    {
+        var all = ImmutableList.CreateBuilder<BilledStatement>();
+        for (var skip = 0; ; skip += PageSize)
+        {
+            var from = skip;
+            var page = await session.CallAsync("reading the statements", () => grain.GetStatementsAsync(revision, from, PageSize));
+            all.AddRange(page);
+            if (page.Count < PageSize)
+            {
+                return all.ToImmutable();
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Writes a completed run as files: statements and totals as CSV (semicolons, decimal comma, UTF-8 with BOM for
+/// Excel) and/or one JSON document, named as the silo's export names them (<c>rendiconti-2026-preview-r0.csv</c>...).
+/// </summary>
+public static class BillingExporter
+{
+    public static async Task<IReadOnlyList<string>> ExportAsync(AdminSession session, IBillingRunGrain grain, string format, string directory)
+    {
+        var totals = await session.CallAsync("reading the totals", () => grain.GetTotalsAsync(null));
+        var statements = await BillingText.ReadStatementsAsync(session, grain, totals.Revision);
+        var dir = Path.GetFullPath(directory);
+        Directory.CreateDirectory(dir);
+        var stem = string.Create(CultureInfo.InvariantCulture, $"{totals.Year}-{BillingExport.Mode(totals.Mode)}-r{totals.Revision}");
+        var written = new List<string>();
+        if (format is "csv" or "all")
+        {
+            written.Add(await WriteAsync(Path.Combine(dir, $"rendiconti-{stem}.csv"), BillingExport.StatementsCsv(statements), bom: true));
+            written.Add(await WriteAsync(Path.Combine(dir, $"totali-{stem}.csv"), BillingExport.TotalsCsv(totals), bom: true));
+        }
+
+        if (format is "json" or "all")
+        {
+            written.Add(await WriteAsync(Path.Combine(dir, $"billing-{stem}.json"), BillingExport.Json(totals, statements), bom: false));
+        }
+
+        return written;
+    }
+
+    private static async Task<string> WriteAsync(string path, string content, bool bom)
+    {
+        // Written beside and renamed, so a reader never sees half a file.
+        var temporary = path + ".part";
+        await File.WriteAllBytesAsync(temporary, BillingExport.ToFileBytes(content, bom));
+        File.Move(temporary, path, overwrite: true);
+        return path;
+    }
+}

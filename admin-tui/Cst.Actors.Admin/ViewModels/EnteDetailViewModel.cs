@@ -1,0 +1,338 @@
+using System.Collections.Immutable;
+using Cst.Actors.Admin.Infrastructure;
+using Cst.Actors.Contracts.Admin;
+using Cst.Actors.Contracts.Children;
+using Cst.Actors.Contracts.Enti;
+using Cst.Actors.Contracts.Firma;
+using Cst.Actors.Contracts.Pec;
+using Cst.Actors.Contracts.Services;
+using Cst.Actors.Domain.Pricing;
+using NodaTime;
+
+namespace Cst.Actors.Admin.ViewModels;
+
+/// <summary>One mailbox, device or service of the ente as the detail screen lists it.</summary>
+public sealed record ObjectRow(ChildKind Kind, string Key, string Status, string Detail, string Next)
+{
+    public string KindText => Kind switch
+    {
+        ChildKind.PecMailbox => "PEC",
+        ChildKind.FirmaDevice => "Firma",
+        _ => "Service",
+    };
+}
+
+/// <summary>An ente in detail: identity, its objects, its notices and the statement of a chosen year.</summary>
+public sealed class EnteDetailViewModel(AdminSession session, string enteId)
+{
+    public string EnteId { get; } = enteId;
+
+    public EnteView? Ente { get; private set; }
+
+    public LocalDate Today { get; private set; }
+
+    public IReadOnlyList<ObjectRow> Objects { get; private set; } = [];
+
+    public ImmutableList<NoticeRow> Notices { get; private set; } = [];
+
+    public int StatementYear { get; private set; }
+
+    public Statement? Statement { get; private set; }
+
+    public string? StatementError { get; private set; }
+
+    private IEnteGrain Grain => session.Grains.GetGrain<IEnteGrain>(EnteId);
+
+    public string Header
+    {
+        get
+        {
+            if (Ente is not { } e)
+            {
+                return EnteId;
+            }
+
+            var population = e.Population.OrderByDescending(p => p.Year).FirstOrDefault();
+            var parts = new List<string>
+            {
+                $"{e.Registration.Name} ({e.Registration.Kind} {EnteId})",
+                $"adhered {Input.Date(e.Registration.AdheredOn)}",
+                population is null ? "population not recorded" : $"population {population.Inhabitants} ({population.Year})",
+                e.CapofilaId is { } c ? $"payer {c}" : "pays itself",
+                $"listino {e.Registration.ListinoId}",
+            };
+            if (e.WithdrawnOn is { } w)
+            {
+                parts.Add($"WITHDRAWN {Input.Date(w)}");
+            }
+
+            return string.Join(" | ", parts);
+        }
+    }
+
+    public string StatementLine => Statement is { } s
+        ? $"Statement {StatementYear}: EUR {Input.Euro(s.Total)} in {s.Lines.Count} line(s)"
+        : $"Statement {StatementYear}: {StatementError ?? "not computed"}";
+
+    public async Task LoadAsync(int? year = null)
+    {
+        Today = await session.TodayAsync();
+        StatementYear = year ?? (StatementYear == 0 ? Today.Year : StatementYear);
+        var ente = await session.CallAsync($"reading ente {EnteId}", () => Grain.GetAsync());
+        var rows = new List<ObjectRow>();
+        foreach (var child in ente.Children.OrderBy(c => c.Kind).ThenBy(c => c.Key, StringComparer.Ordinal))
+        {
+            rows.Add(await RowAsync(child));
+        }
+
+        Notices = await session.CallAsync("reading the notices", () => session.Queries.NoticesAsync(EnteId, 50));
+        Ente = ente;
+        Objects = rows;
+        await LoadStatementAsync(StatementYear);
+    }
+
+    public async Task LoadStatementAsync(int year)
+    {
+        StatementYear = year;
+        try
+        {
+            Statement = await session.CallAsync($"computing the statement {year}", () => Grain.GetStatementAsync(year));
+            StatementError = null;
+        }
+        catch (Contracts.Errors.CstDomainError e)
+        {
+            Statement = null;
+            StatementError = e.Message;
+        }
+    }
+
+    private async Task<ObjectRow> RowAsync(ChildRef child)
+    {
+        switch (child.Kind)
+        {
+            case ChildKind.PecMailbox:
+            {
+                var m = await session.CallAsync("reading a mailbox", () => session.Grains.GetGrain<IPecMailboxGrain>(child.Key).GetAsync());
+                var detail = $"{m.Tier}" + (m.ActivatedOn is { } a ? $" from {Input.Date(a)}" : " requested")
+                    + (m.DisdettaReceivedOn is { } d ? $", disdetta {Input.Date(d)} ({m.DisdettaEvidence})" : string.Empty)
+                    + (m.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);
+                return new ObjectRow(child.Kind, child.Key, m.Status.ToString(), detail, Next(m.Deadlines));
+            }
+
+            case ChildKind.FirmaDevice:
+            {
+                var f = await session.CallAsync("reading a device", () => session.Grains.GetGrain<IFirmaDeviceGrain>(child.Key).GetAsync());
+                var detail = $"{f.Kind} {f.Holder}, expires {Input.Date(f.ExpiresOn)}"
+                    + (f.RevokedOn is { } r ? $", revoked {Input.Date(r)} ({f.RevocationReason})" : string.Empty);
+                return new ObjectRow(child.Kind, child.Key, f.Status.ToString(), detail, Next(f.Deadlines));
+            }
+
+            default:
+            {
+                var s = await session.CallAsync("reading a service", () => session.Grains.GetGrain<IHostedServiceGrain>(child.Key).GetAsync());
+                var sub = s.Subscription;
+                var quantity = sub.QuantityChanges.LastOrDefault()?.Quantity ?? sub.Quantity;
+                var variant = sub.VariantChanges.LastOrDefault()?.Variant ?? sub.Variant;
+                var detail = s.ServiceName + (variant is null ? string.Empty : " " + variant)
+                    + $" x{quantity:0.##} from {Input.Date(sub.ActivatedOn)}"
+                    + (s.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);
+                return new ObjectRow(child.Kind, child.Key, s.Status.ToString(), detail, Next(s.Deadlines));
+            }
+        }
+    }
+
+    private static string Next(DeadlineProgress progress) =>
+        progress.ArmedFor is { } on ? $"{Input.Date(on)} {progress.NextKind}" : "-";
+
+    // ---- actions on the ente ----
+
+    public ActionForm PopulationForm() => new(
+        "Update population",
+        [new("Year (1 January)", Today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)), new("Inhabitants")],
+        v =>
+        {
+            var year = Input.Year(v[0]);
+            var inhabitants = Input.Integer(v[1], "Inhabitants", 0, 100_000_000);
+            return new PreparedAction($"Set the population of {EnteId} at 1 January {year} to {inhabitants}?", async () =>
+            {
+                await session.CallAsync("recording the population", () => Grain.SetPopulationAsync(year, inhabitants, session.Operator));
+                return $"Population of {EnteId} at 1 January {year}: {inhabitants}.";
+            });
+        });
+
+    public ActionForm PayerForm() => new(
+        "Set payer",
+        [new("Capofila ente key (empty: itself)", Ente?.CapofilaId ?? string.Empty)],
+        v =>
+        {
+            var capofila = Input.Optional(v[0]);
+            return new PreparedAction(
+                capofila is null ? $"{EnteId} pays for itself?" : $"{capofila} pays for {EnteId}?",
+                async () =>
+                {
+                    await session.CallAsync("setting the payer", () => Grain.SetPayerAsync(capofila, session.Operator));
+                    return capofila is null ? $"{EnteId} pays for itself." : $"{capofila} now pays for {EnteId}.";
+                });
+        });
+
+    public ActionForm WithdrawForm() => new(
+        "Withdraw ente",
+        [new("Withdrawn on (first day not a member)", Input.Date(Today))],
+        v =>
+        {
+            var on = Input.Date(v[0], "Withdrawn on");
+            return new PreparedAction(
+                $"Withdraw {EnteId} on {Input.Date(on)}? All its mailboxes, devices and services end that day.",
+                async () =>
+                {
+                    await session.CallAsync("withdrawing the ente", () => Grain.WithdrawAsync(on, session.Operator));
+                    return $"{EnteId} withdrawn on {Input.Date(on)}.";
+                });
+        });
+
+    public ActionForm MailboxForm() => new(
+        "Activate PEC mailbox",
+        [new("Address"), new("Tier (standard, silver, gold, massiva)", "standard"), new("Requested on", Input.Date(Today)), new("Activated on", Input.Date(Today))],
+        v =>
+        {
+            var address = Input.Required(v[0], "Address");
+            var tier = Input.Required(v[1], "Tier");
+            var requested = Input.Date(v[2], "Requested on");
+            var activated = Input.Date(v[3], "Activated on");
+            return new PreparedAction($"Activate mailbox {address} ({tier}) for {EnteId} on {Input.Date(activated)}?", async () =>
+            {
+                var grain = session.Grains.GetGrain<IPecMailboxGrain>(address);
+                await session.CallAsync("requesting the mailbox", () => grain.RequestAsync(new PecMailboxRequest(EnteId, tier, requested), session.Operator));
+                await session.CallAsync("activating the mailbox", () => grain.ActivateAsync(activated, session.Operator));
+                return $"Mailbox {address} active from {Input.Date(activated)}.";
+            });
+        });
+
+    public ActionForm DeviceForm() => new(
+        "Issue firma device",
+        [new("Serial"), new("Kind (BusinessKey, FirmaRemota)", "BusinessKey"), new("Holder"), new("Issued on", Input.Date(Today))],
+        v =>
+        {
+            var serial = Input.Required(v[0], "Serial");
+            var kind = Input.Choice<Domain.Deadlines.FirmaDeviceKind>(v[1], "Kind");
+            var holder = Input.Required(v[2], "Holder");
+            var issued = Input.Date(v[3], "Issued on");
+            return new PreparedAction($"Issue {kind} {serial} to {holder} of {EnteId} on {Input.Date(issued)}?", async () =>
+            {
+                var view = await session.CallAsync("issuing the device",
+                    () => session.Grains.GetGrain<IFirmaDeviceGrain>(serial).IssueAsync(new FirmaDeviceIssue(EnteId, kind, holder, issued), session.Operator));
+                return $"Device {serial} issued; certificates expire on {Input.Date(view.ExpiresOn)}.";
+            });
+        });
+
+    public ActionForm ServiceForm() => new(
+        "Activate service",
+        [new("Service id (e.g. s.13)"), new("Label", "1"), new("Variant (optional)"), new("Activated on", Input.Date(Today)), new("Quantity", "1"), new("Agreed price EUR (optional)")],
+        v =>
+        {
+            var serviceId = Input.Required(v[0], "Service id");
+            var label = Input.Required(v[1], "Label");
+            var variant = Input.Optional(v[2]);
+            var on = Input.Date(v[3], "Activated on");
+            var quantity = Input.Decimal(v[4], "Quantity");
+            decimal? price = Input.Optional(v[5]) is { } p ? Input.Decimal(p, "Agreed price") : null;
+            var key = HostedServiceKey.For(EnteId, serviceId, label);
+            return new PreparedAction($"Activate {serviceId} ({key}) x{quantity} on {Input.Date(on)}?", async () =>
+            {
+                var view = await session.CallAsync("activating the service",
+                    () => session.Grains.GetGrain<IHostedServiceGrain>(key).ActivateAsync(new HostedServiceActivation(variant, on, quantity, price), session.Operator));
+                return $"Service {view.ServiceName} ({key}) active from {Input.Date(on)}.";
+            });
+        });
+
+    // ---- actions on the selected object ----
+
+    /// <summary>The disdetta of a mailbox or service, with the evidence of its receipt (protocol number, PEC message id).</summary>
+    public ActionForm? DisdettaForm(ObjectRow row) => row.Kind == ChildKind.FirmaDevice ? null : new(
+        $"Record disdetta: {row.Key}",
+        [new("Received on", Input.Date(Today)), new("Evidence (protocol no., PEC id)")],
+        v =>
+        {
+            var received = Input.Date(v[0], "Received on");
+            var evidence = Input.Required(v[1], "Evidence");
+            return new PreparedAction($"Record the disdetta of {row.Key} received on {Input.Date(received)} ({evidence})?", async () =>
+            {
+                LocalDate? ends = row.Kind == ChildKind.PecMailbox
+                    ? (await session.CallAsync("recording the disdetta", () => session.Grains.GetGrain<IPecMailboxGrain>(row.Key).ReceiveDisdettaAsync(received, evidence, session.Operator))).EndsOn
+                    : (await session.CallAsync("recording the disdetta", () => session.Grains.GetGrain<IHostedServiceGrain>(row.Key).ReceiveDisdettaAsync(received, evidence, session.Operator))).EndsOn;
+                return $"Disdetta of {row.Key} recorded; it ends on {(ends is { } e ? Input.Date(e) : "-")}.";
+            });
+        });
+
+    /// <summary>Change the tier of a mailbox, or the quantity of a service.</summary>
+    public ActionForm? ChangeForm(ObjectRow row) => row.Kind switch
+    {
+        ChildKind.PecMailbox => new(
+            $"Change tier: {row.Key}",
+            [new("Effective on", Input.Date(Today)), new("New tier (standard, silver, gold, massiva)")],
+            v =>
+            {
+                var on = Input.Date(v[0], "Effective on");
+                var tier = Input.Required(v[1], "New tier");
+                return new PreparedAction($"Move {row.Key} to {tier} from {Input.Date(on)}?", async () =>
+                {
+                    await session.CallAsync("changing the tier", () => session.Grains.GetGrain<IPecMailboxGrain>(row.Key).ChangeTierAsync(on, tier, session.Operator));
+                    return $"{row.Key} is on {tier} from {Input.Date(on)}.";
+                });
+            }),
+        ChildKind.HostedService => new(
+            $"Change quantity: {row.Key}",
+            [new("Effective on", Input.Date(Today)), new("New quantity")],
+            v =>
+            {
+                var on = Input.Date(v[0], "Effective on");
+                var quantity = Input.Decimal(v[1], "New quantity");
+                return new PreparedAction($"Set the quantity of {row.Key} to {quantity} from {Input.Date(on)}?", async () =>
+                {
+                    await session.CallAsync("changing the quantity", () => session.Grains.GetGrain<IHostedServiceGrain>(row.Key).ChangeQuantityAsync(on, quantity, session.Operator));
+                    return $"{row.Key}: quantity {quantity} from {Input.Date(on)}.";
+                });
+            }),
+        _ => null,
+    };
+
+    public ActionForm? ConsumptionForm(ObjectRow row) => row.Kind != ChildKind.HostedService ? null : new(
+        $"Record consumption: {row.Key}",
+        [new("Entry id (work order no.)"), new("Recorded on", Input.Date(Today)), new("Quantity"), new("Component (optional)")],
+        v =>
+        {
+            var entry = new ConsumptionEntry(Input.Required(v[0], "Entry id"), Input.Date(v[1], "Recorded on"), Input.Decimal(v[2], "Quantity"), Input.Optional(v[3]));
+            return new PreparedAction($"Record {entry.Quantity} on {Input.Date(entry.RecordedOn)} for {row.Key} (entry {entry.EntryId})?", async () =>
+            {
+                await session.CallAsync("recording consumption", () => session.Grains.GetGrain<IHostedServiceGrain>(row.Key).RecordConsumptionAsync(entry, session.Operator));
+                return $"Consumption {entry.EntryId} recorded for {row.Key}.";
+            });
+        });
+
+    public ActionForm? RenewForm(ObjectRow row) => row.Kind != ChildKind.FirmaDevice ? null : new(
+        $"Renew certificate: {row.Key}",
+        [new("Renewed on", Input.Date(Today))],
+        v =>
+        {
+            var on = Input.Date(v[0], "Renewed on");
+            return new PreparedAction($"Renew the certificates of {row.Key} on {Input.Date(on)}?", async () =>
+            {
+                var view = await session.CallAsync("renewing the certificate", () => session.Grains.GetGrain<IFirmaDeviceGrain>(row.Key).RenewAsync(on, session.Operator));
+                return $"{row.Key} renewed; expires on {Input.Date(view.ExpiresOn)}.";
+            });
+        });
+
+    public ActionForm? RevokeForm(ObjectRow row) => row.Kind != ChildKind.FirmaDevice ? null : new(
+        $"Revoke device: {row.Key}",
+        [new("Revoked on", Input.Date(Today)), new("Reason (Lost, Stolen, HolderLeft, Other)", nameof(RevocationReason.Lost))],
+        v =>
+        {
+            var on = Input.Date(v[0], "Revoked on");
+            var reason = Input.Choice<RevocationReason>(v[1], "Reason");
+            return new PreparedAction($"Revoke {row.Key} on {Input.Date(on)} ({reason})?", async () =>
+            {
+                await session.CallAsync("revoking the device", () => session.Grains.GetGrain<IFirmaDeviceGrain>(row.Key).RevokeAsync(on, reason, session.Operator));
+                return $"{row.Key} revoked on {Input.Date(on)}.";
+            });
+        });
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using Cst.Actors.Admin.Infrastructure;
+using NodaTime;
+using NodaTime.Text;
+
+namespace Cst.Actors.Admin.ViewModels;
+
+/// <summary>
+/// Parsing of what the operator types. Only the form of a value is checked here (a date, a number); whether it makes
+/// sense for the ente or object is the grains' business, and their refusals come back as plain messages.
+/// </summary>
+public static class Input
+{
+    private static readonly LocalDatePattern Iso = LocalDatePattern.Iso;
+    private static readonly LocalDatePattern Italian = LocalDatePattern.CreateWithInvariantCulture("dd/MM/yyyy");
+
+    public static string Required(string value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? throw new InputException($"{field} is required.") : value.Trim();
+
+    public static string? Optional(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>A date as 2026-12-31 or 31/12/2026.</summary>
+    public static LocalDate Date(string value, string field)
+    {
+        var text = Required(value, field);
+        var iso = Iso.Parse(text);
+        if (iso.Success)
+        {
+            return iso.Value;
+        }
+
+        var italian = Italian.Parse(text);
+        return italian.Success
+            ? italian.Value
+            : throw new InputException($"{field} must be a date such as 2026-12-31 or 31/12/2026, not '{text}'.");
+    }
+
+    public static int Integer(string value, string field, int min, int max)
+    {
+        var text = Required(value, field);
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new InputException($"{field} must be a whole number from {min} to {max}, not '{text}'.");
+    }
+
+    public static int Year(string value, string field = "Year") => Integer(value, field, 2000, 2100);
+
+    /// <summary>A non-negative amount, with a point or a comma as decimal separator.</summary>
+    public static decimal Decimal(string value, string field)
+    {
+        var text = Required(value, field).Replace(',', '.');
+        return decimal.TryParse(text, NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var d) && d >= 0
+            ? d
+            : throw new InputException($"{field} must be a number not below 0 (e.g. 12.5), not '{value.Trim()}'.");
+    }
+
+    public static TEnum Choice<TEnum>(string value, string field)
+        where TEnum : struct, Enum
+    {
+        var text = Required(value, field);
+        return Enum.TryParse<TEnum>(text, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(text, out _)
+            ? parsed
+            : throw new InputException($"{field} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}, not '{text}'.");
+    }
+
+    public static string Date(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    public static string Euro(Domain.Money money) => money.Euros.ToString("#,##0.00", CultureInfo.InvariantCulture);
+}
