@@ -1,0 +1,317 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Cst.Actors.Bench;
+using Cst.Actors.Connection;
+using Cst.Actors.Contracts.Billing;
+using Cst.Actors.Contracts.Import;
+using Cst.Actors.Domain.Billing;
+using Cst.Actors.Domain.Catalogue;
+using Cst.Actors.Silo.Database;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Orleans.Configuration;
+
+// cst-bench [--scale padova|national|N] [--quick] [--silos 1|2] [--runs N] [--parallelism N] [--seed N]
+//           [--durable true|false] [--out DIR]
+// Generates the dataset, starts a throwaway PostgreSQL and the silos (cst-silo processes), imports, runs the final
+// billing of 2025 cold and warm, runs the raw-SQL baseline, compares the totals per ente and prints a table.
+// See docs/benchmarks.md.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+var options = Options.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--out DIR]");
+    return 2;
+}
+
+var results = new List<(string Name, string Value)>();
+void Report(string name, string value)
+{
+    results.Add((name, value));
+    Console.WriteLine($"  {name,-44} {value}");
+}
+
+Console.WriteLine($"cst-bench: scale {options.Scale}, {options.Silos} silo(s), {options.Runs} run(s), import parallelism {options.Parallelism}, seed {options.Seed}, durable {options.Durable}");
+Console.WriteLine($"  machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
+
+// 1. The dataset.
+var watch = Stopwatch.StartNew();
+var comuni = NationalDataset.Comuni(options.Scale);
+var document = NationalDataset.Build(comuni, options.Seed);
+var objects = NationalDataset.ObjectCount(document);
+Report("enti", $"{document.Enti.Count:N0}");
+Report("billable objects (grains besides the enti)", $"{objects:N0} ({(double)objects / document.Enti.Count:F1} per ente)");
+Report("dataset generated in", Secs(watch.Elapsed));
+
+// 2. A throwaway PostgreSQL and the schema.
+var repo = FindRepository();
+var siloDll = options.SiloDll ?? Path.Combine(repo, "silo", "Cst.Actors.Silo", "bin", "Release", "net10.0", "cst-silo.dll");
+if (!File.Exists(siloDll))
+{
+    Console.Error.WriteLine($"cst-bench: {siloDll} not found; build with: dotnet build -c Release bench/Cst.Actors.Bench");
+    return 1;
+}
+
+var work = options.Out ?? Path.Combine(Path.GetTempPath(), $"cst-bench-{Environment.ProcessId}");
+Directory.CreateDirectory(work);
+if (Directory.Exists(Path.Combine(work, "pgdata")))
+{
+    // A fresh database every time: an earlier run's data would turn the import into a replay.
+    Directory.Delete(Path.Combine(work, "pgdata"), recursive: true);
+}
+
+await using var postgres = LocalPostgres.Create(new LocalPostgresSettings(Path.Combine(work, "pgdata"), FreePort(), "cst", options.Durable), NullLogger.Instance);
+await postgres.StartAsync(CancellationToken.None);
+var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { MaxPoolSize = 50, CommandTimeout = 600 }.ConnectionString;
+await new SchemaMigrator(connectionString, Path.Combine(Path.GetDirectoryName(siloDll)!, "sql"), NullLogger.Instance).ApplyAsync(CancellationToken.None);
+Report("PostgreSQL", await Scalar<string>(connectionString, "SHOW server_version") + (options.Durable ? " (durable: fsync on)" : " (fsync off)"));
+
+// 3. The relational export for the baseline (same subscriptions, plain tables).
+watch.Restart();
+var listino = ListinoLoader.LoadShipped().Get(ImportValidator.DefaultListino);
+await SqlBaseline.ExportAsync(connectionString, document, listino);
+Report("relational export (COPY) in", Secs(watch.Elapsed));
+
+// 4. The silos and the import.
+const string clusterId = "bench";
+const string serviceId = "cst-bench";
+await using var cluster = new SiloCluster(siloDll, connectionString, clusterId, serviceId, options.Silos, work);
+watch.Restart();
+await cluster.StartAsync();
+Report("silos started in", Secs(watch.Elapsed));
+var client = await ConnectAsync(connectionString);
+
+watch.Restart();
+using (var progress = new Timer(_ => Console.Error.Write($"\r  importing... {watch.Elapsed.TotalSeconds:F0} s   "), null, 10_000, 10_000))
+{
+    var report = await new CstImporter(client.Services.GetRequiredService<IGrainFactory>()) { Parallelism = options.Parallelism }
+        .ImportAsync(document, "bench");
+    var importTime = watch.Elapsed;
+    Console.Error.WriteLine();
+    var outcomes = report.Enti.GroupBy(e => e.Outcome).Select(g => $"{g.Key} {g.Count()}");
+    Report("import time", $"{Secs(importTime)} ({(objects + document.Enti.Count) / importTime.TotalSeconds:N0} grains/s)");
+    Report("import outcomes", string.Join(", ", outcomes));
+    foreach (var failed in report.Enti.Where(e => e.Outcome is ImportOutcome.Failed or ImportOutcome.Rejected).Take(5))
+    {
+        Console.WriteLine($"    {failed.EnteId}: {string.Join("; ", failed.Reasons)}");
+    }
+}
+
+var reminders = await Scalar<long>(connectionString, "SELECT count(*) FROM orleans_reminders");
+Report("reminders registered", $"{reminders:N0}");
+Report("silo peak memory after import", Mem(cluster.PeakMemory()));
+Report("database size after import", $"{await Scalar<long>(connectionString, "SELECT pg_database_size(current_database())") / 1048576.0:N0} MB");
+await client.StopAsync();
+    client.Dispose();
+
+// 5. The billing runs: cold (silos restarted) then warm, repeated.
+var grainRuns = new List<(string Kind, TimeSpan Wall, int Lines, int Enti, int Failed, IReadOnlyList<long> Memory)>();
+for (var run = 0; run < options.Runs; run++)
+{
+    await cluster.StopAsync();
+    await cluster.StartAsync();
+    client = await ConnectAsync(connectionString);
+    var billing = client.Services.GetRequiredService<IGrainFactory>().GetGrain<IBillingRunGrain>(BillingRunKey.For(NationalDataset.BilledYear, BillingRunMode.Final));
+    foreach (var kind in new[] { "cold", "warm" })
+    {
+        var (wall, view) = await BillAsync(billing, recompute: run > 0 || kind == "warm");
+        var memory = cluster.PeakMemory();
+        grainRuns.Add((kind, wall, view.Lines, view.EntiDone, view.EntiFailed, memory));
+        Console.WriteLine($"  run {run + 1} {kind}: {Secs(wall)}, {view.EntiDone} enti ({view.EntiFailed} failed), {view.Lines:N0} lines, {view.Lines / wall.TotalSeconds:N0} lines/s, silo peak {Mem(memory)}");
+        if (view.EntiFailed > 0)
+        {
+            foreach (var f in view.Failures.Take(3))
+            {
+                Console.WriteLine($"    failed {f.EnteId}: {f.Message}");
+            }
+        }
+    }
+
+    await client.StopAsync();
+    client.Dispose();
+}
+
+// 6. The raw-SQL baseline, repeated; then the comparison per ente.
+var baselineTimes = new List<TimeSpan>();
+(Dictionary<string, decimal> Totals, long Lines, TimeSpan Elapsed) baseline = (new Dictionary<string, decimal>(), 0, TimeSpan.Zero);
+for (var run = 0; run < Math.Max(3, options.Runs); run++)
+{
+    baseline = await SqlBaseline.ComputeAsync(connectionString, NationalDataset.BilledYear);
+    baselineTimes.Add(baseline.Elapsed);
+}
+
+var billed = new Dictionary<string, decimal>(StringComparer.Ordinal);
+await using (var connection = new NpgsqlConnection(connectionString))
+{
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(
+        "SELECT ente_id, total FROM billing_statement WHERE year = $1 AND mode = 'final' AND revision = 1", connection);
+    command.Parameters.Add(new NpgsqlParameter { Value = NationalDataset.BilledYear });
+    await using var reader = await command.ExecuteReaderAsync();
+    while (await reader.ReadAsync())
+    {
+        billed[reader.GetString(0)] = reader.GetDecimal(1);
+    }
+}
+
+var mismatches = document.Enti.Select(e => e.IstatCode!)
+    .Select(id => (Id: id, Run: billed.GetValueOrDefault(id), Sql: baseline.Totals.GetValueOrDefault(id)))
+    .Where(x => x.Run != x.Sql).ToList();
+foreach (var m in mismatches.Take(10))
+{
+    Console.WriteLine($"    MISMATCH ente {m.Id}: billing run {m.Run:F2}, SQL {m.Sql:F2}");
+}
+
+var cold = grainRuns.Where(r => r.Kind == "cold").ToList();
+var warm = grainRuns.Where(r => r.Kind == "warm").ToList();
+var coldMedian = Median(cold.Select(r => r.Wall));
+var warmMedian = Median(warm.Select(r => r.Wall));
+var baselineMedian = Median(baselineTimes);
+var lines = grainRuns[^1].Lines;
+Console.WriteLine();
+Report("billing run cold, median of " + cold.Count, $"{Secs(coldMedian)} ({string.Join(", ", cold.Select(r => r.Wall.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
+Report("billing run warm, median of " + warm.Count, $"{Secs(warmMedian)} ({string.Join(", ", warm.Select(r => r.Wall.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
+Report("lines", $"{lines:N0} (baseline {baseline.Lines:N0})");
+Report("lines/s cold / warm", $"{lines / coldMedian.TotalSeconds:N0} / {lines / warmMedian.TotalSeconds:N0}");
+Report("silo peak memory (cold run)", Mem(cold[^1].Memory));
+Report("database size", $"{await Scalar<long>(connectionString, "SELECT pg_database_size(current_database())") / 1048576.0:N0} MB");
+Report("raw-SQL baseline, median of " + baselineTimes.Count, $"{Secs(baselineMedian)} ({string.Join(", ", baselineTimes.Select(t => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
+Report("ratio cold run / baseline", $"{coldMedian / baselineMedian:F1}x");
+Report("ratio warm run / baseline", $"{warmMedian / baselineMedian:F1}x");
+Report("totals: enti compared / mismatched", $"{document.Enti.Count:N0} / {mismatches.Count}");
+Report("grand total run / baseline", $"{billed.Values.Sum():N2} / {baseline.Totals.Values.Sum():N2}");
+
+var summary = new StringBuilder();
+summary.AppendLine($"| scale {options.Scale}, {options.Silos} silo(s) | value |").AppendLine("|---|---|");
+foreach (var (name, value) in results)
+{
+    summary.AppendLine($"| {name} | {value} |");
+}
+
+var file = Path.Combine(options.Out ?? repo, $"bench-{options.Scale}-{options.Silos}silo.md");
+if (options.Out is not null)
+{
+    await File.WriteAllTextAsync(file, summary.ToString());
+    Console.WriteLine($"table written to {file}");
+}
+
+await cluster.StopAsync();
+await postgres.StopAsync(CancellationToken.None);
+if (options.Out is null)
+{
+    Directory.Delete(work, recursive: true);
+}
+
+return mismatches.Count == 0 ? 0 : 1;
+
+static async Task<(TimeSpan Wall, BillingRunView View)> BillAsync(IBillingRunGrain billing, bool recompute)
+{
+    var watch = Stopwatch.StartNew();
+    var view = await billing.StartAsync("bench", recompute);
+    while (view.Status == BillingRunStatus.Running)
+    {
+        await Task.Delay(50);
+        view = await billing.GetProgressAsync();
+    }
+
+    return (watch.Elapsed, view);
+}
+
+static async Task<IHost> ConnectAsync(string connectionString)
+{
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "cst-bench" });
+    builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+    builder.Logging.AddFilter("Orleans", LogLevel.Error);
+    builder.UseOrleansClient(client =>
+    {
+        client.UseCstCluster(new CstClientSettings(connectionString, "bench", "cst-bench", Embedded: false));
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromMinutes(5));
+    });
+    var host = builder.Build();
+    for (var attempt = 1; ; attempt++)
+    {
+        try
+        {
+            await host.StartAsync();
+            return host;
+        }
+        catch (Exception) when (attempt < 10)
+        {
+            await Task.Delay(1000);
+        }
+    }
+}
+
+static async Task<T> Scalar<T>(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    return (T)(await command.ExecuteScalarAsync())!;
+}
+
+static TimeSpan Median(IEnumerable<TimeSpan> values)
+{
+    var sorted = values.OrderBy(v => v).ToList();
+    return sorted.Count == 0 ? TimeSpan.Zero
+        : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
+        : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+}
+
+static string Secs(TimeSpan t) => $"{t.TotalSeconds:F2} s";
+
+static string Mem(IReadOnlyList<long> bytes) => string.Join(" + ", bytes.Select(b => $"{b / 1048576.0:N0} MiB"));
+
+static string FindRepository()
+{
+    for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+    {
+        if (File.Exists(Path.Combine(dir.FullName, "Cst.Actors.sln")))
+        {
+            return dir.FullName;
+        }
+    }
+
+    return Directory.GetCurrentDirectory();
+}
+
+static int FreePort()
+{
+    using var listener = new TcpListener(IPAddress.Loopback, 0);
+    listener.Start();
+    return ((IPEndPoint)listener.LocalEndpoint).Port;
+}
+
+internal sealed record Options(string Scale, int Silos, int Runs, int Parallelism, int Seed, bool Durable, string? Out, string? SiloDll)
+{
+    public static Options? Parse(string[] args)
+    {
+        var o = new Options("national", 1, 3, 16, NationalDataset.DefaultSeed, true, null, null);
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException(args[i]);
+            switch (args[i])
+            {
+                case "--scale": o = o with { Scale = Next() }; break;
+                case "--quick": o = o with { Scale = "800" }; break;
+                case "--silos": o = o with { Silos = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--runs": o = o with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--parallelism": o = o with { Parallelism = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--seed": o = o with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--durable": o = o with { Durable = bool.Parse(Next()) }; break;
+                case "--out": o = o with { Out = Path.GetFullPath(Next()) }; break;
+                case "--silo-dll": o = o with { SiloDll = Path.GetFullPath(Next()) }; break;
+                default: return null;
+            }
+        }
+
+        return o.Scale is "padova" or "national" || int.TryParse(o.Scale, out _) ? o : null;
+    }
+}

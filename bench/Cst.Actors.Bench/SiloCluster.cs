@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Cst.Actors.Bench;
+
+/// <summary>
+/// The silos as separate <c>cst-silo</c> processes (the production host, its configuration and its server GC), so that
+/// a restart really empties memory and each silo's peak resident memory is its own (<c>VmHWM</c> in
+/// <c>/proc/&lt;pid&gt;/status</c>), not mixed with the generator and the client.
+/// </summary>
+public sealed class SiloCluster(string siloDll, string connectionString, string clusterId, string serviceId, int silos, string logDirectory) : IAsyncDisposable
+{
+    public const int BaseSiloPort = 21111;
+    public const int BaseGatewayPort = 31000;
+
+    private readonly List<Process> _processes = [];
+    private int _generation;
+
+    public IReadOnlyList<Process> Processes => _processes;
+
+    public async Task StartAsync()
+    {
+        _generation++;
+        var starts = Enumerable.Range(0, silos).Select(StartOneAsync).ToList();
+        await Task.WhenAll(starts);
+    }
+
+    private async Task StartOneAsync(int index)
+    {
+        var log = Path.Combine(logDirectory, $"silo{index + 1}-{_generation}.log");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in new[]
+        {
+            siloDll, "run",
+            $"--ConnectionStrings:Cst={connectionString}",
+            $"--Cluster:ClusterId={clusterId}",
+            $"--Cluster:ServiceId={serviceId}",
+            $"--Silo:SiloPort={BaseSiloPort + index}",
+            $"--Silo:GatewayPort={BaseGatewayPort + index}",
+            "--DemoData:Load=Never",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Cst.Actors.Silo=Information",
+            "--Logging:LogLevel:Cst.Actors.Grains=Warning",
+        })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException("cst-silo did not start");
+        lock (_processes)
+        {
+            _processes.Add(process);
+        }
+
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var writer = new StreamWriter(log) { AutoFlush = true };
+        void OnLine(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (writer)
+            {
+                writer.WriteLine(line);
+            }
+
+            if (line.Contains("Silo started", StringComparison.Ordinal))
+            {
+                started.TrySetResult();
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => OnLine(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => started.TrySetException(new InvalidOperationException($"cst-silo {index + 1} exited; see {log}"));
+        await started.Task.WaitAsync(TimeSpan.FromMinutes(2));
+    }
+
+    /// <summary>Peak resident memory (VmHWM) of each running silo, in bytes.</summary>
+    public IReadOnlyList<long> PeakMemory() => _processes.Select(p => ReadStatus(p.Id, "VmHWM:")).ToList();
+
+    public static long ReadStatus(int pid, string key)
+    {
+        try
+        {
+            foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+            {
+                if (line.StartsWith(key, StringComparison.Ordinal))
+                {
+                    var kb = long.Parse(line[key.Length..].Trim().Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+                    return kb * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return 0;
+    }
+
+    /// <summary>Stops every silo with SIGTERM (a graceful shutdown), SIGKILL after a minute.</summary>
+    public async Task StopAsync()
+    {
+        foreach (var p in _processes.Where(p => !p.HasExited))
+        {
+            _ = Kill(p.Id, 15);
+        }
+
+        foreach (var p in _processes)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            try
+            {
+                await p.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                p.Kill(entireProcessTree: true);
+                await p.WaitForExitAsync();
+            }
+
+            p.Dispose();
+        }
+
+        _processes.Clear();
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
