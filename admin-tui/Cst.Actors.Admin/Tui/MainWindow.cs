@@ -13,7 +13,7 @@ namespace Cst.Actors.Admin.Tui;
 /// </summary>
 public sealed class MainWindow : Window
 {
-    public const string GlobalKeys = "F2 Enti F3 Deadlines F4 Billing F5 Notices F6 Audit F7 Catalogue F8 Reload F10 Quit";
+    public const string GlobalKeys = "F2 Enti F3 Deadlines F4 Billing F5 Notice F6 Audit F7 Catalog F8 Load F10 Quit";
 
     private readonly View _body;
     private readonly Label _message;

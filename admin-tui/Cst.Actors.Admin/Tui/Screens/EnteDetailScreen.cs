@@ -35,7 +35,8 @@ public sealed class EnteDetailScreen : Screen
         Add(_header, _objects, _statement, _lower);
     }
 
-    public override string Help => "d disdetta t tier/qty c consum. r renew x revoke m/v/h add p popul. y payer w withdraw s year n notices Esc back";
+    // m/v/h add a mailbox, device, service; p/y/w population, payer, withdrawal; s statement year; n notices.
+    public override string Help => "d disdetta t tier/qty c consum. r renew x revoke m/v/h new p/y/w ente s/n Esc";
 
     public EnteDetailViewModel ViewModel => _vm;
 
