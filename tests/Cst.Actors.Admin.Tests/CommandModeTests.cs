@@ -1,0 +1,110 @@
+using System.Text.Json;
+using Cst.Actors.Admin.Commands;
+
+namespace Cst.Actors.Admin.Tests;
+
+/// <summary>Command mode in-process on the test cluster: output, --json, exit codes and one-line errors.</summary>
+[Collection(AdminCollection.Name)]
+public sealed class CommandModeTests(AdminCluster cluster)
+{
+    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var mode = new CommandMode(output, error, progressToTerminal: false);
+        var code = await mode.RunAsync(CommandArgs.Parse(args), () => Task.FromResult(cluster.Session()));
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public async Task EnteShow_UnknownEnte_ExitsOneWithOnePlainLine()
+    {
+        var (code, _, err) = await RunAsync("ente", "show", "999999");
+
+        Assert.Equal(CommandMode.ExitFailed, code);
+        Assert.StartsWith("cst: ", err, StringComparison.Ordinal);
+        Assert.Contains("999999", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.DoesNotContain(" at ", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("billing", "preview", "--year", "20x6")]
+    [InlineData("billing", "preview", "--year", "1850")]
+    [InlineData("billing", "preview")]
+    [InlineData("deadlines", "--days", "-3")]
+    [InlineData("frobnicate")]
+    public async Task BadInput_ExitsTwoWithTheReason(params string[] args)
+    {
+        var (code, output, err) = await RunAsync(args);
+
+        Assert.Equal(CommandMode.ExitUsage, code);
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("cst: ", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public async Task Import_MalformedJson_ExitsTwoNamingLineAndColumn()
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cst-bad-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, "{\n  \"format\": \"cst-import/1\",\n  \"enti\": [ { \"name\": ] }\n");
+        try
+        {
+            var (code, _, err) = await RunAsync("import", file);
+
+            Assert.Equal(CommandMode.ExitUsage, code);
+            Assert.Contains("line 3", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task EnteListAndDeadlines_Json_ParseAndHoldTheEnte()
+    {
+        var (enteId, mailbox, _, name) = await cluster.NewEnteAsync();
+
+        var (code, output, _) = await RunAsync("ente", "list", "--search", name, "--json");
+        Assert.Equal(0, code);
+        var enti = JsonDocument.Parse(output).RootElement;
+        var ente = Assert.Single(enti.EnumerateArray());
+        Assert.Equal(enteId, ente.GetProperty("ente").GetString());
+        Assert.Equal(4321, ente.GetProperty("population").GetInt32());
+        Assert.True(ente.GetProperty("estimate").GetDecimal() > 0);
+
+        (code, output, _) = await RunAsync("deadlines", "--days", "45", "--json");
+        Assert.Equal(0, code);
+        var deadlines = JsonDocument.Parse(output).RootElement.EnumerateArray().ToList();
+        Assert.Contains(deadlines, d => d.GetProperty("object").GetString() == mailbox && d.GetProperty("kind").GetString() == "DisdettaDeadline");
+    }
+
+    [Fact]
+    public async Task BillingPreviewThenExport_WritesTotalsAndCsv()
+    {
+        await cluster.NewEnteAsync();
+        var (code, output, err) = await RunAsync("billing", "preview", "--year", "2026");
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.Contains("2026 preview", output, StringComparison.Ordinal);
+        Assert.Contains("TOTAL EUR", output, StringComparison.Ordinal);
+
+        var dir = Path.Combine(Path.GetTempPath(), $"cst-export-{Guid.NewGuid():N}");
+        try
+        {
+            (code, output, err) = await RunAsync("billing", "export", "--year", "2026", "--format", "all", "--out", dir);
+            Assert.True(code == 0, $"exit {code}: {err}");
+            var files = Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToList();
+            Assert.Contains(files, f => f!.StartsWith("rendiconti-2026-preview-r", StringComparison.Ordinal) && f.EndsWith(".csv", StringComparison.Ordinal));
+            Assert.Contains(files, f => f!.StartsWith("billing-2026-preview-r", StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+}
