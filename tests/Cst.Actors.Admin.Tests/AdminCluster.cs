@@ -34,6 +34,8 @@ public sealed class AdminCluster : IAsyncLifetime
 
     private readonly PostgresFixture _postgres = new();
 
+    public PostgresFixture Postgres => _postgres;
+
     public TestCluster Cluster { get; private set; } = null!;
 
     public FakeTimeProvider Time { get; } = new(Start);

@@ -1,0 +1,245 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using Cst.Actors.Contracts.Import;
+using NodaTime;
+
+namespace Cst.Actors.Admin.Tests;
+
+/// <summary>
+/// The built <c>cst</c> binary against a <c>cst-silo</c> process on PostgreSQL: imported through command mode, driven
+/// in tmux at 80x24 like an operator over SSH, and a command-mode billing preview. tmux is installed by <c>.ci/run</c>.
+/// </summary>
+[Collection(AdminCollection.Name)]
+public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
+{
+    private static readonly TimeSpan SiloBound = TimeSpan.FromSeconds(90);
+    private static readonly TimeSpan ScreenBound = TimeSpan.FromSeconds(30);
+
+    private readonly string _session = "cst-e2e-" + Guid.NewGuid().ToString("N")[..8];
+    private readonly string _clusterId = "cst-e2e-" + Guid.NewGuid().ToString("N")[..6];
+    private readonly StringBuilder _siloOutput = new();
+    private Process? _silo;
+    private string _connectionString = string.Empty;
+
+    private Dictionary<string, string> Environment => new()
+    {
+        ["CST_ConnectionStrings__Cst"] = _connectionString,
+        ["CST_Cluster__ClusterId"] = _clusterId,
+    };
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await cluster.Postgres.CreateDatabaseAsync();
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "cst-silo"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var a in new[] { "--silo-port", FreePort(), "--gateway-port", FreePort(), "--cluster-id", _clusterId })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        start.Environment["CST_ConnectionStrings__Cst"] = _connectionString;
+        _silo = new Process { StartInfo = start };
+        _silo.OutputDataReceived += (_, e) => Append(e.Data);
+        _silo.ErrorDataReceived += (_, e) => Append(e.Data);
+        _silo.Start();
+        _silo.BeginOutputReadLine();
+        _silo.BeginErrorReadLine();
+        var elapsed = Stopwatch.StartNew();
+        while (!SiloOutput.Contains("Silo started", StringComparison.Ordinal))
+        {
+            if (_silo.HasExited || elapsed.Elapsed > SiloBound)
+            {
+                Assert.Fail($"expected 'Silo started' from cst-silo within {SiloBound.TotalSeconds} s; output:\n{SiloOutput}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        await RunAsync("tmux", ["kill-session", "-t", _session], check: false);
+        if (_silo is { HasExited: false })
+        {
+            _silo.Kill(entireProcessTree: true);
+            await _silo.WaitForExitAsync();
+        }
+
+        _silo?.Dispose();
+    }
+
+    [Fact]
+    public async Task Tmux_FindEnteAndRecordDisdetta_ScreenShowsIt()
+    {
+        var (file, name, mailbox) = await WriteImportAsync();
+        var import = await RunAsync(Cst, ["import", file], Environment);
+        Assert.True(import.Code == 0, $"cst import exited {import.Code}: {import.Err}");
+
+        var env = string.Join(" ", Environment.Select(e => $"{e.Key}='{e.Value}'"));
+        await RunAsync("tmux", ["new-session", "-d", "-s", _session, "-x", "80", "-y", "24", $"env TERM=xterm-256color {env} {Cst}"]);
+        await WaitForScreenAsync("Enti:");
+        await KeysAsync("/");
+        await KeysAsync(name);
+        await WaitForScreenAsync("1 shown");
+        await KeysAsync("Enter");
+        await KeysAsync("Enter");
+        await WaitForScreenAsync("PEC");
+        await KeysAsync("d");
+        await WaitForScreenAsync("Record disdetta");
+        await KeysAsync("Tab");
+        await KeysAsync("PROT-E2E-7");
+        await KeysAsync("Enter");
+        await WaitForScreenAsync("Confirm");
+        await KeysAsync("Enter");
+        var screen = await WaitForScreenAsync("DisdettaReceived");
+
+        Assert.Contains("Disdetta of", screen, StringComparison.Ordinal);
+        var audit = await RunAsync(Cst, ["audit", "--filter", mailbox, "--json"], Environment);
+        Assert.Contains("disdetta", audit.Out, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains(System.Environment.UserName, audit.Out, StringComparison.Ordinal);
+        await KeysAsync("F10");
+    }
+
+    [Fact]
+    public async Task CommandMode_BillingPreview_PrintsTotals()
+    {
+        var (file, _, _) = await WriteImportAsync();
+        Assert.Equal(0, (await RunAsync(Cst, ["import", file], Environment)).Code);
+        var year = DateTime.UtcNow.Year.ToString(CultureInfo.InvariantCulture);
+
+        var preview = await RunAsync(Cst, ["billing", "preview", "--year", year], Environment);
+
+        Assert.True(preview.Code == 0, $"cst billing preview exited {preview.Code}: {preview.Err}");
+        Assert.Contains($"{year} preview r0: Completed", preview.Out, StringComparison.Ordinal);
+        Assert.Contains("TOTAL EUR", preview.Out, StringComparison.Ordinal);
+        var unknown = await RunAsync(Cst, ["ente", "show", "999998"], Environment);
+        Assert.Equal(1, unknown.Code);
+    }
+
+    private static string Cst => Path.Combine(AppContext.BaseDirectory, "cst");
+
+    private string SiloOutput
+    {
+        get
+        {
+            lock (_siloOutput)
+            {
+                return _siloOutput.ToString();
+            }
+        }
+    }
+
+    /// <summary>Two comuni with a population, a mailbox and a device, dated from today (the silo's real clock).</summary>
+    private static async Task<(string File, string Name, string Mailbox)> WriteImportAsync()
+    {
+        var today = LocalDate.FromDateTime(DateTime.UtcNow);
+        var name = "Comune di " + AdminCluster.Unique("Tmux");
+        var mailbox = AdminCluster.Unique("e2e").ToLowerInvariant() + "@pec.comune.example.it";
+        ImmutableList<ImportEnte> enti =
+        [
+            new ImportEnte
+            {
+                Name = name, IstatCode = AdminCluster.NewIstatCode(), AdheredOn = new LocalDate(today.Year - 2, 1, 1),
+                Population = [new ImportPopulation { Year = today.Year, Inhabitants = 5000 }],
+                Mailboxes = [new ImportMailbox { Address = mailbox, RequestedOn = new LocalDate(today.Year - 1, 2, 1), ActivatedOn = new LocalDate(today.Year - 1, 2, 1) }],
+            },
+            new ImportEnte
+            {
+                Name = "Comune di " + AdminCluster.Unique("Altro"), IstatCode = AdminCluster.NewIstatCode(), AdheredOn = new LocalDate(today.Year - 2, 1, 1),
+                Population = [new ImportPopulation { Year = today.Year, Inhabitants = 1200 }],
+            },
+        ];
+        var file = Path.Combine(Path.GetTempPath(), $"cst-e2e-{Guid.NewGuid():N}.json");
+        await File.WriteAllTextAsync(file, ImportJson.Write(new ImportDocument { Enti = enti }));
+        return (file, name, mailbox);
+    }
+
+    private async Task<string> WaitForScreenAsync(string text)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (true)
+        {
+            var screen = (await RunAsync("tmux", ["capture-pane", "-p", "-t", _session], check: false)).Out;
+            if (screen.Contains(text, StringComparison.Ordinal))
+            {
+                return screen;
+            }
+
+            if (elapsed.Elapsed > ScreenBound)
+            {
+                Assert.Fail($"expected '{text}' on the cst screen in tmux within {ScreenBound.TotalSeconds} s; screen:\n{screen}\nsilo output:\n{SiloOutput}");
+            }
+
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task KeysAsync(string keys)
+    {
+        // Named keys (Enter, Tab, F10) as tmux names them; anything else typed literally.
+        var named = keys is "Enter" or "Tab" or "Escape" or "F10" or "Down";
+        await RunAsync("tmux", named ? ["send-keys", "-t", _session, keys] : ["send-keys", "-t", _session, "-l", keys]);
+        await Task.Delay(150);
+    }
+
+    private static async Task<(int Code, string Out, string Err)> RunAsync(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? env = null, bool check = true)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in args)
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in env ?? new Dictionary<string, string>())
+        {
+            start.Environment[k] = v;
+        }
+
+        using var process = Process.Start(start)!;
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        await process.WaitForExitAsync(timeout.Token);
+        var result = (process.ExitCode, await output, await error);
+        if (check && program == "tmux" && result.ExitCode != 0)
+        {
+            Assert.Fail($"tmux {string.Join(' ', args)} exited {result.ExitCode}: {result.Item3}");
+        }
+
+        return result;
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_siloOutput)
+            {
+                _siloOutput.AppendLine(line);
+            }
+        }
+    }
+
+    private static string FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port.ToString(CultureInfo.InvariantCulture);
+    }
+}
