@@ -27,7 +27,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--out DIR]");
+    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--import bulk|calls] [--out DIR]");
     return 2;
 }
 
@@ -38,7 +38,7 @@ void Report(string name, string value)
     Console.WriteLine($"  {name,-44} {value}");
 }
 
-Console.WriteLine($"cst-bench: scale {options.Scale}, {options.Silos} silo(s), {options.Runs} run(s), import parallelism {options.Parallelism}, seed {options.Seed}, durable {options.Durable}");
+Console.WriteLine($"cst-bench: scale {options.Scale}, {options.Silos} silo(s), {options.Runs} run(s), import {(options.Bulk ? "bulk" : "calls")} parallelism {options.Parallelism}, seed {options.Seed}, durable {options.Durable}");
 Console.WriteLine($"  machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
 
 // 1. The dataset.
@@ -91,7 +91,7 @@ var client = await ConnectAsync(connectionString);
 watch.Restart();
 using (var progress = new Timer(_ => Console.Error.Write($"\r  importing... {watch.Elapsed.TotalSeconds:F0} s   "), null, 10_000, 10_000))
 {
-    var report = await new CstImporter(client.Services.GetRequiredService<IGrainFactory>()) { Parallelism = options.Parallelism }
+    var report = await new CstImporter(client.Services.GetRequiredService<IGrainFactory>()) { Parallelism = options.Parallelism, Bulk = options.Bulk }
         .ImportAsync(document, "bench");
     var importTime = watch.Elapsed;
     Console.Error.WriteLine();
@@ -289,7 +289,7 @@ static int FreePort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
-internal sealed record Options(string Scale, int Silos, int Runs, int Parallelism, int Seed, bool Durable, string? Out, string? SiloDll)
+internal sealed record Options(string Scale, int Silos, int Runs, int Parallelism, int Seed, bool Durable, string? Out, string? SiloDll, bool Bulk = true)
 {
     public static Options? Parse(string[] args)
     {
@@ -307,6 +307,7 @@ internal sealed record Options(string Scale, int Silos, int Runs, int Parallelis
                 case "--seed": o = o with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--durable": o = o with { Durable = bool.Parse(Next()) }; break;
                 case "--out": o = o with { Out = Path.GetFullPath(Next()) }; break;
+                case "--import": o = o with { Bulk = Next() == "bulk" }; break;
                 case "--silo-dll": o = o with { SiloDll = Path.GetFullPath(Next()) }; break;
                 default: return null;
             }

@@ -185,6 +185,10 @@ public static class SqlBaseline
     {
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
+
+        // PostgreSQL's JIT compiles this large query for seconds (2.2 s of 2.5 s at 400 enti on this machine) to
+        // save milliseconds: off for the session, as one would for a reporting query run once.
+        await Exec(connection, "SET jit = off");
         var watch = Stopwatch.StartNew();
         await using var command = new NpgsqlCommand(Query, connection) { CommandTimeout = 600 };
         command.Parameters.Add(new NpgsqlParameter { Value = year });

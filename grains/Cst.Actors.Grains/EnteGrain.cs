@@ -221,6 +221,52 @@ public sealed class EnteGrain(
 
     public async Task PutChildAsync(ChildSnapshot snapshot)
     {
+        Check(snapshot);
+        if (state.State.Children.TryGetValue(snapshot.IndexKey, out var held) && held == snapshot)
+        {
+            return;
+        }
+
+        state.State = state.State with { Children = state.State.Children.SetItem(snapshot.IndexKey, snapshot) };
+        await WriteAsync();
+    }
+
+    public Task CheckChildAsync(ChildSnapshot snapshot)
+    {
+        Check(snapshot);
+        return Task.CompletedTask;
+    }
+
+    public async Task PutChildrenAsync(ImmutableList<ChildSnapshot> snapshots)
+    {
+        ArgumentNullException.ThrowIfNull(snapshots);
+        foreach (var snapshot in snapshots)
+        {
+            Check(snapshot);
+        }
+
+        var children = state.State.Children;
+        foreach (var snapshot in snapshots)
+        {
+            if (!children.TryGetValue(snapshot.IndexKey, out var held) || held != snapshot)
+            {
+                children = children.SetItem(snapshot.IndexKey, snapshot);
+            }
+        }
+
+        if (children == state.State.Children)
+        {
+            return;
+        }
+
+        var before = state.State;
+        state.State = state.State with { Children = children };
+        await WriteAsync(before);
+    }
+
+    /// <summary>The ente's checks of an object's snapshot: registered, no activation before the adhesion or from the withdrawal on.</summary>
+    private void Check(ChildSnapshot snapshot)
+    {
         ArgumentNullException.ThrowIfNull(snapshot);
         if (!state.State.Exists)
         {
@@ -245,14 +291,6 @@ public sealed class EnteGrain(
                     + $"withdrew from the CST on {Iso(withdrawn)}");
             }
         }
-
-        if (state.State.Children.TryGetValue(snapshot.IndexKey, out var held) && held == snapshot)
-        {
-            return;
-        }
-
-        state.State = state.State with { Children = state.State.Children.SetItem(snapshot.IndexKey, snapshot) };
-        await WriteAsync();
     }
 
     public Task<long?> GetChildVersionAsync(ChildKind kind, string key) =>

@@ -1,3 +1,4 @@
+using Cst.Actors.Contracts.Import;
 using System.Collections.Immutable;
 using Cst.Actors.Contracts;
 using Cst.Actors.Contracts.Children;
@@ -70,6 +71,9 @@ public sealed class FirmaDeviceGrain(
     protected override string AuditObject => "firma:" + Key;
 
     protected override string Subject => "firma device " + Key;
+
+    public Task<ImportedChild> ImportAsync(string enteId, ImportDevice device, string operatorName) =>
+        ApplyAsOneAsync(() => ImportSteps.DeviceAsync(this, enteId, device, operatorName));
 
     public async Task<FirmaDeviceView> IssueAsync(FirmaDeviceIssue issue, string operatorName)
     {

@@ -1,3 +1,4 @@
+using Cst.Actors.Contracts.Import;
 using System.Collections.Immutable;
 using System.Globalization;
 using Cst.Actors.Contracts;
@@ -67,6 +68,12 @@ public sealed class HostedServiceGrain(
     protected override string AuditObject => "service:" + Key;
 
     protected override string Subject => $"service {Key}";
+
+    /// <remarks>The ente is the one of the grain's key; <paramref name="enteId"/> must be it.</remarks>
+    public Task<ImportedChild> ImportAsync(string enteId, ImportService service, string operatorName) =>
+        ParseKey().EnteId == enteId
+            ? ApplyAsOneAsync(() => ImportSteps.ServiceAsync(this, service, operatorName))
+            : throw new IllegalTransitionException(Subject, "import", $"{Subject} belongs to ente {ParseKey().EnteId}, not {enteId}");
 
     public async Task<HostedServiceView> ActivateAsync(HostedServiceActivation activation, string operatorName)
     {

@@ -1,3 +1,4 @@
+using Cst.Actors.Contracts.Import;
 using System.Collections.Immutable;
 using System.Globalization;
 using Cst.Actors.Contracts;
@@ -60,6 +61,9 @@ public sealed class PecMailboxGrain(
     protected override string AuditObject => "pec:" + Key;
 
     protected override string Subject => "PEC mailbox " + Key;
+
+    public Task<ImportedChild> ImportAsync(string enteId, ImportMailbox mailbox, string operatorName) =>
+        ApplyAsOneAsync(() => ImportSteps.MailboxAsync(this, enteId, mailbox, operatorName));
 
     public async Task<PecMailboxView> RequestAsync(PecMailboxRequest request, string operatorName)
     {

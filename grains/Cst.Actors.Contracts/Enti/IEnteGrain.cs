@@ -85,6 +85,19 @@ public interface IEnteGrain : IGrainWithStringKey
     Task PutChildAsync(ChildSnapshot snapshot);
 
     /// <summary>
+    /// The checks of <see cref="PutChildAsync"/> without storing anything: a bulk import asks before it writes the
+    /// object. Interleaves, being a read.
+    /// </summary>
+    [AlwaysInterleave]
+    Task CheckChildAsync(ChildSnapshot snapshot);
+
+    /// <summary>
+    /// Stores the snapshots of several objects (a bulk import) in one write, after the checks of
+    /// <see cref="PutChildAsync"/> for each; throws, storing nothing, when one is refused.
+    /// </summary>
+    Task PutChildrenAsync(ImmutableList<ChildSnapshot> snapshots);
+
+    /// <summary>
     /// The version of the snapshot held for an object, or null when none is held. Interleaves: an object activated by
     /// a call of this ente (the withdrawal) can still ask.
     /// </summary>

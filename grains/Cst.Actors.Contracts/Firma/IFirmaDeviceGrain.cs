@@ -54,6 +54,15 @@ public sealed record FirmaDeviceView(
 /// </summary>
 public interface IFirmaDeviceGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Bulk import: applies every fact of <paramref name="device"/> in date order (the same operations, checks and
+    /// idempotency as the separate calls) as <b>one</b> change: one state write, one reminder arming, the audit rows
+    /// in one insert. The ente is asked to check the dates before the write but does not store the snapshot: the
+    /// importer attaches the returned snapshots with <c>IEnteGrain.PutChildrenAsync</c>. A refused operation leaves
+    /// the object as it was.
+    /// </summary>
+    Task<ImportedChild> ImportAsync(string enteId, Import.ImportDevice device, string operatorName);
+
     /// <summary>Creates the device; the same issue again changes nothing, a different one is refused.</summary>
     Task<FirmaDeviceView> IssueAsync(FirmaDeviceIssue issue, string operatorName);
 

@@ -39,6 +39,18 @@ public sealed class CstImporter(IGrainFactory grains)
     /// <summary>How many enti are imported at the same time (within one level of the capofila order).</summary>
     public int Parallelism { get; init; } = 4;
 
+    /// <summary>
+    /// Bulk mode, for large imports: each object is brought to the document's facts by one call
+    /// (<c>ImportAsync</c>: one state write, one reminder arming, one audit insert, however many operations), the
+    /// objects of an ente <see cref="ObjectParallelism"/> at a time, and their snapshots are attached to the ente in
+    /// one write (<see cref="IEnteGrain.PutChildrenAsync"/>) instead of one ente write per operation. The checks, the
+    /// outcomes and the replay guarantees are those of the default mode.
+    /// </summary>
+    public bool Bulk { get; init; }
+
+    /// <summary>In <see cref="Bulk"/> mode, how many objects of one ente are imported at the same time.</summary>
+    public int ObjectParallelism { get; init; } = 8;
+
     /// <summary>Imports <paramref name="document"/>, recording every change under <paramref name="operatorName"/>.</summary>
     public async Task<ImportReport> ImportAsync(ImportDocument document, string operatorName, CancellationToken cancellationToken = default)
     {
@@ -183,10 +195,21 @@ public sealed class CstImporter(IGrainFactory grains)
                 return Result(index, ente, key, ImportOutcome.Rejected, 0, [.. reasons]);
             }
 
-            var before = await FingerprintAsync(ente, key).ConfigureAwait(false);
-            await ApplyAsync(ente, key, op).ConfigureAwait(false);
-            var after = await FingerprintAsync(ente, key).ConfigureAwait(false);
-            var changes = (before.Ente == after.Ente ? 0 : 1) + after.Children.Count(c => before.Children.GetValueOrDefault(c.Key) != c.Value);
+            int changes;
+            if (Bulk)
+            {
+                var own = (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente;
+                var changedObjects = await ApplyBulkAsync(ente, key, op).ConfigureAwait(false);
+                changes = (own == (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente ? 0 : 1) + changedObjects;
+            }
+            else
+            {
+                var before = await FingerprintAsync(ente, key).ConfigureAwait(false);
+                await ApplyAsync(ente, key, op).ConfigureAwait(false);
+                var after = await FingerprintAsync(ente, key).ConfigureAwait(false);
+                changes = (before.Ente == after.Ente ? 0 : 1) + after.Children.Count(c => before.Children.GetValueOrDefault(c.Key) != c.Value);
+            }
+
             return Result(index, ente, key, changes == 0 ? ImportOutcome.Unchanged : ImportOutcome.Applied, changes, []);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -376,6 +399,60 @@ public sealed class CstImporter(IGrainFactory grains)
         }
     }
 
+    /// <summary>
+    /// <see cref="Bulk"/> mode: the ente's own facts as in the default mode, then one <c>ImportAsync</c> per object,
+    /// the snapshots of those that succeeded attached in one call (also when another failed: what was written is kept,
+    /// as in the default mode), the withdrawal last. Returns how many objects changed.
+    /// </summary>
+    private async Task<int> ApplyBulkAsync(ImportEnte ente, string key, string op)
+    {
+        var enteGrain = grains.GetGrain<IEnteGrain>(key);
+        await enteGrain.RegisterAsync(new EnteRegistration(ente.Name.Trim(), ente.Kind, Blank(ente.IstatCode), Blank(ente.CodiceFiscale),
+            ente.AdheredOn!.Value, ListinoOf(ente), Blank(ente.ReferentePec), Blank(ente.ReferenteEmail), Blank(ente.ReferenteName)), op).ConfigureAwait(false);
+        foreach (var p in ente.Population.OrderBy(p => p.Year))
+        {
+            await enteGrain.SetPopulationAsync(p.Year, p.Inhabitants, op).ConfigureAwait(false);
+        }
+
+        await enteGrain.SetPayerAsync(Capofila(ente), op).ConfigureAwait(false);
+
+        var imports = ente.Mailboxes.Select(m => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IPecMailboxGrain>(ImportValidator.MailboxKey(m)).ImportAsync(key, m, op)))
+            .Concat(ente.Devices.Select(d => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IFirmaDeviceGrain>(d.Serial.Trim()).ImportAsync(key, d, op))))
+            .Concat(ente.Services.Select(s => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IHostedServiceGrain>(ImportValidator.ServiceKey(key, s)).ImportAsync(key, s, op))))
+            .ToList();
+        var results = new ImportedChild?[imports.Count];
+        Exception? failure = null;
+        await Parallel.ForEachAsync(Enumerable.Range(0, imports.Count), new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, ObjectParallelism) },
+            async (i, _) =>
+            {
+                try
+                {
+                    results[i] = await imports[i]().ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref failure, e, null);
+                }
+            }).ConfigureAwait(false);
+        var done = results.Where(r => r is not null).Select(r => r!).ToList();
+        if (done.Count > 0)
+        {
+            await enteGrain.PutChildrenAsync([.. done.Select(r => r.Snapshot)]).ConfigureAwait(false);
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+
+        if (ente.WithdrawnOn is { } withdrawn)
+        {
+            await enteGrain.WithdrawAsync(withdrawn, op).ConfigureAwait(false);
+        }
+
+        return done.Count(r => r.Changed);
+    }
+
     private static async Task RunInDateOrderAsync(List<(LocalDate On, int Order, Func<Task> Run)> steps)
     {
         foreach (var step in steps.OrderBy(s => s.On).ThenBy(s => s.Order))
@@ -385,7 +462,7 @@ public sealed class CstImporter(IGrainFactory grains)
     }
 
     /// <summary>The ente's own facts and the version of each of its objects in the document, to tell what an import changed.</summary>
-    private async Task<(string Ente, Dictionary<string, long?> Children)> FingerprintAsync(ImportEnte ente, string key)
+    private async Task<(string Ente, Dictionary<string, long?> Children)> FingerprintAsync(ImportEnte ente, string key, bool withChildren = true)
     {
         var enteGrain = grains.GetGrain<IEnteGrain>(key);
         var own = string.Empty;
@@ -397,6 +474,11 @@ public sealed class CstImporter(IGrainFactory grains)
         }
 
         var children = new Dictionary<string, long?>(StringComparer.Ordinal);
+        if (!withChildren)
+        {
+            return (own, children);
+        }
+
         foreach (var (kind, objectKey) in ente.Mailboxes.Select(m => (ChildKind.PecMailbox, ImportValidator.MailboxKey(m)))
             .Concat(ente.Devices.Select(d => (ChildKind.FirmaDevice, d.Serial.Trim())))
             .Concat(ente.Services.Select(s => (ChildKind.HostedService, ImportValidator.ServiceKey(key, s)))))

@@ -44,6 +44,15 @@ public sealed record PecMailboxView(
 /// </summary>
 public interface IPecMailboxGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Bulk import: applies every fact of <paramref name="mailbox"/> in date order (the same operations, checks and
+    /// idempotency as the separate calls) as <b>one</b> change: one state write, one reminder arming, the audit rows
+    /// in one insert. The ente is asked to check the dates before the write but does not store the snapshot: the
+    /// importer attaches the returned snapshots with <c>IEnteGrain.PutChildrenAsync</c>. A refused operation leaves
+    /// the object as it was.
+    /// </summary>
+    Task<ImportedChild> ImportAsync(string enteId, Import.ImportMailbox mailbox, string operatorName);
+
     /// <summary>Creates the mailbox as requested; the same request again changes nothing, a different one is refused.</summary>
     Task<PecMailboxView> RequestAsync(PecMailboxRequest request, string operatorName);
 

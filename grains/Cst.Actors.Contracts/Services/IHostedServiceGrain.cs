@@ -67,6 +67,15 @@ public sealed record HostedServiceView(
 /// </summary>
 public interface IHostedServiceGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Bulk import: applies every fact of <paramref name="service"/> in date order (the same operations, checks and
+    /// idempotency as the separate calls) as <b>one</b> change: one state write, one reminder arming, the audit rows
+    /// in one insert. The ente is asked to check the dates before the write but does not store the snapshot: the
+    /// importer attaches the returned snapshots with <c>IEnteGrain.PutChildrenAsync</c>. A refused operation leaves
+    /// the object as it was.
+    /// </summary>
+    Task<ImportedChild> ImportAsync(string enteId, Import.ImportService service, string operatorName);
+
     /// <summary>Creates and activates the service; the same activation again changes nothing, a different one is refused.</summary>
     Task<HostedServiceView> ActivateAsync(HostedServiceActivation activation, string operatorName);
 

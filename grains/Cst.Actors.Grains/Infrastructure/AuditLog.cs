@@ -11,6 +11,16 @@ public sealed record AuditEntry(string Operator, Instant At, string Object, stri
 public interface IAuditLog
 {
     Task RecordAsync(AuditEntry entry);
+
+    /// <summary>Several rows at once (a bulk import); by default one after the other.</summary>
+    async Task RecordManyAsync(IReadOnlyList<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        foreach (var entry in entries)
+        {
+            await RecordAsync(entry);
+        }
+    }
 }
 
 /// <summary>The audit log in PostgreSQL.</summary>
@@ -37,6 +47,36 @@ public sealed class PostgresAuditLog(NpgsqlDataSource dataSource) : IAuditLog
         catch (NpgsqlException e)
         {
             throw new CstInfrastructureError($"Could not write the audit row of {entry.Action} on {entry.Object}: {e.Message}");
+        }
+    }
+
+    /// <summary>Several rows in one statement.</summary>
+    public async Task RecordManyAsync(IReadOnlyList<AuditEntry> entries)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        if (entries.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await using var command = dataSource.CreateCommand(
+                """
+                INSERT INTO audit (operator, occurred_at, object, action, before_summary, after_summary)
+                SELECT * FROM unnest($1::text[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[])
+                """);
+            command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.Operator).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.At.ToDateTimeUtc()).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.Object).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.Action).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.Before).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = entries.Select(e => e.After).ToArray() });
+            await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new CstInfrastructureError($"Could not write {entries.Count} audit rows of {entries[0].Object}: {e.Message}");
         }
     }
 }

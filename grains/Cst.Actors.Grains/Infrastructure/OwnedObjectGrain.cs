@@ -52,6 +52,9 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
 
     private readonly IPersistentState<TState> _state;
 
+    /// <summary>Set while a bulk import applies several operations as one change (<see cref="ApplyAsOneAsync"/>).</summary>
+    private List<AuditEntry>? _batch;
+
     protected OwnedObjectGrain(IPersistentState<TState> state, GrainServices services)
     {
         _state = state;
@@ -145,6 +148,15 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
         var before = State;
         var versioned = after.WithBookkeeping(before.Exists ? before.Version + 1 : 1, before.Exists ? before.Deadlines : DeadlineProgress.None);
         var snapshot = SnapshotOf(versioned);
+        if (_batch is not null)
+        {
+            // Inside a bulk import: the change is kept in memory; ApplyAsOneAsync checks, writes and arms once.
+            _state.State = versioned;
+            _batch.Add(new AuditEntry(operatorName, Clock.GetCurrentInstant(), AuditObject, action,
+                before.Exists ? Summarize(before) : null, Summarize(versioned)));
+            return snapshot;
+        }
+
         if (tellEnte)
         {
             await Ente(versioned.EnteId).PutChildAsync(snapshot);
@@ -162,6 +174,54 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
         await Services.Audit.RecordAsync(new AuditEntry(operatorName, Clock.GetCurrentInstant(), AuditObject, action,
             before.Exists ? Summarize(before) : null, Summarize(final)));
         return snapshot;
+    }
+
+    /// <summary>
+    /// Applies the operations of a bulk import as one change, in the order of a change: the operations run in memory
+    /// (each checked by the domain as a separate call would be, each with its audit row); then (2) the ente checks
+    /// the final snapshot without storing it, (3) deadlines are handled once, (4) the state is written once, (5) the
+    /// reminder is armed once, (6) the audit rows are written in one insert. Anything refused leaves the object as it
+    /// was. The snapshot is returned for the importer to attach (<c>IEnteGrain.PutChildrenAsync</c>).
+    /// </summary>
+    protected async Task<ImportedChild> ApplyAsOneAsync(Func<Task> operations)
+    {
+        ArgumentNullException.ThrowIfNull(operations);
+        var before = State;
+        var audit = new List<AuditEntry>();
+        _batch = audit;
+        try
+        {
+            await operations();
+        }
+        catch
+        {
+            _state.State = before;
+            throw;
+        }
+        finally
+        {
+            _batch = null;
+        }
+
+        if (audit.Count == 0)
+        {
+            return new ImportedChild(SnapshotOf(State), Changed: false);
+        }
+
+        var changed = State;
+        _state.State = before;
+        var snapshot = SnapshotOf(changed);
+        await Ente(changed.EnteId).CheckChildAsync(snapshot);
+        var progress = await RunDeadlinesAsync(changed);
+        var final = changed.WithBookkeeping(changed.Version, progress);
+        await WriteAsync(final, before);
+        if (progress.ArmedFor != before.Deadlines.ArmedFor)
+        {
+            await ArmAsync(progress);
+        }
+
+        await Services.Audit.RecordManyAsync(audit);
+        return new ImportedChild(snapshot, Changed: true);
     }
 
     /// <summary>Handles what is due by today, persists the progress and re-arms the reminder.</summary>
