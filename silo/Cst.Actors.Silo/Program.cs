@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using Cst.Actors.Silo.Billing;
 using Cst.Actors.Silo.Database;
 using Cst.Actors.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -33,12 +32,6 @@ if (verb is "help" || rest.Any(a => a is "-h" or "--help" or "-?"))
 {
     Console.Out.Write(Usage());
     return ExitOk;
-}
-
-if (verb == "billing")
-{
-    // An Orleans client of the running cluster, not a silo: Cst.Actors.Silo/Billing/BillingCommand.cs.
-    return await Cst.Actors.Silo.Billing.BillingCommand.RunAsync(rest);
 }
 
 if (verb is not ("run" or "migrate"))
@@ -275,8 +268,6 @@ static string Usage() =>
     Usage: cst-silo [run|migrate] [options]
       run       (default) start the silo; without a connection string, first start a private PostgreSQL
       migrate   apply the missing sql/ scripts to the database and exit
-      billing   the year-end billing run, as a client of the running cluster:
-    {BillingCommand.Usage}
     Options (also in appsettings.json, or environment variables {SiloConfiguration.EnvironmentPrefix}<Section>__<Key>):
       --connection-string  ConnectionStrings:{SiloConfiguration.ConnectionStringName}  unset: embedded PostgreSQL
       --cluster-id         {SiloConfiguration.ClusterIdKey,-29} default {CstSiloSettings.DefaultClusterId}

@@ -1,5 +1,9 @@
+using System.Globalization;
+using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Cst.Actors.Admin.Commands;
+using Cst.Actors.Domain.Billing;
 
 namespace Cst.Actors.Admin.Tests;
 
@@ -32,6 +36,11 @@ public sealed class CommandModeTests(AdminCluster cluster)
     [InlineData("billing", "preview", "--year", "20x6")]
     [InlineData("billing", "preview", "--year", "1850")]
     [InlineData("billing", "preview")]
+    [InlineData("billing", "export", "--year", "2026", "--format", "pdf")]
+    [InlineData("billing", "status", "--year", "2026", "--mode", "draft")]
+    [InlineData("billing", "status", "--year", "2026", "--revision", "-1")]
+    [InlineData("billing", "preview", "--year", "2026", "--recompute")]
+    [InlineData("billing", "run", "--year", "2025", "--revision", "1")]
     [InlineData("deadlines", "--days", "-3")]
     [InlineData("frobnicate")]
     public async Task BadInput_ExitsTwoWithTheReason(params string[] args)
@@ -99,6 +108,84 @@ public sealed class CommandModeTests(AdminCluster cluster)
             var files = Directory.GetFiles(dir).Select(Path.GetFileName).Order().ToList();
             Assert.Contains(files, f => f!.StartsWith("rendiconti-2026-preview-r", StringComparison.Ordinal) && f.EndsWith(".csv", StringComparison.Ordinal));
             Assert.Contains(files, f => f!.StartsWith("billing-2026-preview-r", StringComparison.Ordinal) && f.EndsWith(".json", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task BillingStatus_AfterPreview_ShowsTheCompletedRunAndItsRevision()
+    {
+        await cluster.NewEnteAsync();
+        var (code, _, err) = await RunAsync("billing", "preview", "--year", "2026");
+        Assert.True(code is 0 or 1, $"exit {code}: {err}");
+
+        (code, var output, err) = await RunAsync("billing", "status", "--year", "2026");
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.StartsWith("2026 preview r0: Completed", output, StringComparison.Ordinal);
+        Assert.Contains("TOTAL EUR", output, StringComparison.Ordinal);
+
+        (code, output, err) = await RunAsync("billing", "status", "--year", "2026", "--json");
+        Assert.True(code == 0, $"exit {code}: {err}");
+        var status = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("Completed", status.GetProperty("status").GetString());
+        Assert.Equal(0, status.GetProperty("revision").GetInt32());
+        var total = status.GetProperty("total").GetDecimal();
+
+        (code, output, err) = await RunAsync("billing", "status", "--year", "2026", "--revision", "0", "--json");
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.Equal(total, JsonDocument.Parse(output).RootElement.GetProperty("total").GetDecimal());
+
+        // A final run of a year that was never started: nothing to report, but not an error.
+        (code, output, err) = await RunAsync("billing", "status", "--year", "2031", "--mode", "final");
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.StartsWith("2031 final", output, StringComparison.Ordinal);
+        Assert.Contains("NotStarted", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BillingExportText_WritesOneStatementPerPayer_WithTheTotalOfTheCsv()
+    {
+        var (enteId, _, _, name) = await cluster.NewEnteAsync();
+        var (code, _, err) = await RunAsync("billing", "preview", "--year", "2026");
+        Assert.True(code is 0 or 1, $"exit {code}: {err}");
+
+        var dir = Path.Combine(Path.GetTempPath(), $"cst-export-{Guid.NewGuid():N}");
+        try
+        {
+            (code, var output, err) = await RunAsync("billing", "export", "--year", "2026", "--format", "all", "--out", dir);
+            Assert.True(code == 0, $"exit {code}: {err}");
+            Assert.StartsWith("2026 preview r0: ", output, StringComparison.Ordinal);
+            var folder = Path.Combine(dir, "rendiconti-2026-preview-r0");
+            Assert.Contains(folder, output, StringComparison.Ordinal);
+            Assert.True(Directory.Exists(folder), $"no folder {folder}: {output}");
+            var file = Path.Combine(folder, BillingExport.TextFileName(enteId, 2026, BillingRunMode.Preview, 0));
+            Assert.True(File.Exists(file), $"no statement {file} in {string.Join(", ", Directory.GetFiles(folder).Select(Path.GetFileName))}");
+
+            // What the ente pays, summed from the statements CSV, is the amount due of its text statement.
+            var csv = BillingExport.ParseCsv(await File.ReadAllTextAsync(Path.Combine(dir, "rendiconti-2026-preview-r0.csv"), Encoding.UTF8));
+            var payer = csv[0].IndexOf("pagatore");
+            var amount = csv[0].IndexOf("importo");
+            var italian = CultureInfo.GetCultureInfo("it-IT");
+            var due = csv.Skip(1).Where(r => r[payer] == enteId).Sum(r => decimal.Parse(r[amount], NumberStyles.Number, italian));
+            Assert.True(due > 0, $"ente {enteId} has no lines in the CSV");
+            var text = await File.ReadAllTextAsync(file, Encoding.UTF8);
+            Assert.Contains(name, text, StringComparison.Ordinal);
+            Assert.Matches($@"TOTALE DOVUTO da {Regex.Escape(name)}\s+{Regex.Escape(due.ToString("#,##0.00", italian))}", text);
+
+            // The text format alone writes only the folder.
+            var textOnly = Path.Combine(dir, "text-only");
+            (code, output, err) = await RunAsync("billing", "export", "--year", "2026", "--revision", "0", "--format", "text", "--out", textOnly, "--json");
+            Assert.True(code == 0, $"exit {code}: {err}");
+            var result = JsonDocument.Parse(output).RootElement;
+            Assert.Empty(result.GetProperty("files").EnumerateArray());
+            Assert.Equal(Path.Combine(textOnly, "rendiconti-2026-preview-r0"), result.GetProperty("statementsDirectory").GetString());
+            Assert.Equal(Directory.GetFiles(folder).Length, Directory.GetFiles(Path.Combine(textOnly, "rendiconti-2026-preview-r0")).Length);
         }
         finally
         {

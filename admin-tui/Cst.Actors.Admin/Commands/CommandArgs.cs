@@ -5,7 +5,7 @@ namespace Cst.Actors.Admin.Commands;
 
 /// <summary>
 /// A command line: the words (verb and arguments) and the <c>--name value</c> options, plus the switches
-/// <c>--json</c>. Connection options map onto the configuration keys the silo reads.
+/// <c>--json</c> and <c>--recompute</c>. Connection options map onto the configuration keys the silo reads.
 /// </summary>
 public sealed class CommandArgs
 {
@@ -26,6 +26,7 @@ public sealed class CommandArgs
         ["--search"] = null,
         ["--max"] = null,
         ["--mode"] = null,
+        ["--revision"] = null,
     };
 
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
@@ -35,6 +36,9 @@ public sealed class CommandArgs
     public bool Json { get; private set; }
 
     public bool Help { get; private set; }
+
+    /// <summary><c>--recompute</c>: compute a completed final revision again (billing run).</summary>
+    public bool Recompute { get; private set; }
 
     public static CommandArgs Parse(IReadOnlyList<string> args)
     {
@@ -46,6 +50,10 @@ public sealed class CommandArgs
             if (arg is "--json")
             {
                 parsed.Json = true;
+            }
+            else if (arg is "--recompute")
+            {
+                parsed.Recompute = true;
             }
             else if (arg is "-h" or "--help" or "-?")
             {

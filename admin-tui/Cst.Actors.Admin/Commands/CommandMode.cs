@@ -34,9 +34,14 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
           ente show KEY [--year Y]  one ente: identity, mailboxes, devices, services, statement of the year
           deadlines [--days N]    deadlines of the next N days (default 30) across all enti
           billing preview --year Y              compute the preview of year Y, with progress
-          billing run --year Y                  the final run of a year that is over
+          billing run --year Y [--recompute]    the final run of a year that is over; on a closed year, a revision
+                                                of adjustments; --recompute computes a completed revision again
           billing close --year Y                close the completed final run (immutable from then on)
-          billing export --year Y [--mode preview|final] [--format csv|json|all] [--out DIR]
+          billing status --year Y [--mode preview|final] [--revision N]
+                                                progress of the latest revision, or the totals of revision N
+          billing export --year Y [--mode preview|final] [--revision N] [--format csv|json|text|all] [--out DIR]
+                                                CSV (; and decimal comma), JSON, and/or text: one readable
+                                                statement per payer in a folder (default csv, latest revision)
           notices [--ente KEY] [--max N]        latest notices of deadlines
           audit [--filter TEXT] [--max N]       latest audit rows
         Options: --json (output for scripts), --connection-string, --cluster-id, --service-id, --data-dir,
@@ -130,14 +135,30 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
     private Func<AdminSession, Task<int>> BindBilling(CommandArgs args)
     {
         var w = args.Words;
-        var action = w.Count == 2 ? w[1] : throw new InputException("say billing preview, run, close or export, with --year Y.");
+        var action = w.Count == 2 ? w[1] : throw new InputException("say billing preview, run, close, status or export, with --year Y.");
+        if (action is not ("preview" or "run" or "close" or "status" or "export"))
+        {
+            throw new InputException($"unknown billing action '{action}': preview, run, close, status or export.");
+        }
+
         var year = Input.Year(args.Option("--year") ?? throw new InputException("--year is required."), "--year");
+        if (args.Recompute && action != "run")
+        {
+            throw new InputException("--recompute goes with billing run (a preview is always computed again).");
+        }
+
+        if (args.Option("--revision") is not null && action is not ("status" or "export"))
+        {
+            throw new InputException("--revision goes with billing status or billing export.");
+        }
+
+        int? revision = args.Option("--revision") is { } r ? Input.Integer(r, "--revision", 0, 10_000) : null;
         switch (action)
         {
             case "preview":
-                return s => BillingRunAsync(s, year, BillingRunMode.Preview, args.Json);
+                return s => BillingRunAsync(s, year, BillingRunMode.Preview, recompute: false, args.Json);
             case "run":
-                return s => BillingRunAsync(s, year, BillingRunMode.Final, args.Json);
+                return s => BillingRunAsync(s, year, BillingRunMode.Final, args.Recompute, args.Json);
             case "close":
                 return async s =>
                 {
@@ -146,34 +167,60 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
                     WriteResult(args.Json, BillingJson(view), BillingText.Describe(view));
                     return ExitOk;
                 };
-            case "export":
+            case "status":
+            {
+                var mode = BillingMode(args);
+                return s => BillingStatusAsync(s, year, mode, revision, args.Json);
+            }
+
+            default:
             {
                 var format = args.Option("--format") ?? "csv";
-                if (format is not ("csv" or "json" or "all"))
+                if (!BillingExporter.Formats.Contains(format))
                 {
-                    throw new InputException($"--format must be csv, json or all, not '{format}'.");
+                    throw new InputException($"--format must be csv, json, text or all, not '{format}'.");
                 }
 
-                var mode = (args.Option("--mode") ?? "preview") switch
-                {
-                    "preview" => BillingRunMode.Preview,
-                    "final" => BillingRunMode.Final,
-                    var other => throw new InputException($"--mode must be preview or final, not '{other}'."),
-                };
+                var mode = BillingMode(args);
                 var directory = args.Option("--out") ?? ".";
                 return async s =>
                 {
                     var grain = s.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(year, mode));
-                    var files = await BillingExporter.ExportAsync(s, grain, format, directory);
-                    WriteResult(args.Json, new JsonObject { ["files"] = new JsonArray([.. files.Select(f => JsonValue.Create(f))]) }, string.Join(Environment.NewLine, files));
+                    var result = await BillingExporter.ExportAsync(s, grain, format, directory, revision);
+                    if (args.Json)
+                    {
+                        var node = TotalsJson(result.Totals);
+                        node["files"] = new JsonArray([.. result.Files.Select(f => JsonValue.Create(f))]);
+                        node["statementsDirectory"] = result.TextDirectory;
+                        node["statementFiles"] = result.TextDirectory is null ? null : result.TextStatements;
+                        WriteJson(node);
+                    }
+                    else
+                    {
+                        output.WriteLine(result.Summary);
+                        foreach (var file in result.Files)
+                        {
+                            output.WriteLine(file);
+                        }
+
+                        if (result.TextDirectory is { } folder)
+                        {
+                            output.WriteLine(FormattableString.Invariant($"{folder}{Path.DirectorySeparatorChar}  ({result.TextStatements} statements, one per payer)"));
+                        }
+                    }
+
                     return ExitOk;
                 };
             }
-
-            default:
-                throw new InputException($"unknown billing action '{action}': preview, run, close or export.");
         }
     }
+
+    private static BillingRunMode BillingMode(CommandArgs args) => (args.Option("--mode") ?? "preview") switch
+    {
+        "preview" => BillingRunMode.Preview,
+        "final" => BillingRunMode.Final,
+        var other => throw new InputException($"--mode must be preview or final, not '{other}'."),
+    };
 
     private static ImportDocument ParseImport(string file)
     {
@@ -299,10 +346,10 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
         return ExitOk;
     }
 
-    private async Task<int> BillingRunAsync(AdminSession session, int year, BillingRunMode mode, bool json)
+    private async Task<int> BillingRunAsync(AdminSession session, int year, BillingRunMode mode, bool recompute, bool json)
     {
         var vm = new BillingViewModel(session) { Year = year, Mode = mode };
-        await vm.StartAsync(mode);
+        await vm.StartAsync(mode, recompute);
         while (vm.Running)
         {
             Progress(vm);
@@ -318,23 +365,59 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
         }
 
         var view = vm.Progress!;
+        WriteRun(view, vm.Totals, json);
+        return view.EntiFailed > 0 ? ExitFailed : ExitOk;
+    }
+
+    /// <summary>
+    /// The latest revision's progress (with its totals once completed), or with <paramref name="revision"/> the totals
+    /// of that completed revision. Reading never fails the command: enti not billed are listed on stderr, exit 0.
+    /// </summary>
+    private async Task<int> BillingStatusAsync(AdminSession session, int year, BillingRunMode mode, int? revision, bool json)
+    {
+        var grain = session.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(year, mode));
+        if (revision is { } n)
+        {
+            var totals = await session.CallAsync("reading the totals", () => grain.GetTotalsAsync(n));
+            if (json)
+            {
+                WriteJson(TotalsJson(totals));
+            }
+            else
+            {
+                output.WriteLine(FormattableString.Invariant($"{totals.Year} {BillingExport.Mode(totals.Mode)} r{totals.Revision}: {totals.Enti} enti, {totals.Lines} lines"));
+                WriteTotals(totals);
+            }
+
+            return ExitOk;
+        }
+
+        var vm = new BillingViewModel(session) { Year = year, Mode = mode };
+        await vm.RefreshAsync();
+        WriteRun(vm.Progress!, vm.Totals, json);
+        return ExitOk;
+    }
+
+    /// <summary>A run's progress line (JSON: its fields), its totals by service once completed, and its failures on stderr.</summary>
+    private void WriteRun(BillingRunView view, RunTotals? totals, bool json)
+    {
         if (json)
         {
             var node = BillingJson(view);
-            if (vm.Totals is { } t)
+            if (totals is { } t)
             {
-                node["byService"] = new JsonArray([.. t.ByService.Select(r => (JsonNode)new JsonObject { ["service"] = r.Key, ["name"] = r.Name, ["lines"] = r.Lines, ["amount"] = r.Amount.Euros })]);
+                node["byService"] = ByServiceJson(t);
             }
 
+            node["failures"] = new JsonArray([.. view.Failures.Select(f => (JsonNode)new JsonObject { ["ente"] = f.EnteId, ["message"] = f.Message })]);
             WriteJson(node);
         }
         else
         {
             output.WriteLine(BillingText.Describe(view));
-            if (vm.Totals is { } t)
+            if (totals is { } t)
             {
-                Table(["SERVICE", "NAME", "LINES", "AMOUNT EUR"], t.ByService.Select(r => new[] { r.Key, r.Name, r.Lines.ToString(CultureInfo.InvariantCulture), Input.Euro(r.Amount) }));
-                output.WriteLine($"TOTAL EUR {Input.Euro(t.GrandTotal)} over {t.Enti} enti");
+                WriteTotals(t);
             }
         }
 
@@ -342,9 +425,22 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
         {
             error.WriteLine($"cst: ente {failure.EnteId} not billed: {failure.Message}");
         }
-
-        return view.EntiFailed > 0 ? ExitFailed : ExitOk;
     }
+
+    private void WriteTotals(RunTotals t)
+    {
+        Table(["SERVICE", "NAME", "LINES", "AMOUNT EUR"], t.ByService.Select(r => new[] { r.Key, r.Name, r.Lines.ToString(CultureInfo.InvariantCulture), Input.Euro(r.Amount) }));
+        output.WriteLine($"TOTAL EUR {Input.Euro(t.GrandTotal)} over {t.Enti} enti");
+    }
+
+    private static JsonArray ByServiceJson(RunTotals t) =>
+        new([.. t.ByService.Select(r => (JsonNode)new JsonObject { ["service"] = r.Key, ["name"] = r.Name, ["lines"] = r.Lines, ["amount"] = r.Amount.Euros })]);
+
+    private static JsonObject TotalsJson(RunTotals t) => new()
+    {
+        ["year"] = t.Year, ["mode"] = BillingExport.Mode(t.Mode), ["revision"] = t.Revision, ["enti"] = t.Enti, ["lines"] = t.Lines,
+        ["total"] = t.GrandTotal.Euros, ["byService"] = ByServiceJson(t),
+    };
 
     private void Progress(BillingViewModel vm)
     {

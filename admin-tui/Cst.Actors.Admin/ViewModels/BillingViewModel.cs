@@ -40,12 +40,13 @@ public sealed class BillingViewModel(AdminSession session)
         await RefreshAsync();
     }
 
-    public async Task StartAsync(BillingRunMode mode)
+    /// <summary>Starts the run (<paramref name="recompute"/>: a completed final revision is computed again).</summary>
+    public async Task StartAsync(BillingRunMode mode, bool recompute = false)
     {
         Mode = mode;
         Totals = null;
         Statements = [];
-        Progress = await session.CallAsync("starting the billing run", () => Grain.StartAsync(session.Operator));
+        Progress = await session.CallAsync("starting the billing run", () => Grain.StartAsync(session.Operator, recompute));
     }
 
     /// <summary>Reads the progress; once completed, the totals and statements too.</summary>
@@ -90,20 +91,20 @@ public sealed class BillingViewModel(AdminSession session)
 
     public ActionForm ExportForm() => new(
         "Export billing run",
-        [new("Format (csv, json, all)", "csv"), new("Directory", Directory.GetCurrentDirectory())],
+        [new("Format (csv, json, text, all)", "csv"), new("Directory", Directory.GetCurrentDirectory())],
         v =>
         {
             var format = Input.Required(v[0], "Format");
-            if (format is not ("csv" or "json" or "all"))
+            if (!BillingExporter.Formats.Contains(format))
             {
-                throw new InputException($"Format must be csv, json or all, not '{format}'.");
+                throw new InputException($"Format must be csv, json, text or all, not '{format}'.");
             }
 
             var directory = Input.Required(v[1], "Directory");
             return new PreparedAction($"Export {Year} {BillingExport.Mode(Mode)} as {format} to {directory}?", async () =>
             {
-                var files = await BillingExporter.ExportAsync(session, Grain, format, directory);
-                return "Exported: " + string.Join(", ", files.Select(Path.GetFileName));
+                var result = await BillingExporter.ExportAsync(session, Grain, format, directory);
+                return $"Exported {result.Summary}: " + string.Join(", ", result.Written.Select(Path.GetFileName));
             });
         });
 }
@@ -132,15 +133,38 @@ public static class BillingText
     }
 }
 
+/// <summary>What an export wrote: the run's totals, the files, and the folder of text statements (one per payer).</summary>
+public sealed record BillingExportResult(RunTotals Totals, IReadOnlyList<string> Files, string? TextDirectory, int TextStatements)
+{
+    /// <summary>The run in one line: year, mode, revision, enti, lines and total.</summary>
+    public string Summary => FormattableString.Invariant(
+        $"{Totals.Year} {BillingExport.Mode(Totals.Mode)} r{Totals.Revision}: {Totals.Enti} enti, {Totals.Lines} lines, EUR {Input.Euro(Totals.GrandTotal)}");
+
+    /// <summary>The files written and, for the text format, the folder.</summary>
+    public IEnumerable<string> Written => TextDirectory is null ? Files : [.. Files, TextDirectory];
+}
+
 /// <summary>
 /// Writes a completed run as files: statements and totals as CSV (semicolons, decimal comma, UTF-8 with BOM for
-/// Excel) and/or one JSON document, named as the silo's export names them (<c>rendiconti-2026-preview-r0.csv</c>...).
+/// Excel), one JSON document, and/or a folder of readable Italian statements, one per payer
+/// (<see cref="BillingExport.Text"/>): <c>rendiconti-2026-preview-r0.csv</c>, <c>totali-...csv</c>,
+/// <c>billing-...json</c>, <c>rendiconti-2026-preview-r0/previsione-2026-028001.txt</c>.
 /// </summary>
 public static class BillingExporter
 {
-    public static async Task<IReadOnlyList<string>> ExportAsync(AdminSession session, IBillingRunGrain grain, string format, string directory)
+    public static readonly IReadOnlyList<string> Formats = ["csv", "json", "text", "all"];
+
+    /// <summary>Exports <paramref name="revision"/> of the run (null: its latest completed revision).</summary>
+    public static async Task<BillingExportResult> ExportAsync(AdminSession session, IBillingRunGrain grain, string format, string directory, int? revision = null)
     {
-        var totals = await session.CallAsync("reading the totals", () => grain.GetTotalsAsync(null));
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(grain);
+        if (!Formats.Contains(format))
+        {
+            throw new InputException($"the format is csv, json, text or all, not '{format}'.");
+        }
+
+        var totals = await session.CallAsync("reading the totals", () => grain.GetTotalsAsync(revision));
         var statements = await BillingText.ReadStatementsAsync(session, grain, totals.Revision);
         var dir = Path.GetFullPath(directory);
         Directory.CreateDirectory(dir);
@@ -157,9 +181,23 @@ public static class BillingExporter
             written.Add(await WriteAsync(Path.Combine(dir, $"billing-{stem}.json"), BillingExport.Json(totals, statements), bom: false));
         }
 
-        return written;
-    }
+        string? textDirectory = null;
+        var texts = 0;
+        if (format is "text" or "all")
+        {
+            textDirectory = Path.Combine(dir, $"rendiconti-{stem}");
+            Directory.CreateDirectory(textDirectory);
+            var issuedOn = await session.TodayAsync();
+            foreach (var payer in PayerGrouping.Group(statements))
+            {
+                await WriteAsync(Path.Combine(textDirectory, BillingExport.TextFileName(payer.PayerId, totals.Year, totals.Mode, totals.Revision)),
+                    BillingExport.Text(payer, totals.Year, totals.Mode, totals.Revision, issuedOn), bom: true);
+                texts++;
+            }
+        }
 
+        return new BillingExportResult(totals, written, textDirectory, texts);
+    }
     private static async Task<string> WriteAsync(string path, string content, bool bom)
     {
         // Written beside and renamed, so a reader never sees half a file.
