@@ -102,7 +102,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         await KeysAsync("Enter");
         var screen = await WaitForScreenAsync("DisdettaReceived");
 
-        Assert.Contains("Disdetta of", screen, StringComparison.Ordinal);
+        Assert.Contains("Disdetta recorded, ending on", screen, StringComparison.Ordinal);
         var audit = await RunAsync(Cst, ["audit", "--filter", mailbox, "--json"], Environment);
         Assert.Contains("disdetta", audit.Out, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(System.Environment.UserName, audit.Out, StringComparison.Ordinal);

@@ -24,11 +24,11 @@ public sealed class ScreenTests(AdminCluster cluster)
             // Evidence left empty: the dialog stays open with the reason.
             .Keys(Key.Enter).WaitFor("Evidence is required.")
             .Keys(Key.Tab).Type("PROT-2026-0042").Keys(Key.Enter).WaitFor("Confirm")
-            .Keys(Key.Enter).WaitFor("Disdetta of")
+            .Keys(Key.Enter).WaitFor("Disdetta recorded")
             .WaitFor("DisdettaReceived");
         var screen = harness.Run(cluster.Session(), main => main.Show(new EntiScreen(main)));
 
-        Assert.Contains("ends on 2027-01-01", harness.Main.Message, StringComparison.Ordinal);
+        Assert.Contains("ending on 2027-01-01", harness.Main.Message, StringComparison.Ordinal);
         Assert.Contains("F2 Enti", screen, StringComparison.Ordinal);
         var view = await cluster.Cluster.Client.GetGrain<IPecMailboxGrain>(mailbox).GetAsync();
         Assert.Equal(cluster.Today, view.DisdettaReceivedOn);
@@ -74,6 +74,25 @@ public sealed class ScreenTests(AdminCluster cluster)
         Assert.Contains(rows, d => d.Object == device && d.Due == new LocalDate(2026, 12, 1) && d.Kind == Domain.Deadlines.DeadlineKind.Expiry);
         Assert.Contains(rows, d => d.Object == mailbox && d.Due == new LocalDate(2026, 12, 31) && d.Kind == Domain.Deadlines.DeadlineKind.DisdettaDeadline);
         Assert.Contains("2026-12-01", screen, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DeadlinesScreen_Filter_ShowsOnlyTheMailboxDeadlines()
+    {
+        var (_, mailbox, device, _) = await cluster.NewEnteAsync();
+        var harness = new TuiHarness();
+        harness
+            .WaitFor("Deadlines in the next 30 days")
+            .Keys((Key)'n').WaitFor("Days ahead").Keys(Key.Backspace, Key.Backspace).Type("45").Keys(Key.Enter)
+            .WaitFor("Deadlines in the next 45 days")
+            .Keys((Key)'/').WaitFor("Filter deadlines").Type(mailbox).Keys(Key.Enter)
+            .WaitFor("matching");
+        var screen = harness.Run(cluster.Session(), main => main.Show(new DeadlinesScreen(main)));
+
+        var expected = (await cluster.Session().Queries.DeadlinesAsync(45, null)).Count(d => d.Object == mailbox);
+        Assert.Contains($": {expected} of ", screen, StringComparison.Ordinal);
+        Assert.Contains("DisdettaDeadline", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain(device, screen, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -104,7 +104,11 @@ public sealed class BillingViewModel(AdminSession session)
             return new PreparedAction($"Export {Year} {BillingExport.Mode(Mode)} as {format} to {directory}?", async () =>
             {
                 var result = await BillingExporter.ExportAsync(session, Grain, format, directory);
-                return $"Exported {result.Summary}: " + string.Join(", ", result.Written.Select(Path.GetFileName));
+                // Counts rather than names: at 80 columns the message line holds little more than the directory.
+                var texts = result.TextDirectory is { } folder
+                    ? FormattableString.Invariant($", {result.TextStatements} statement(s) in {Path.GetFileName(folder)}/")
+                    : string.Empty;
+                return FormattableString.Invariant($"Exported r{result.Totals.Revision} to {Path.GetFullPath(directory)}: {result.Files.Count} file(s){texts}");
             });
         });
 }

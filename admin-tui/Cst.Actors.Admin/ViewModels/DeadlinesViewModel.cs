@@ -11,6 +11,18 @@ public sealed class DeadlinesViewModel(AdminSession session)
 
     public ImmutableList<UpcomingDeadline> Rows { get; private set; } = [];
 
+    /// <summary>Text the shown rows contain (ente name or key, object, kind), case-insensitive; empty: all.</summary>
+    public string Filter { get; private set; } = string.Empty;
+
+    /// <summary>The rows matching <see cref="Filter"/>.</summary>
+    public ImmutableList<UpcomingDeadline> Shown => Filter.Length == 0
+        ? Rows
+        : [.. Rows.Where(d => new[] { d.EnteName, d.EnteId, d.Object, d.Kind.ToString() }.Any(t => t.Contains(Filter, StringComparison.OrdinalIgnoreCase)))];
+
+    public string Title => Filter.Length == 0
+        ? $"Deadlines in the next {Days} days: {Rows.Count}"
+        : $"Deadlines in the next {Days} days: {Shown.Count} of {Rows.Count} matching '{Filter}'";
+
     public async Task LoadAsync(int? days = null)
     {
         var d = days ?? Days;
@@ -28,6 +40,19 @@ public sealed class DeadlinesViewModel(AdminSession session)
             {
                 await LoadAsync(days);
                 return $"{Rows.Count} deadline(s) in the next {days} days.";
+            });
+        });
+
+    public ActionForm FilterForm() => new(
+        "Filter deadlines",
+        [new("Ente, object or kind (empty: all)", Filter)],
+        v =>
+        {
+            var filter = v[0].Trim();
+            return new PreparedAction(string.Empty, () =>
+            {
+                Filter = filter;
+                return Task.FromResult(Filter.Length == 0 ? "All deadlines shown." : $"{Shown.Count} deadline(s) matching '{Filter}'.");
             });
         });
 }

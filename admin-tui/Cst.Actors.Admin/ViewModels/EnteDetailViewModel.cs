@@ -260,7 +260,8 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 LocalDate? ends = row.Kind == ChildKind.PecMailbox
                     ? (await session.CallAsync("recording the disdetta", () => session.Grains.GetGrain<IPecMailboxGrain>(row.Key).ReceiveDisdettaAsync(received, evidence, session.Operator))).EndsOn
                     : (await session.CallAsync("recording the disdetta", () => session.Grains.GetGrain<IHostedServiceGrain>(row.Key).ReceiveDisdettaAsync(received, evidence, session.Operator))).EndsOn;
-                return $"Disdetta of {row.Key} recorded; it ends on {(ends is { } e ? Input.Date(e) : "-")}.";
+                // The date first: at 80 columns the message line cuts a long mailbox address, not the date.
+                return $"Disdetta recorded, ending on {(ends is { } e ? Input.Date(e) : "-")}: {row.Key}";
             });
         });
 

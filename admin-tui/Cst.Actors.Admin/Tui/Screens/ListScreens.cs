@@ -21,7 +21,7 @@ public sealed class DeadlinesScreen : Screen
         Add(_title, _table);
     }
 
-    public override string Help => "n days ahead  Enter open ente";
+    public override string Help => "n days ahead  / filter (ente, object, kind)  Enter open ente";
 
     public override async Task RefreshAsync()
     {
@@ -31,15 +31,16 @@ public sealed class DeadlinesScreen : Screen
 
     public override bool OnScreenKey(Key key)
     {
-        if (key == Key.Enter && SelectedRow(_table) is var row && row >= 0 && row < _vm.Rows.Count)
+        var shown = _vm.Shown;
+        if (key == Key.Enter && SelectedRow(_table) is var row && row >= 0 && row < shown.Count)
         {
-            Main.Show(new EnteDetailScreen(Main, _vm.Rows[row].EnteId), push: true);
+            Main.Show(new EnteDetailScreen(Main, shown[row].EnteId), push: true);
             return true;
         }
 
-        if (key.AsRune.Value == 'n')
+        if (key.AsRune.Value is 'n' or '/')
         {
-            _ = Main.DoAsync(() => RunFormAsync(_vm.DaysForm(), () =>
+            _ = Main.DoAsync(() => RunFormAsync(key.AsRune.Value == 'n' ? _vm.DaysForm() : _vm.FilterForm(), () =>
             {
                 Bind();
                 return Task.CompletedTask;
@@ -52,8 +53,8 @@ public sealed class DeadlinesScreen : Screen
 
     private void Bind()
     {
-        _title.Text = $"Deadlines in the next {_vm.Days} days: {_vm.Rows.Count}";
-        _table.Table = new ListTableSource<UpcomingDeadline>(_vm.Rows,
+        _title.Text = _vm.Title;
+        _table.Table = new ListTableSource<UpcomingDeadline>(_vm.Shown,
             ("Due", d => Input.Date(d.Due)), ("Kind", d => d.Kind.ToString()), ("Ente", d => Fit(d.EnteName, 20)), ("Object", d => Fit(d.Object, 30)));
         _table.Update();
         _table.SetFocus();
