@@ -23,14 +23,7 @@ public static class ClientWiring
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
 
-        // Orleans passes UTC DateTime values; a UTC session also reads one of unspecified kind as UTC.
-        var csb = new NpgsqlConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(csb.Timezone))
-        {
-            csb.Timezone = "UTC";
-        }
-
-        var configured = csb.ConnectionString;
+        var configured = WithUtcSession(connectionString);
         builder.Services.TryAddSingleton(_ => new ClientDataSource(NpgsqlDataSource.Create(configured)));
         builder.UseAdoNetClustering((OptionsBuilder<AdoNetClusteringClientOptions> options) =>
             options.Configure<ClientDataSource>((o, ds) =>
@@ -39,6 +32,21 @@ public static class ClientWiring
                 o.DataSource = ds.DataSource;
             }));
         return builder;
+    }
+
+    /// <summary>
+    /// The connection string with a UTC session time zone unless it names one: Orleans' ADO.NET providers pass UTC
+    /// <see cref="DateTime"/> values, and a UTC session also reads one of unspecified kind as UTC.
+    /// </summary>
+    public static string WithUtcSession(string connectionString)
+    {
+        var csb = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(csb.Timezone))
+        {
+            csb.Timezone = "UTC";
+        }
+
+        return csb.ConnectionString;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using Cst.Actors.Connection;
 using Cst.Actors.Contracts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +11,8 @@ namespace Cst.Actors.Silo.Hosting;
 
 /// <summary>
 /// Orleans' ADO.NET providers on the project's PostgreSQL database: membership, grain storage
-/// (<see cref="StorageNames.Default"/>) and reminders on a silo; the gateway list on a client.
+/// (<see cref="StorageNames.Default"/>) and reminders on a silo. Clients find the gateways with
+/// <see cref="ClientWiring.UseCstGatewayDiscovery"/>.
 /// The providers read their SQL from the database's <c>OrleansQuery</c> table, so the database must have been
 /// migrated (<see cref="Database.SchemaMigrator"/>) before the silo starts.
 /// The grain-storage serializer is chosen elsewhere (not here).
@@ -18,7 +20,7 @@ namespace Cst.Actors.Silo.Hosting;
 public static class PostgresWiring
 {
     /// <summary>The ADO.NET invariant of Npgsql; the providers' default is SQL Server.</summary>
-    public const string Invariant = "Npgsql";
+    public const string Invariant = ClientWiring.Invariant;
 
     public static ISiloBuilder UseCstPostgres(this ISiloBuilder builder, string connectionString)
     {
@@ -51,24 +53,10 @@ public static class PostgresWiring
         return builder;
     }
 
-    /// <summary>
-    /// A client finds the gateways of the cluster in the membership table: the shared client wiring of
-    /// <see cref="Cst.Actors.Connection.ClientWiring.UseCstGatewayDiscovery"/>, which the admin console uses too.
-    /// </summary>
-    public static IClientBuilder UseCstPostgres(this IClientBuilder builder, string connectionString) =>
-        Cst.Actors.Connection.ClientWiring.UseCstGatewayDiscovery(builder, connectionString);
-
     private static void AddDataSource(IServiceCollection services, string connectionString)
     {
-        // Orleans passes UTC DateTime values; a UTC session also reads one of unspecified kind as UTC.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        if (string.IsNullOrEmpty(builder.Timezone))
-        {
-            builder.Timezone = "UTC";
-        }
-
         // One pool for the three providers; the container disposes it when the host stops (Orleans does not).
-        var configured = builder.ConnectionString;
+        var configured = ClientWiring.WithUtcSession(connectionString);
         services.TryAddSingleton(_ => new CstDataSource(NpgsqlDataSource.Create(configured)));
     }
 

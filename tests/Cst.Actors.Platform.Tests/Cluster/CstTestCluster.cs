@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Net;
+using Cst.Actors.Connection;
 using Cst.Actors.Contracts.Serialization;
 using Cst.Actors.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -92,7 +93,7 @@ public static class CstTestCluster
     {
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
         {
-            clientBuilder.UseCstPostgres(Required(configuration, ConnectionStringKey));
+            clientBuilder.UseCstGatewayDiscovery(Required(configuration, ConnectionStringKey));
             clientBuilder.Services.AddCstSerialization();
             clientBuilder.Configure<ClusterOptions>(options =>
             {

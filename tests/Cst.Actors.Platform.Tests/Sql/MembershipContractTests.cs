@@ -43,7 +43,7 @@ public sealed class MembershipContractTests(PostgresClusterFixture fixture)
     [Fact]
     public async Task Client_FindsGatewaysInTheMembershipTable_AndReachesTheCluster()
     {
-        // The test cluster's client is configured only by UseCstPostgres(IClientBuilder): it found the gateways there.
+        // The test cluster's client is configured only by UseCstGatewayDiscovery: it found the gateways there.
         var hosts = await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true);
 
         Assert.Equal(3, hosts.Count);

@@ -1,3 +1,4 @@
+using Cst.Actors.Connection;
 using Cst.Actors.Contracts.Serialization;
 using Cst.Actors.Platform.Tests.Postgres;
 using Cst.Actors.Silo.Hosting;
@@ -72,7 +73,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
     {
         public void Configure(IConfiguration configuration, IClientBuilder clientBuilder)
         {
-            clientBuilder.UseCstPostgres(configuration[ConnectionStringKey]!);
+            clientBuilder.UseCstGatewayDiscovery(configuration[ConnectionStringKey]!);
             clientBuilder.Services.AddCstSerialization();
         }
     }
