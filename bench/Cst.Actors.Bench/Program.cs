@@ -17,7 +17,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Orleans.Configuration;
 
-// cst-bench [--scale padova|national|N] [--quick] [--silos 1|2] [--runs N] [--parallelism N] [--seed N]
+// cst-bench [--scale padova|national|N] [--quick] [--silos 1|2|1,2] [--runs N] [--parallelism N] [--seed N]
 //           [--durable true|false] [--out DIR]
 // Generates the dataset, starts a throwaway PostgreSQL and the silos (cst-silo processes), imports, runs the final
 // billing of 2025 cold and warm, runs the raw-SQL baseline, compares the totals per ente and prints a table.
@@ -27,7 +27,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--import bulk|calls] [--out DIR]");
+    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2|1,2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--import bulk|calls] [--billing-parallelism N] [--billing-chunk N] [--out DIR]");
     return 2;
 }
 
@@ -38,7 +38,7 @@ void Report(string name, string value)
     Console.WriteLine($"  {name,-44} {value}");
 }
 
-Console.WriteLine($"cst-bench: scale {options.Scale}, {options.Silos} silo(s), {options.Runs} run(s), import {(options.Bulk ? "bulk" : "calls")} parallelism {options.Parallelism}, seed {options.Seed}, durable {options.Durable}");
+Console.WriteLine($"cst-bench: scale {options.Scale}, {string.Join(",", options.Silos)} silo(s), {options.Runs} run(s), import {(options.Bulk ? "bulk" : "calls")} parallelism {options.Parallelism}, seed {options.Seed}, durable {options.Durable}");
 Console.WriteLine($"  machine: {Environment.ProcessorCount} cores, load {File.ReadAllText("/proc/loadavg").Trim()}");
 
 // 1. The dataset.
@@ -82,9 +82,9 @@ Report("relational export (COPY) in", Secs(watch.Elapsed));
 // 4. The silos and the import.
 const string clusterId = "bench";
 const string serviceId = "cst-bench";
-await using var cluster = new SiloCluster(siloDll, connectionString, clusterId, serviceId, options.Silos, work);
+await using var cluster = new SiloCluster(siloDll, connectionString, clusterId, serviceId, work, options.SiloArguments);
 watch.Restart();
-await cluster.StartAsync();
+await cluster.StartAsync(options.Silos[0]);
 Report("silos started in", Secs(watch.Elapsed));
 var client = await ConnectAsync(connectionString);
 
@@ -112,19 +112,20 @@ await client.StopAsync();
     client.Dispose();
 
 // 5. The billing runs: cold (silos restarted) then warm, repeated.
-var grainRuns = new List<(string Kind, TimeSpan Wall, int Lines, int Enti, int Failed, IReadOnlyList<long> Memory)>();
-for (var run = 0; run < options.Runs; run++)
+var grainRuns = new List<(int Silos, string Kind, TimeSpan Wall, int Lines, int Enti, int Failed, IReadOnlyList<long> Memory)>();
+var runNumber = 0;
+foreach (var (silos, run) in options.Silos.SelectMany(n => Enumerable.Range(0, options.Runs).Select(r => (n, r))))
 {
     await cluster.StopAsync();
-    await cluster.StartAsync();
+    await cluster.StartAsync(silos);
     client = await ConnectAsync(connectionString);
     var billing = client.Services.GetRequiredService<IGrainFactory>().GetGrain<IBillingRunGrain>(BillingRunKey.For(NationalDataset.BilledYear, BillingRunMode.Final));
     foreach (var kind in new[] { "cold", "warm" })
     {
-        var (wall, view) = await BillAsync(billing, recompute: run > 0 || kind == "warm");
+        var (wall, view) = await BillAsync(billing, recompute: runNumber > 0 || kind == "warm");
         var memory = cluster.PeakMemory();
-        grainRuns.Add((kind, wall, view.Lines, view.EntiDone, view.EntiFailed, memory));
-        Console.WriteLine($"  run {run + 1} {kind}: {Secs(wall)}, {view.EntiDone} enti ({view.EntiFailed} failed), {view.Lines:N0} lines, {view.Lines / wall.TotalSeconds:N0} lines/s, silo peak {Mem(memory)}");
+        grainRuns.Add((silos, kind, wall, view.Lines, view.EntiDone, view.EntiFailed, memory));
+        Console.WriteLine($"  {silos} silo(s) run {run + 1} {kind}: {Secs(wall)}, {view.EntiDone} enti ({view.EntiFailed} failed), {view.Lines:N0} lines, {view.Lines / wall.TotalSeconds:N0} lines/s, silo peak {Mem(memory)}");
         if (view.EntiFailed > 0)
         {
             foreach (var f in view.Failures.Take(3))
@@ -136,6 +137,7 @@ for (var run = 0; run < options.Runs; run++)
 
     await client.StopAsync();
     client.Dispose();
+    runNumber++;
 }
 
 // 6. The raw-SQL baseline, repeated; then the comparison per ente.
@@ -169,33 +171,36 @@ foreach (var m in mismatches.Take(10))
     Console.WriteLine($"    MISMATCH ente {m.Id}: billing run {m.Run:F2}, SQL {m.Sql:F2}");
 }
 
-var cold = grainRuns.Where(r => r.Kind == "cold").ToList();
-var warm = grainRuns.Where(r => r.Kind == "warm").ToList();
-var coldMedian = Median(cold.Select(r => r.Wall));
-var warmMedian = Median(warm.Select(r => r.Wall));
 var baselineMedian = Median(baselineTimes);
 var lines = grainRuns[^1].Lines;
 Console.WriteLine();
-Report("billing run cold, median of " + cold.Count, $"{Secs(coldMedian)} ({string.Join(", ", cold.Select(r => r.Wall.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
-Report("billing run warm, median of " + warm.Count, $"{Secs(warmMedian)} ({string.Join(", ", warm.Select(r => r.Wall.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
+foreach (var silos in options.Silos)
+{
+    var cold = grainRuns.Where(r => r.Silos == silos && r.Kind == "cold").ToList();
+    var warm = grainRuns.Where(r => r.Silos == silos && r.Kind == "warm").ToList();
+    var coldMedian = Median(cold.Select(r => r.Wall));
+    var warmMedian = Median(warm.Select(r => r.Wall));
+    Report($"{silos} silo(s): billing run cold, median of {cold.Count}", $"{Secs(coldMedian)} ({string.Join(", ", cold.Select(r => r.Wall.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
+    Report($"{silos} silo(s): billing run warm, median of {warm.Count}", $"{Secs(warmMedian)} ({string.Join(", ", warm.Select(r => r.Wall.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
+    Report($"{silos} silo(s): lines/s cold / warm", $"{lines / coldMedian.TotalSeconds:N0} / {lines / warmMedian.TotalSeconds:N0}");
+    Report($"{silos} silo(s): peak memory per silo, cold / warm", $"{Mem(cold.Select(r => r.Memory.Max()).ToList())} / {Mem(warm.Select(r => r.Memory.Max()).ToList())}");
+    Report($"{silos} silo(s): ratio cold / baseline, warm / baseline", $"{coldMedian / baselineMedian:F1}x / {warmMedian / baselineMedian:F1}x");
+}
+
 Report("lines", $"{lines:N0} (baseline {baseline.Lines:N0})");
-Report("lines/s cold / warm", $"{lines / coldMedian.TotalSeconds:N0} / {lines / warmMedian.TotalSeconds:N0}");
-Report("silo peak memory (cold run)", Mem(cold[^1].Memory));
 Report("database size", $"{await Scalar<long>(connectionString, "SELECT pg_database_size(current_database())") / 1048576.0:N0} MB");
 Report("raw-SQL baseline, median of " + baselineTimes.Count, $"{Secs(baselineMedian)} ({string.Join(", ", baselineTimes.Select(t => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
-Report("ratio cold run / baseline", $"{coldMedian / baselineMedian:F1}x");
-Report("ratio warm run / baseline", $"{warmMedian / baselineMedian:F1}x");
 Report("totals: enti compared / mismatched", $"{document.Enti.Count:N0} / {mismatches.Count}");
 Report("grand total run / baseline", $"{billed.Values.Sum():N2} / {baseline.Totals.Values.Sum():N2}");
 
 var summary = new StringBuilder();
-summary.AppendLine($"| scale {options.Scale}, {options.Silos} silo(s) | value |").AppendLine("|---|---|");
+summary.AppendLine($"| scale {options.Scale}, {string.Join(",", options.Silos)} silo(s) | value |").AppendLine("|---|---|");
 foreach (var (name, value) in results)
 {
     summary.AppendLine($"| {name} | {value} |");
 }
 
-var file = Path.Combine(options.Out ?? repo, $"bench-{options.Scale}-{options.Silos}silo.md");
+var file = Path.Combine(options.Out ?? repo, $"bench-{options.Scale}.md");
 if (options.Out is not null)
 {
     await File.WriteAllTextAsync(file, summary.ToString());
@@ -289,11 +294,14 @@ static int FreePort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
-internal sealed record Options(string Scale, int Silos, int Runs, int Parallelism, int Seed, bool Durable, string? Out, string? SiloDll, bool Bulk = true)
+internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallelism, int Seed, bool Durable, string? Out, string? SiloDll, bool Bulk = true)
 {
+    public List<string> SiloArguments { get; init; } = [];
+
+
     public static Options? Parse(string[] args)
     {
-        var o = new Options("national", 1, 3, 16, NationalDataset.DefaultSeed, true, null, null);
+        var o = new Options("national", [1], 3, 16, NationalDataset.DefaultSeed, true, null, null);
         for (var i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException(args[i]);
@@ -301,13 +309,15 @@ internal sealed record Options(string Scale, int Silos, int Runs, int Parallelis
             {
                 case "--scale": o = o with { Scale = Next() }; break;
                 case "--quick": o = o with { Scale = "800" }; break;
-                case "--silos": o = o with { Silos = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
+                case "--silos": o = o with { Silos = [.. Next().Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] }; break;
                 case "--runs": o = o with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--parallelism": o = o with { Parallelism = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--seed": o = o with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
                 case "--durable": o = o with { Durable = bool.Parse(Next()) }; break;
                 case "--out": o = o with { Out = Path.GetFullPath(Next()) }; break;
                 case "--import": o = o with { Bulk = Next() == "bulk" }; break;
+                case "--billing-parallelism": o.SiloArguments.Add("--Billing:MaxParallelism=" + Next()); break;
+                case "--billing-chunk": o.SiloArguments.Add("--Billing:WriteChunk=" + Next()); break;
                 case "--silo-dll": o = o with { SiloDll = Path.GetFullPath(Next()) }; break;
                 default: return null;
             }

@@ -8,7 +8,7 @@ namespace Cst.Actors.Bench;
 /// a restart really empties memory and each silo's peak resident memory is its own (<c>VmHWM</c> in
 /// <c>/proc/&lt;pid&gt;/status</c>), not mixed with the generator and the client.
 /// </summary>
-public sealed class SiloCluster(string siloDll, string connectionString, string clusterId, string serviceId, int silos, string logDirectory) : IAsyncDisposable
+public sealed class SiloCluster(string siloDll, string connectionString, string clusterId, string serviceId, string logDirectory, IReadOnlyList<string> extraArguments) : IAsyncDisposable
 {
     public const int BaseSiloPort = 21111;
     public const int BaseGatewayPort = 31000;
@@ -18,7 +18,7 @@ public sealed class SiloCluster(string siloDll, string connectionString, string 
 
     public IReadOnlyList<Process> Processes => _processes;
 
-    public async Task StartAsync()
+    public async Task StartAsync(int silos)
     {
         _generation++;
         var starts = Enumerable.Range(0, silos).Select(StartOneAsync).ToList();
@@ -46,7 +46,7 @@ public sealed class SiloCluster(string siloDll, string connectionString, string 
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Cst.Actors.Silo=Information",
             "--Logging:LogLevel:Cst.Actors.Grains=Warning",
-        })
+        }.Concat(extraArguments))
         {
             info.ArgumentList.Add(a);
         }

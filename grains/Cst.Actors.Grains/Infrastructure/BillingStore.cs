@@ -42,6 +42,19 @@ public interface IBillingStore
     /// </summary>
     Task WriteEnteAsync(BillingRunId run, string enteId, BilledStatement? statement, string? failure);
 
+    /// <summary>
+    /// Records the outcomes of several enti in one transaction, each as <see cref="WriteEnteAsync"/> would; by default
+    /// one after the other.
+    /// </summary>
+    async Task WriteEntiAsync(BillingRunId run, IReadOnlyList<BilledEnte> enti)
+    {
+        ArgumentNullException.ThrowIfNull(enti);
+        foreach (var e in enti)
+        {
+            await WriteEnteAsync(run, e.EnteId, e.Statement, e.Failure);
+        }
+    }
+
     Task CompleteAsync(BillingRunId run, Instant completedAt);
 
     Task CloseAsync(BillingRunId run, string closedBy, Instant closedAt);
@@ -54,6 +67,9 @@ public interface IBillingStore
 
     Task<ImmutableList<BillingRunFailure>> FailuresAsync(BillingRunId run, int max);
 }
+
+/// <summary>The outcome of one ente in a billing run: its statement, or why it could not be billed.</summary>
+public sealed record BilledEnte(string EnteId, BilledStatement? Statement, string? Failure);
 
 /// <summary>The billing tables in PostgreSQL, on the silo's shared data source.</summary>
 public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBillingStore
@@ -180,6 +196,57 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
             await Execute(connection,
                 $"UPDATE billing_run_ente SET outcome = $5, error = $6 WHERE {RunKey} AND ente_id = $4 AND outcome = 'pending'",
                 run, enteId, outcome, Text(failure)).ConfigureAwait(false);
+            await tx.CommitAsync().ConfigureAwait(false);
+        });
+
+    public Task WriteEntiAsync(BillingRunId run, IReadOnlyList<BilledEnte> enti) =>
+        Guarded($"write {enti.Count} enti of billing run {run}", async () =>
+        {
+            var billed = enti.Where(e => e.Failure is null && e.Statement is { Lines.Count: > 0 }).ToList();
+            var lines = billed.SelectMany(e => e.Statement!.Lines.Select(l => (e.EnteId, Line: l))).ToList();
+            await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            if (billed.Count > 0)
+            {
+                await Execute(connection,
+                    """
+                    INSERT INTO billing_statement (year, mode, revision, ente_id, ente_name, payer_id, payer_name, total, line_count)
+                    SELECT $1, $2, $3, * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::int[])
+                    ON CONFLICT ON CONSTRAINT billing_statement_pk DO NOTHING
+                    """,
+                    run, billed.Select(e => e.EnteId).ToArray(), billed.Select(e => e.Statement!.EnteName).ToArray(),
+                    billed.Select(e => e.Statement!.PayerId).ToArray(), billed.Select(e => e.Statement!.PayerName).ToArray(),
+                    billed.Select(e => e.Statement!.Total.Euros).ToArray(), billed.Select(e => e.Statement!.Lines.Count).ToArray()).ConfigureAwait(false);
+                var l = lines.Select(x => x.Line).ToList();
+                await Execute(connection,
+                    """
+                    INSERT INTO billing_line (year, mode, revision, ente_id, line_no, line_key, service_id, service_name,
+                        component_id, component_name, subscription_id, period_start, period_end, months, quantity,
+                        unit_price, amount, previously_billed, listino_id, listino_version, section, note)
+                    SELECT $1, $2, $3, * FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
+                        $10::text[], $11::text[], $12::date[], $13::date[], $14::int[], $15::numeric[], $16::numeric[],
+                        $17::numeric[], $18::numeric[], $19::text[], $20::text[], $21::text[], $22::text[])
+                    ON CONFLICT DO NOTHING
+                    """,
+                    run, lines.Select(x => x.EnteId).ToArray(),
+                    l.Select(x => x.LineNo).ToArray(), l.Select(x => x.LineKey).ToArray(), l.Select(x => x.ServiceId).ToArray(),
+                    l.Select(x => x.ServiceName).ToArray(), l.Select(x => x.ComponentId).ToArray(), l.Select(x => x.ComponentName).ToArray(),
+                    l.Select(x => x.SubscriptionId).ToArray(), l.Select(x => x.PeriodStart.ToDateOnly()).ToArray(),
+                    l.Select(x => x.PeriodEnd.ToDateOnly()).ToArray(), l.Select(x => x.Months).ToArray(), l.Select(x => x.Quantity).ToArray(),
+                    l.Select(x => x.UnitPrice.Euros).ToArray(), l.Select(x => x.Amount.Euros).ToArray(),
+                    l.Select(x => x.PreviouslyBilled?.Euros).ToArray(), l.Select(x => x.ListinoId).ToArray(),
+                    l.Select(x => x.ListinoVersion).ToArray(), l.Select(x => x.Section).ToArray(), l.Select(x => x.Note).ToArray()).ConfigureAwait(false);
+            }
+
+            await Execute(connection,
+                $"""
+                UPDATE billing_run_ente r SET outcome = o.outcome, error = o.error
+                FROM unnest($4::text[], $5::text[], $6::text[]) AS o(ente_id, outcome, error)
+                WHERE r.year = $1 AND r.mode = $2 AND r.revision = $3 AND r.ente_id = o.ente_id AND r.outcome = 'pending'
+                """,
+                run, enti.Select(e => e.EnteId).ToArray(),
+                enti.Select(e => e.Failure is not null ? "failed" : e.Statement is { Lines.Count: > 0 } ? "billed" : "nothing").ToArray(),
+                enti.Select(e => e.Failure).ToArray()).ConfigureAwait(false);
             await tx.CommitAsync().ConfigureAwait(false);
         });
 

@@ -12,6 +12,9 @@ namespace Cst.Actors.Silo.Hosting;
 /// </summary>
 public static class CstSiloBuilderExtensions
 {
+    /// <summary>The configuration section of <see cref="BillingRunOptions"/>.</summary>
+    public const string BillingRunOptionsSection = "Billing";
+
     /// <summary>
     /// PostgreSQL membership, grain storage and reminders; the grain state format; cluster identity; endpoints.
     /// The database must already hold the schema (<see cref="Database.SchemaMigrator"/>).
@@ -28,6 +31,9 @@ public static class CstSiloBuilderExtensions
 
         // The grains' services: clock, catalogue, error filter, notice and audit logs on the shared data source.
         builder.Services.AddCstGrains(sp => sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource);
+
+        // The billing run's parallelism and write chunk from configuration (Billing:MaxParallelism, Billing:WriteChunk...).
+        builder.Services.AddOptions<BillingRunOptions>().BindConfiguration(BillingRunOptionsSection);
 
         builder.Configure<ClusterOptions>(options =>
         {
