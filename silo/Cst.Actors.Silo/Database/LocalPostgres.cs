@@ -249,12 +249,32 @@ public sealed class LocalPostgres : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Where initdb builds a new cluster before it is moved into the data directory. An interrupted first start
+    /// (Ctrl-C during initdb) leaves its half-made cluster here, never in the data directory, so the next start
+    /// simply builds it again; this directory never holds anything but that.
+    /// </summary>
+    private string StagingDirectory => _dataDirectory + ".initdb-incomplete";
+
     private async Task InitialiseClusterAsync(CancellationToken ct)
     {
         if (Directory.EnumerateFileSystemEntries(_dataDirectory).Any())
         {
             throw new LocalPostgresException(
                 $"The data directory {_dataDirectory} is not empty but holds no PostgreSQL cluster; empty it or choose another directory.");
+        }
+
+        if (Directory.Exists(StagingDirectory))
+        {
+            _logger.LogWarning("Removing {Staging}, left by an interrupted first start", StagingDirectory);
+            Directory.Delete(StagingDirectory, recursive: true);
+        }
+
+        Directory.CreateDirectory(StagingDirectory);
+        SetMode(StagingDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        if (_runUser is not null)
+        {
+            RunChecked("chown", [ServiceUser + ":", StagingDirectory]);
         }
 
         var password = File.Exists(PasswordFile) ? ReadPassword() : WritePassword();
@@ -273,7 +293,7 @@ public sealed class LocalPostgres : IAsyncDisposable
             _logger.LogInformation("Creating a PostgreSQL cluster in {DataDirectory}", _dataDirectory);
             List<string> args =
             [
-                "-D", _dataDirectory,
+                "-D", StagingDirectory,
                 "--username=" + SuperUser,
                 "--pwfile=" + initPasswordFile,
                 // Every connection must present the password: no trust for local users.
@@ -311,7 +331,12 @@ public sealed class LocalPostgres : IAsyncDisposable
             .AppendLine("timezone = 'UTC'")
             .AppendLine("log_timezone = 'UTC'");
         // Appended, not replaced, so the file keeps its owner (the server user) when we run as root.
-        await File.AppendAllTextAsync(Path.Combine(_dataDirectory, "postgresql.conf"), conf.ToString(), ct).ConfigureAwait(false);
+        await File.AppendAllTextAsync(Path.Combine(StagingDirectory, "postgresql.conf"), conf.ToString(), ct).ConfigureAwait(false);
+
+        // Complete: put it in place with one rename in the same parent directory (the empty data directory goes).
+        ct.ThrowIfCancellationRequested();
+        Directory.Delete(_dataDirectory);
+        Directory.Move(StagingDirectory, _dataDirectory);
     }
 
     private string WritePassword()

@@ -51,6 +51,27 @@ public sealed class LocalPostgresTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StartAsync_AfterAnInterruptedFirstStart_BuildsTheClusterAgain()
+    {
+        var settings = new LocalPostgresSettings(Path.Combine(_root, "data"), FreePort(), "cst", Durable: false);
+
+        // What a Ctrl-C during the first initdb leaves: an empty data directory and a half-made cluster beside it.
+        Directory.CreateDirectory(settings.DataDirectory);
+        var staging = settings.DataDirectory + ".initdb-incomplete";
+        Directory.CreateDirectory(Path.Combine(staging, "base"));
+        await File.WriteAllTextAsync(Path.Combine(staging, "postgresql.conf"), "# half written\n");
+
+        await using var server = LocalPostgres.Create(settings, NullLogger.Instance);
+        await server.StartAsync(CancellationToken.None);
+
+        Assert.True(server.Initialised);
+        Assert.False(Directory.Exists(staging), $"{staging} should be gone once the cluster is in place");
+        Assert.True(File.Exists(Path.Combine(settings.DataDirectory, "PG_VERSION")), "no cluster in the data directory");
+        Assert.Equal(1, await ScalarAsync<int>(server.ConnectionString, "SELECT 1"));
+        await server.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task StartAsync_ServerLeftRunning_IsReusedAndStoppedByTheNewOwner()
     {
         var settings = new LocalPostgresSettings(Path.Combine(_root, "data"), FreePort(), "cst", Durable: false);
