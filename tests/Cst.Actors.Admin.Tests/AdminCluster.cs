@@ -51,8 +51,6 @@ public sealed class AdminCluster : IAsyncLifetime
         await _postgres.InitializeAsync();
         ConnectionString = await _postgres.CreateDatabaseAsync();
         var builder = CstTestCluster.Create(ConnectionString, silos: 1, clusterId: "cst-admin-" + Guid.NewGuid().ToString("N")[..6], reminderClock: Time);
-        builder.AddSiloBuilderConfigurator<ClockConfigurator>();
-        builder.AddClientBuilderConfigurator<ClientSerialization>();
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -97,38 +95,8 @@ public sealed class AdminCluster : IAsyncLifetime
         return (istat, mailbox, serial, enteName);
     }
 
-    public async Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
-
-    private sealed class ClockConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder) =>
-            siloBuilder.Services.AddSingleton<IClock>(sp =>
-                sp.GetRequiredKeyedService<TimeProvider>(ReminderTimeProviderNames.Reminders).ToClock());
-    }
-
-    private sealed class ClientSerialization : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.Services.AddCstSerialization();
-    }
+    public Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values) =>
+        PostgresRows.ReadAsync(ConnectionString, sql, values);
 }
 
 [CollectionDefinition(Name)]

@@ -62,8 +62,6 @@ public sealed class GrainsCluster : IAsyncLifetime
     {
         var builder = CstTestCluster.Create(ConnectionString, silos: 1, clusterId: "cst-grains-" + Guid.NewGuid().ToString("N")[..6],
             reminderClock: Time);
-        builder.AddSiloBuilderConfigurator<ClockConfigurator>();
-        builder.AddClientBuilderConfigurator<ClientSerialization>();
         var cluster = builder.Build();
         try
         {
@@ -142,40 +140,8 @@ public sealed class GrainsCluster : IAsyncLifetime
     public Task<IReadOnlyList<string>> StoredRowsAsync(string key) =>
         ReadAsync("SELECT grain_type || ' v' || version || ' ' || md5(payload) FROM orleans_storage WHERE grain_id_extension = $1 ORDER BY grain_type", key);
 
-    public async Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
-    }
-
-    /// <summary>The grains' clock is the reminders' fake time provider.</summary>
-    private sealed class ClockConfigurator : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder siloBuilder) =>
-            siloBuilder.Services.AddSingleton<IClock>(sp =>
-                sp.GetRequiredKeyedService<TimeProvider>(ReminderTimeProviderNames.Reminders).ToClock());
-    }
-
-    /// <summary>A client of the cluster registers the contracts' serialization, as every client must.</summary>
-    private sealed class ClientSerialization : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder clientBuilder) =>
-            clientBuilder.Services.AddCstSerialization();
-    }
+    public Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values) =>
+        PostgresRows.ReadAsync(ConnectionString, sql, values);
 }
 
 /// <summary>The tests sharing one <see cref="GrainsCluster"/>; they run one after another, each with fresh keys.</summary>

@@ -71,7 +71,7 @@ public sealed class BillingFailoverTests(PostgresFixture postgres, ITestOutputHe
 
         // Nobody calls the run: the reminder's ticks (a minute apart on the fake clock) must resume it on the survivor.
         elapsed.Restart();
-        while ((await ReadAsync(connectionString, "SELECT status FROM billing_run WHERE year = 2025 AND mode = 'final'")).Single() != "completed")
+        while ((await PostgresRows.ReadAsync(connectionString, "SELECT status FROM billing_run WHERE year = 2025 AND mode = 'final'")).Single() != "completed")
         {
             Assert.True(elapsed.Elapsed < Bound, $"expected the run to complete on the survivor within {Bound.TotalSeconds} s of the kill");
             clock.Advance(TimeSpan.FromSeconds(20));
@@ -82,32 +82,12 @@ public sealed class BillingFailoverTests(PostgresFixture postgres, ITestOutputHe
         var final = await grain.GetProgressAsync();
         Assert.Equal((BillingRunStatus.Completed, Enti, Enti, 0, 2 * Enti), (final.Status, final.EntiTotal, final.EntiDone, final.EntiFailed, final.Lines));
         Assert.Equal(uninterrupted.RunningTotal, final.RunningTotal);
-        Assert.Equal(await ReadAsync(connectionString, Rows, "preview"), await ReadAsync(connectionString, Rows, "final"));
-        Assert.Equal([$"{Enti} {2 * Enti}"], await ReadAsync(connectionString,
+        Assert.Equal(await PostgresRows.ReadAsync(connectionString, Rows, "preview"), await PostgresRows.ReadAsync(connectionString, Rows, "final"));
+        Assert.Equal([$"{Enti} {2 * Enti}"], await PostgresRows.ReadAsync(connectionString,
             "SELECT count(DISTINCT ente_id) || ' ' || count(*) FROM billing_line WHERE year = 2025 AND mode = 'final'"));
         Assert.Equal((await client.GetGrain<IBillingRunGrain>(BillingRunKey.For(2025, BillingRunMode.Preview)).GetTotalsAsync()).ByService,
             (await grain.GetTotalsAsync()).ByService);
         await cluster.StopAllSilosAsync();
-    }
-
-    private static async Task<List<string>> ReadAsync(string connectionString, string sql, params object[] values)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.GetString(0));
-        }
-
-        return rows;
     }
 
     /// <summary>Two enti at a time with a pause after each, so the run lasts long enough to be killed mid-way.</summary>

@@ -7,6 +7,8 @@ using Cst.Actors.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using NodaTime;
+using NodaTime.Extensions;
 using Orleans.Configuration;
 using Orleans.Hosting;
 using Orleans.Reminders;
@@ -84,7 +86,9 @@ public static class CstTestCluster
 
             if (configuration[ClockKey] is { } clockKey)
             {
+                // One fake time for Orleans' reminders and the grains' clock (registered after the silo's system clock).
                 siloBuilder.Services.AddKeyedSingleton<TimeProvider>(ReminderTimeProviderNames.Reminders, Clocks[clockKey]);
+                siloBuilder.Services.AddSingleton<IClock>(Clocks[clockKey].ToClock());
             }
         }
     }
