@@ -27,7 +27,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2|1,2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--import bulk|calls] [--billing-parallelism N] [--billing-chunk N] [--out DIR]");
+    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2|1,2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--import bulk|calls] [--reuse] [--billing-parallelism N] [--billing-chunk N] [--out DIR]");
     return 2;
 }
 
@@ -61,9 +61,19 @@ if (!File.Exists(siloDll))
 
 var work = options.Out ?? Path.Combine(Path.GetTempPath(), $"cst-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
-if (Directory.Exists(Path.Combine(work, "pgdata")))
+// What was imported into <out>/pgdata: written once the import is complete, read by --reuse.
+var importedMarker = Path.Combine(work, "imported.txt");
+var datasetKey = $"scale {options.Scale}, seed {options.Seed}, {objects} objects";
+var reuse = options.Reuse && File.Exists(importedMarker) && File.ReadAllText(importedMarker).Trim() == datasetKey;
+if (options.Reuse && !reuse)
+{
+    Console.WriteLine($"  --reuse: no complete import of {datasetKey} in {work}; importing");
+}
+
+if (!reuse && Directory.Exists(Path.Combine(work, "pgdata")))
 {
     // A fresh database every time: an earlier run's data would turn the import into a replay.
+    File.Delete(importedMarker);
     Directory.Delete(Path.Combine(work, "pgdata"), recursive: true);
 }
 
@@ -74,10 +84,13 @@ await new SchemaMigrator(connectionString, Path.Combine(Path.GetDirectoryName(si
 Report("PostgreSQL", await Scalar<string>(connectionString, "SHOW server_version") + (options.Durable ? " (durable: fsync on)" : " (fsync off)"));
 
 // 3. The relational export for the baseline (same subscriptions, plain tables).
-watch.Restart();
-var listino = ListinoLoader.LoadShipped().Get(ImportValidator.DefaultListino);
-await SqlBaseline.ExportAsync(connectionString, document, listino);
-Report("relational export (COPY) in", Secs(watch.Elapsed));
+if (!reuse)
+{
+    watch.Restart();
+    var listino = ListinoLoader.LoadShipped().Get(ImportValidator.DefaultListino);
+    await SqlBaseline.ExportAsync(connectionString, document, listino);
+    Report("relational export (COPY) in", Secs(watch.Elapsed));
+}
 
 // 4. The silos and the import.
 const string clusterId = "bench";
@@ -89,18 +102,30 @@ Report("silos started in", Secs(watch.Elapsed));
 var client = await ConnectAsync(connectionString);
 
 watch.Restart();
-using (var progress = new Timer(_ => Console.Error.Write($"\r  importing... {watch.Elapsed.TotalSeconds:F0} s   "), null, 10_000, 10_000))
+if (reuse)
 {
-    var report = await new CstImporter(client.Services.GetRequiredService<IGrainFactory>()) { Parallelism = options.Parallelism, Bulk = options.Bulk }
-        .ImportAsync(document, "bench");
-    var importTime = watch.Elapsed;
-    Console.Error.WriteLine();
-    var outcomes = report.Enti.GroupBy(e => e.Outcome).Select(g => $"{g.Key} {g.Count()}");
-    Report("import time", $"{Secs(importTime)} ({(objects + document.Enti.Count) / importTime.TotalSeconds:N0} grains/s)");
-    Report("import outcomes", string.Join(", ", outcomes));
-    foreach (var failed in report.Enti.Where(e => e.Outcome is ImportOutcome.Failed or ImportOutcome.Rejected).Take(5))
+    Console.WriteLine($"  --reuse: the import of {datasetKey} in {work} is used again (no import measured)");
+}
+else
+{
+    using (var progress = new Timer(_ => Console.Error.Write($"\r  importing... {watch.Elapsed.TotalSeconds:F0} s   "), null, 10_000, 10_000))
     {
-        Console.WriteLine($"    {failed.EnteId}: {string.Join("; ", failed.Reasons)}");
+        var report = await new CstImporter(client.Services.GetRequiredService<IGrainFactory>()) { Parallelism = options.Parallelism, Bulk = options.Bulk }
+            .ImportAsync(document, "bench");
+        var importTime = watch.Elapsed;
+        Console.Error.WriteLine();
+        var outcomes = report.Enti.GroupBy(e => e.Outcome).Select(g => $"{g.Key} {g.Count()}");
+        Report("import time", $"{Secs(importTime)} ({(objects + document.Enti.Count) / importTime.TotalSeconds:N0} grains/s)");
+        Report("import outcomes", string.Join(", ", outcomes));
+        foreach (var failed in report.Enti.Where(e => e.Outcome is ImportOutcome.Failed or ImportOutcome.Rejected).Take(5))
+        {
+            Console.WriteLine($"    {failed.EnteId}: {string.Join("; ", failed.Reasons)}");
+        }
+
+        if (options.Out is not null && report.Enti.All(e => e.Outcome is not (ImportOutcome.Failed or ImportOutcome.Rejected)))
+        {
+            await File.WriteAllTextAsync(importedMarker, datasetKey);
+        }
     }
 }
 
@@ -122,7 +147,8 @@ foreach (var (silos, run) in options.Silos.SelectMany(n => Enumerable.Range(0, o
     var billing = client.Services.GetRequiredService<IGrainFactory>().GetGrain<IBillingRunGrain>(BillingRunKey.For(NationalDataset.BilledYear, BillingRunMode.Final));
     foreach (var kind in new[] { "cold", "warm" })
     {
-        var (wall, view) = await BillAsync(billing, recompute: runNumber > 0 || kind == "warm");
+        // With --reuse the year's final run exists already: every run is then a recompute.
+        var (wall, view) = await BillAsync(billing, recompute: reuse || runNumber > 0 || kind == "warm");
         var memory = cluster.PeakMemory();
         grainRuns.Add((silos, kind, wall, view.Lines, view.EntiDone, view.EntiFailed, memory));
         Console.WriteLine($"  {silos} silo(s) run {run + 1} {kind}: {Secs(wall)}, {view.EntiDone} enti ({view.EntiFailed} failed), {view.Lines:N0} lines, {view.Lines / wall.TotalSeconds:N0} lines/s, silo peak {Mem(memory)}");
@@ -294,7 +320,7 @@ static int FreePort()
     return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
-internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallelism, int Seed, bool Durable, string? Out, string? SiloDll, bool Bulk = true)
+internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallelism, int Seed, bool Durable, string? Out, string? SiloDll, bool Bulk = true, bool Reuse = false)
 {
     public List<string> SiloArguments { get; init; } = [];
 
@@ -316,11 +342,18 @@ internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallel
                 case "--durable": o = o with { Durable = bool.Parse(Next()) }; break;
                 case "--out": o = o with { Out = Path.GetFullPath(Next()) }; break;
                 case "--import": o = o with { Bulk = Next() == "bulk" }; break;
+                case "--reuse": o = o with { Reuse = true }; break;
                 case "--billing-parallelism": o.SiloArguments.Add("--Billing:MaxParallelism=" + Next()); break;
                 case "--billing-chunk": o.SiloArguments.Add("--Billing:WriteChunk=" + Next()); break;
                 case "--silo-dll": o = o with { SiloDll = Path.GetFullPath(Next()) }; break;
                 default: return null;
             }
+        }
+
+        if (o.Reuse && o.Out is null)
+        {
+            Console.Error.WriteLine("cst-bench: --reuse needs --out DIR, the directory that keeps the imported database");
+            return null;
         }
 
         return o.Scale is "padova" or "national" || int.TryParse(o.Scale, out _) ? o : null;

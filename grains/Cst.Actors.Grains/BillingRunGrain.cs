@@ -219,6 +219,10 @@ public sealed class BillingRunGrain(
     {
         var revision = Current!;
         var run = RunOf(revision);
+        // Where the run's time goes, for its closing log line: starting (a recompute deletes the previous attempt's
+        // rows), pricing the enti, waiting for the previous chunk's write, and writing.
+        var elapsed = System.Diagnostics.Stopwatch.StartNew();
+        TimeSpan begin = default, computing = default, waitingOnWrites = default, writingTotal = default;
         try
         {
             // Keeps the activation while the run works, however long between calls.
@@ -228,6 +232,7 @@ public sealed class BillingRunGrain(
                 [.. enti.Select(e => e.EnteId).Distinct(StringComparer.Ordinal)]);
             var pending = await store.PendingAsync(run);
             _progress = await store.ProgressAsync(run);
+            begin = elapsed.Elapsed;
             services.Logger.LogInformation("{Run}: {Pending} of {Total} enti to bill on {Silo}", run, pending.Count, _progress.EntiTotal, silo.SiloAddress);
 
             var views = new Dictionary<string, Task<EnteView>>(StringComparer.Ordinal);
@@ -238,8 +243,9 @@ public sealed class BillingRunGrain(
             var chunkSize = Math.Clamp(pending.Count / 20, 1, Math.Max(1, _options.WriteChunk));
             foreach (var chunk in pending.Chunk(chunkSize))
             {
-                // Computed on this activation (its scheduler), MaxParallelism enti at a time; written as one transaction
-                // while the next chunk is computed.
+                // Each ente prices itself on its own activation, MaxParallelism at a time; the chunk is written as one
+                // transaction while the next chunk is computed.
+                var mark = elapsed.Elapsed;
                 var outcomes = await Task.WhenAll(chunk.Select(async enteId =>
                 {
                     await gate.WaitAsync();
@@ -258,15 +264,22 @@ public sealed class BillingRunGrain(
                         gate.Release();
                     }
                 }));
+                computing += elapsed.Elapsed - mark;
+                mark = elapsed.Elapsed;
                 await writing;
+                waitingOnWrites += elapsed.Elapsed - mark;
                 writing = WriteChunkAsync(outcomes);
             }
 
+            var last = elapsed.Elapsed;
             await writing;
+            waitingOnWrites += elapsed.Elapsed - last;
 
             async Task WriteChunkAsync(BilledEnte[] outcomes)
             {
+                var started = elapsed.Elapsed;
                 await store.WriteEntiAsync(run, outcomes);
+                writingTotal += elapsed.Elapsed - started;
                 var p = _progress!;
                 _progress = p with
                 {
@@ -293,8 +306,11 @@ public sealed class BillingRunGrain(
                 await this.UnregisterReminder(reminder);
             }
 
-            services.Logger.LogInformation("{Run}: completed, {Done} enti, {Failed} failed, {Lines} lines, total {Total}",
-                run, done.EntiDone, done.EntiFailed, done.Lines, done.Total);
+            services.Logger.LogInformation(
+                "{Run}: completed, {Done} enti, {Failed} failed, {Lines} lines, total {Total}, in {Elapsed:F2} s: starting {Begin:F2} s, "
+                + "pricing {Computing:F2} s, waiting on writes {Waiting:F2} s (writing {Writing:F2} s, alongside the pricing)",
+                run, done.EntiDone, done.EntiFailed, done.Lines, done.Total, elapsed.Elapsed.TotalSeconds, begin.TotalSeconds,
+                computing.TotalSeconds, waitingOnWrites.TotalSeconds, writingTotal.TotalSeconds);
         }
         catch (Exception e)
         {
@@ -309,13 +325,10 @@ public sealed class BillingRunGrain(
     {
         try
         {
-            var view = await ViewAsync(enteId, views);
-            var history = await GrainFactory.GetGrain<IEnteGrain>(enteId).GetBillingHistoryAsync();
-            var listino = services.Catalogue.Catalogue.Get(history.ListinoId);
-            var statement = Mode == BillingRunMode.Preview
-                ? PreviewProjection.Compute(listino, history, Year)
-                : StatementCalculator.Compute(listino, history, Year);
-            var lines = LineKeys.Assign(statement);
+            var billing = await GrainFactory.GetGrain<IEnteGrain>(enteId).BillAsync(Year, Mode);
+            var view = billing.View;
+            views[enteId] = Task.FromResult(view);
+            var lines = billing.Lines;
             if (run.Revision > 1)
             {
                 lines = Adjustments.Compute(lines, await store.BilledBeforeAsync(Year, run.Revision, enteId));

@@ -6,6 +6,7 @@ using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Contracts.Firma;
 using Cst.Actors.Contracts.Pec;
 using Cst.Actors.Contracts.Services;
+using Cst.Actors.Domain.Billing;
 using Cst.Actors.Domain.Enti;
 using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Pricing;
@@ -217,6 +218,17 @@ public sealed class EnteGrain(
         var history = History();
         var listino = services.Catalogue.Catalogue.Get(history.ListinoId);
         return Task.FromResult(StatementCalculator.Compute(listino, history, year));
+    }
+
+    public Task<EnteBilling> BillAsync(int year, BillingRunMode mode)
+    {
+        EnsureExists();
+        var history = History();
+        var listino = services.Catalogue.Catalogue.Get(history.ListinoId);
+        var statement = mode == BillingRunMode.Preview
+            ? PreviewProjection.Compute(listino, history, year)
+            : StatementCalculator.Compute(listino, history, year);
+        return Task.FromResult(new EnteBilling(View(), LineKeys.Assign(statement)));
     }
 
     public async Task PutChildAsync(ChildSnapshot snapshot)

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cst.Actors.Contracts.Children;
+using Cst.Actors.Domain.Billing;
 using Cst.Actors.Domain.Enti;
 using Cst.Actors.Domain.Pricing;
 using NodaTime;
@@ -29,6 +30,12 @@ public sealed record EnteMembership(
     [property: Id(0)] LocalDate AdheredOn,
     [property: Id(1)] LocalDate? WithdrawnOn,
     [property: Id(2)] string ListinoId);
+
+/// <summary>An ente's part of a billing run: who it is now and its statement lines, numbered and keyed.</summary>
+[GenerateSerializer, Immutable, Alias("cst.EnteBilling")]
+public sealed record EnteBilling(
+    [property: Id(0)] EnteView View,
+    [property: Id(1)] ImmutableList<BilledLine> Lines);
 
 /// <summary>What an ente is now: identity, membership dates, population, payer, and the index of its objects.</summary>
 [GenerateSerializer, Immutable, Alias("cst.EnteView")]
@@ -76,6 +83,14 @@ public interface IEnteGrain : IGrainWithStringKey
 
     /// <summary>The statement of <paramref name="year"/>: what the pricing core computes for the ente's history.</summary>
     Task<Statement> GetStatementAsync(int year);
+
+    /// <summary>
+    /// What a billing run needs of the ente for <paramref name="year"/>: its view and its statement lines with their
+    /// line keys (a <see cref="BillingRunMode.Preview"/> projects the year as it would end). Computed here, from the
+    /// ente's own state, so the enti of a run are priced side by side on the silos that hold them and only the lines
+    /// travel.
+    /// </summary>
+    Task<EnteBilling> BillAsync(int year, BillingRunMode mode);
 
     /// <summary>
     /// Called by the ente's objects after each change (and when they find the ente's copy out of date): checks the

@@ -5,6 +5,7 @@ using Cst.Actors.Domain;
 using Cst.Actors.Domain.Billing;
 using NodaTime;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace Cst.Actors.Grains.Infrastructure;
 
@@ -37,23 +38,11 @@ public interface IBillingStore
     Task<BillingProgress> ProgressAsync(BillingRunId run);
 
     /// <summary>
-    /// Records the outcome of one ente in one transaction: its statement and lines when it has lines, or its failure,
-    /// or that nothing is due. A second write of the same ente changes nothing.
+    /// Records the outcomes of several enti in one transaction: for each, its statement and lines when it has lines,
+    /// or its failure, or that nothing is due. Only enti still pending are written, so a second write of the same
+    /// ente changes nothing.
     /// </summary>
-    Task WriteEnteAsync(BillingRunId run, string enteId, BilledStatement? statement, string? failure);
-
-    /// <summary>
-    /// Records the outcomes of several enti in one transaction, each as <see cref="WriteEnteAsync"/> would; by default
-    /// one after the other.
-    /// </summary>
-    async Task WriteEntiAsync(BillingRunId run, IReadOnlyList<BilledEnte> enti)
-    {
-        ArgumentNullException.ThrowIfNull(enti);
-        foreach (var e in enti)
-        {
-            await WriteEnteAsync(run, e.EnteId, e.Statement, e.Failure);
-        }
-    }
+    Task WriteEntiAsync(BillingRunId run, IReadOnlyList<BilledEnte> enti);
 
     Task CompleteAsync(BillingRunId run, Instant completedAt);
 
@@ -156,99 +145,107 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
                 Money.Euro(reader.GetDecimal(3)), checked((int)reader.GetInt64(4)));
         });
 
-    public Task WriteEnteAsync(BillingRunId run, string enteId, BilledStatement? statement, string? failure) =>
-        Guarded($"write ente {enteId} of billing run {run}", async () =>
-        {
-            await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
-            await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
-            var outcome = failure is not null ? "failed" : statement is { Lines.Count: > 0 } ? "billed" : "nothing";
-            if (outcome == "billed")
-            {
-                var s = statement!;
-                await Execute(connection,
-                    """
-                    INSERT INTO billing_statement (year, mode, revision, ente_id, ente_name, payer_id, payer_name, total, line_count)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                    ON CONFLICT ON CONSTRAINT billing_statement_pk DO NOTHING
-                    """,
-                    run, enteId, s.EnteName, s.PayerId, s.PayerName, s.Total.Euros, s.Lines.Count).ConfigureAwait(false);
-                var l = s.Lines;
-                await Execute(connection,
-                    """
-                    INSERT INTO billing_line (year, mode, revision, ente_id, line_no, line_key, service_id, service_name,
-                        component_id, component_name, subscription_id, period_start, period_end, months, quantity,
-                        unit_price, amount, previously_billed, listino_id, listino_version, section, note)
-                    SELECT $1, $2, $3, $4, * FROM unnest($5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
-                        $10::text[], $11::text[], $12::date[], $13::date[], $14::int[], $15::numeric[], $16::numeric[],
-                        $17::numeric[], $18::numeric[], $19::text[], $20::text[], $21::text[], $22::text[])
-                    ON CONFLICT DO NOTHING
-                    """,
-                    run, enteId,
-                    l.Select(x => x.LineNo).ToArray(), l.Select(x => x.LineKey).ToArray(), l.Select(x => x.ServiceId).ToArray(),
-                    l.Select(x => x.ServiceName).ToArray(), l.Select(x => x.ComponentId).ToArray(), l.Select(x => x.ComponentName).ToArray(),
-                    l.Select(x => x.SubscriptionId).ToArray(), l.Select(x => x.PeriodStart.ToDateOnly()).ToArray(),
-                    l.Select(x => x.PeriodEnd.ToDateOnly()).ToArray(), l.Select(x => x.Months).ToArray(), l.Select(x => x.Quantity).ToArray(),
-                    l.Select(x => x.UnitPrice.Euros).ToArray(), l.Select(x => x.Amount.Euros).ToArray(),
-                    l.Select(x => x.PreviouslyBilled?.Euros).ToArray(), l.Select(x => x.ListinoId).ToArray(),
-                    l.Select(x => x.ListinoVersion).ToArray(), l.Select(x => x.Section).ToArray(), l.Select(x => x.Note).ToArray()).ConfigureAwait(false);
-            }
-
-            await Execute(connection,
-                $"UPDATE billing_run_ente SET outcome = $5, error = $6 WHERE {RunKey} AND ente_id = $4 AND outcome = 'pending'",
-                run, enteId, outcome, Text(failure)).ConfigureAwait(false);
-            await tx.CommitAsync().ConfigureAwait(false);
-        });
-
     public Task WriteEntiAsync(BillingRunId run, IReadOnlyList<BilledEnte> enti) =>
         Guarded($"write {enti.Count} enti of billing run {run}", async () =>
         {
-            var billed = enti.Where(e => e.Failure is null && e.Statement is { Lines.Count: > 0 }).ToList();
-            var lines = billed.SelectMany(e => e.Statement!.Lines.Select(l => (e.EnteId, Line: l))).ToList();
             await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
             await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
-            if (billed.Count > 0)
-            {
-                await Execute(connection,
-                    """
-                    INSERT INTO billing_statement (year, mode, revision, ente_id, ente_name, payer_id, payer_name, total, line_count)
-                    SELECT $1, $2, $3, * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::numeric[], $9::int[])
-                    ON CONFLICT ON CONSTRAINT billing_statement_pk DO NOTHING
-                    """,
-                    run, billed.Select(e => e.EnteId).ToArray(), billed.Select(e => e.Statement!.EnteName).ToArray(),
-                    billed.Select(e => e.Statement!.PayerId).ToArray(), billed.Select(e => e.Statement!.PayerName).ToArray(),
-                    billed.Select(e => e.Statement!.Total.Euros).ToArray(), billed.Select(e => e.Statement!.Lines.Count).ToArray()).ConfigureAwait(false);
-                var l = lines.Select(x => x.Line).ToList();
-                await Execute(connection,
-                    """
-                    INSERT INTO billing_line (year, mode, revision, ente_id, line_no, line_key, service_id, service_name,
-                        component_id, component_name, subscription_id, period_start, period_end, months, quantity,
-                        unit_price, amount, previously_billed, listino_id, listino_version, section, note)
-                    SELECT $1, $2, $3, * FROM unnest($4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::text[],
-                        $10::text[], $11::text[], $12::date[], $13::date[], $14::int[], $15::numeric[], $16::numeric[],
-                        $17::numeric[], $18::numeric[], $19::text[], $20::text[], $21::text[], $22::text[])
-                    ON CONFLICT DO NOTHING
-                    """,
-                    run, lines.Select(x => x.EnteId).ToArray(),
-                    l.Select(x => x.LineNo).ToArray(), l.Select(x => x.LineKey).ToArray(), l.Select(x => x.ServiceId).ToArray(),
-                    l.Select(x => x.ServiceName).ToArray(), l.Select(x => x.ComponentId).ToArray(), l.Select(x => x.ComponentName).ToArray(),
-                    l.Select(x => x.SubscriptionId).ToArray(), l.Select(x => x.PeriodStart.ToDateOnly()).ToArray(),
-                    l.Select(x => x.PeriodEnd.ToDateOnly()).ToArray(), l.Select(x => x.Months).ToArray(), l.Select(x => x.Quantity).ToArray(),
-                    l.Select(x => x.UnitPrice.Euros).ToArray(), l.Select(x => x.Amount.Euros).ToArray(),
-                    l.Select(x => x.PreviouslyBilled?.Euros).ToArray(), l.Select(x => x.ListinoId).ToArray(),
-                    l.Select(x => x.ListinoVersion).ToArray(), l.Select(x => x.Section).ToArray(), l.Select(x => x.Note).ToArray()).ConfigureAwait(false);
-            }
 
-            await Execute(connection,
+            // The outcomes first: the update claims the enti still pending (and locks their rows), so a write repeated
+            // after a crash, or racing with another activation's, finds them done and writes nothing for them.
+            var claimed = new HashSet<string>(StringComparer.Ordinal);
+            await using (var claim = Command(connection,
                 $"""
                 UPDATE billing_run_ente r SET outcome = o.outcome, error = o.error
                 FROM unnest($4::text[], $5::text[], $6::text[]) AS o(ente_id, outcome, error)
                 WHERE r.year = $1 AND r.mode = $2 AND r.revision = $3 AND r.ente_id = o.ente_id AND r.outcome = 'pending'
+                RETURNING r.ente_id
                 """,
-                run, enti.Select(e => e.EnteId).ToArray(),
-                enti.Select(e => e.Failure is not null ? "failed" : e.Statement is { Lines.Count: > 0 } ? "billed" : "nothing").ToArray(),
-                enti.Select(e => e.Failure).ToArray()).ConfigureAwait(false);
+                run, enti.Select(e => e.EnteId).ToArray(), enti.Select(Outcome).ToArray(), enti.Select(e => e.Failure).ToArray()))
+            await using (var reader = await claim.ExecuteReaderAsync().ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync().ConfigureAwait(false))
+                {
+                    claimed.Add(reader.GetString(0));
+                }
+            }
+
+            // Then the statements and lines of the claimed enti, by binary COPY: the lines are most of a run's writing.
+            var billed = enti.Where(e => claimed.Contains(e.EnteId) && Outcome(e) == "billed").Select(e => e.Statement!).ToList();
+            if (billed.Count > 0)
+            {
+                await using (var copy = await connection.BeginBinaryImportAsync(
+                    "COPY billing_statement (year, mode, revision, ente_id, ente_name, payer_id, payer_name, total, line_count) FROM STDIN (FORMAT BINARY)")
+                    .ConfigureAwait(false))
+                {
+                    foreach (var s in billed)
+                    {
+                        await copy.StartRowAsync().ConfigureAwait(false);
+                        await WriteRunKey(copy, run).ConfigureAwait(false);
+                        await copy.WriteAsync(s.EnteId, NpgsqlDbType.Text).ConfigureAwait(false);
+                        await copy.WriteAsync(s.EnteName, NpgsqlDbType.Text).ConfigureAwait(false);
+                        await copy.WriteAsync(s.PayerId, NpgsqlDbType.Text).ConfigureAwait(false);
+                        await copy.WriteAsync(s.PayerName, NpgsqlDbType.Text).ConfigureAwait(false);
+                        await copy.WriteAsync(s.Total.Euros, NpgsqlDbType.Numeric).ConfigureAwait(false);
+                        await copy.WriteAsync(s.Lines.Count, NpgsqlDbType.Integer).ConfigureAwait(false);
+                    }
+
+                    await copy.CompleteAsync().ConfigureAwait(false);
+                }
+
+                await using (var copy = await connection.BeginBinaryImportAsync(
+                    """
+                    COPY billing_line (year, mode, revision, ente_id, line_no, line_key, service_id, service_name, component_id,
+                        component_name, subscription_id, period_start, period_end, months, quantity, unit_price, amount,
+                        previously_billed, listino_id, listino_version, section, note) FROM STDIN (FORMAT BINARY)
+                    """).ConfigureAwait(false))
+                {
+                    foreach (var s in billed)
+                    {
+                        foreach (var l in s.Lines)
+                        {
+                            await copy.StartRowAsync().ConfigureAwait(false);
+                            await WriteRunKey(copy, run).ConfigureAwait(false);
+                            await copy.WriteAsync(s.EnteId, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await copy.WriteAsync(l.LineNo, NpgsqlDbType.Integer).ConfigureAwait(false);
+                            await copy.WriteAsync(l.LineKey, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await copy.WriteAsync(l.ServiceId, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await copy.WriteAsync(l.ServiceName, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await copy.WriteAsync(l.ComponentId, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await copy.WriteAsync(l.ComponentName, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await WriteOrNull(copy, l.SubscriptionId, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await copy.WriteAsync(l.PeriodStart.ToDateOnly(), NpgsqlDbType.Date).ConfigureAwait(false);
+                            await copy.WriteAsync(l.PeriodEnd.ToDateOnly(), NpgsqlDbType.Date).ConfigureAwait(false);
+                            await WriteOrNull(copy, l.Months, NpgsqlDbType.Integer).ConfigureAwait(false);
+                            await copy.WriteAsync(l.Quantity, NpgsqlDbType.Numeric).ConfigureAwait(false);
+                            await copy.WriteAsync(l.UnitPrice.Euros, NpgsqlDbType.Numeric).ConfigureAwait(false);
+                            await copy.WriteAsync(l.Amount.Euros, NpgsqlDbType.Numeric).ConfigureAwait(false);
+                            await WriteOrNull(copy, l.PreviouslyBilled?.Euros, NpgsqlDbType.Numeric).ConfigureAwait(false);
+                            await copy.WriteAsync(l.ListinoId, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await copy.WriteAsync(l.ListinoVersion, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await copy.WriteAsync(l.Section, NpgsqlDbType.Text).ConfigureAwait(false);
+                            await WriteOrNull(copy, l.Note, NpgsqlDbType.Text).ConfigureAwait(false);
+                        }
+                    }
+
+                    await copy.CompleteAsync().ConfigureAwait(false);
+                }
+            }
+
             await tx.CommitAsync().ConfigureAwait(false);
         });
+
+    private static string Outcome(BilledEnte e) => e.Failure is not null ? "failed" : e.Statement is { Lines.Count: > 0 } ? "billed" : "nothing";
+
+    private static async Task WriteRunKey(NpgsqlBinaryImporter copy, BillingRunId run)
+    {
+        await copy.WriteAsync(run.Year, NpgsqlDbType.Integer).ConfigureAwait(false);
+        await copy.WriteAsync(run.ModeText, NpgsqlDbType.Text).ConfigureAwait(false);
+        await copy.WriteAsync(run.Revision, NpgsqlDbType.Integer).ConfigureAwait(false);
+    }
+
+    private static Task WriteOrNull<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) =>
+        value is null ? copy.WriteNullAsync() : copy.WriteAsync(value, type);
 
     public Task CompleteAsync(BillingRunId run, Instant completedAt) =>
         Guarded($"complete billing run {run}", () => Execute(null,

@@ -51,9 +51,26 @@ public sealed class BillingRevisionTests(GrainsCluster fixture) : IClassFixture<
         Assert.Equal(780.00m + 1200.00m, (await grain.GetTotalsAsync(1)).GrandTotal.Euros);
         await using var connection = new NpgsqlConnection(fixture.ConnectionString);
         await connection.OpenAsync();
-        await using var update = new NpgsqlCommand("UPDATE billing_line SET amount = 0 WHERE year = 2025 AND revision = 1", connection);
-        var refused = await Assert.ThrowsAsync<PostgresException>(() => update.ExecuteNonQueryAsync());
-        Assert.Contains("is closed", refused.MessageText, StringComparison.Ordinal);
+        foreach (var change in new[]
+        {
+            "UPDATE billing_line SET amount = 0 WHERE year = 2025 AND revision = 1",
+            "DELETE FROM billing_line WHERE year = 2025 AND revision = 1",
+            "INSERT INTO billing_line SELECT year, mode, revision, ente_id, line_no + 1000, line_key || '#copy', service_id, service_name, "
+                + "component_id, component_name, subscription_id, period_start, period_end, months, quantity, unit_price, amount, "
+                + "previously_billed, listino_id, listino_version, section, note FROM billing_line WHERE year = 2025 AND revision = 1",
+            "UPDATE billing_statement SET total = 0 WHERE year = 2025 AND revision = 1",
+            "INSERT INTO billing_statement SELECT year, mode, revision, ente_id || '-copy', ente_name, payer_id, payer_name, total, line_count "
+                + "FROM billing_statement WHERE year = 2025 AND revision = 1",
+            "DELETE FROM billing_run_ente WHERE year = 2025 AND revision = 1",
+            "UPDATE billing_run_ente SET outcome = 'pending' WHERE year = 2025 AND revision = 1",
+        })
+        {
+            await using var command = new NpgsqlCommand(change, connection);
+            var refused = await Assert.ThrowsAsync<PostgresException>(() => command.ExecuteNonQueryAsync());
+            Assert.Contains("billing run 2025 final revision 1 is closed", refused.MessageText, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(closedRows, await fixture.ReadAsync(Revision1Rows));
 
         // All revisions together bill what is due now: 800.00 + 12.50 for Alfa, 1,200.00 for Beta.
         Assert.Equal(["2012.50"], await fixture.ReadAsync("SELECT sum(amount)::text FROM billing_line WHERE year = 2025 AND mode = 'final'"));
