@@ -27,7 +27,7 @@ CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2|1,2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--import bulk|calls] [--reuse] [--billing-parallelism N] [--billing-chunk N] [--out DIR]");
+    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2|1,2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--import bulk|calls] [--reuse] [--billing-parallelism N] [--billing-chunk N] [--billing-writes N] [--out DIR]");
     return 2;
 }
 
@@ -137,7 +137,7 @@ await client.StopAsync();
     client.Dispose();
 
 // 5. The billing runs: cold (silos restarted) then warm, repeated.
-var grainRuns = new List<(int Silos, string Kind, TimeSpan Wall, int Lines, int Enti, int Failed, IReadOnlyList<long> Memory)>();
+var grainRuns = new List<(int Silos, string Kind, TimeSpan Wall, int Lines, int Enti, int Failed, IReadOnlyList<long> Memory, TimeSpan SiloCpu, TimeSpan MachineCpu)>();
 var runNumber = 0;
 foreach (var (silos, run) in options.Silos.SelectMany(n => Enumerable.Range(0, options.Runs).Select(r => (n, r))))
 {
@@ -148,10 +148,13 @@ foreach (var (silos, run) in options.Silos.SelectMany(n => Enumerable.Range(0, o
     foreach (var kind in new[] { "cold", "warm" })
     {
         // With --reuse the year's final run exists already: every run is then a recompute.
+        var (siloCpu, machineCpu) = (cluster.CpuTime(), SiloCluster.MachineBusy());
         var (wall, view) = await BillAsync(billing, recompute: reuse || runNumber > 0 || kind == "warm");
         var memory = cluster.PeakMemory();
-        grainRuns.Add((silos, kind, wall, view.Lines, view.EntiDone, view.EntiFailed, memory));
-        Console.WriteLine($"  {silos} silo(s) run {run + 1} {kind}: {Secs(wall)}, {view.EntiDone} enti ({view.EntiFailed} failed), {view.Lines:N0} lines, {view.Lines / wall.TotalSeconds:N0} lines/s, silo peak {Mem(memory)}");
+        var siloCpuUsed = cluster.CpuTime().Zip(siloCpu, (after, before) => after - before).ToList();
+        var machineCpuUsed = SiloCluster.MachineBusy() - machineCpu;
+        grainRuns.Add((silos, kind, wall, view.Lines, view.EntiDone, view.EntiFailed, memory, siloCpuUsed.Aggregate(TimeSpan.Zero, (a, b) => a + b), machineCpuUsed));
+        Console.WriteLine($"  {silos} silo(s) run {run + 1} {kind}: {Secs(wall)}, {view.EntiDone} enti ({view.EntiFailed} failed), {view.Lines:N0} lines, {view.Lines / wall.TotalSeconds:N0} lines/s, silo peak {Mem(memory)}, CPU silo(s) {string.Join(" + ", siloCpuUsed.Select(Secs))}, machine {Secs(machineCpuUsed)}");
         if (view.EntiFailed > 0)
         {
             foreach (var f in view.Failures.Take(3))
@@ -168,11 +171,14 @@ foreach (var (silos, run) in options.Silos.SelectMany(n => Enumerable.Range(0, o
 
 // 6. The raw-SQL baseline, repeated; then the comparison per ente.
 var baselineTimes = new List<TimeSpan>();
+var baselineCpu = new List<TimeSpan>();
 (Dictionary<string, decimal> Totals, long Lines, TimeSpan Elapsed) baseline = (new Dictionary<string, decimal>(), 0, TimeSpan.Zero);
 for (var run = 0; run < Math.Max(3, options.Runs); run++)
 {
+    var busyBefore = SiloCluster.MachineBusy();
     baseline = await SqlBaseline.ComputeAsync(connectionString, NationalDataset.BilledYear);
     baselineTimes.Add(baseline.Elapsed);
+    baselineCpu.Add(SiloCluster.MachineBusy() - busyBefore);
 }
 
 var billed = new Dictionary<string, decimal>(StringComparer.Ordinal);
@@ -211,11 +217,14 @@ foreach (var silos in options.Silos)
     Report($"{silos} silo(s): lines/s cold / warm", $"{lines / coldMedian.TotalSeconds:N0} / {lines / warmMedian.TotalSeconds:N0}");
     Report($"{silos} silo(s): peak memory per silo, cold / warm", $"{Mem(cold.Select(r => r.Memory.Max()).ToList())} / {Mem(warm.Select(r => r.Memory.Max()).ToList())}");
     Report($"{silos} silo(s): ratio cold / baseline, warm / baseline", $"{coldMedian / baselineMedian:F1}x / {warmMedian / baselineMedian:F1}x");
+    Report($"{silos} silo(s): CPU used by the silo(s), cold / warm (median)", $"{Secs(Median(cold.Select(r => r.SiloCpu)))} / {Secs(Median(warm.Select(r => r.SiloCpu)))}");
+    Report($"{silos} silo(s): CPU used by the machine, cold / warm (median)", $"{Secs(Median(cold.Select(r => r.MachineCpu)))} / {Secs(Median(warm.Select(r => r.MachineCpu)))}");
 }
 
 Report("lines", $"{lines:N0} (baseline {baseline.Lines:N0})");
 Report("database size", $"{await Scalar<long>(connectionString, "SELECT pg_database_size(current_database())") / 1048576.0:N0} MB");
 Report("raw-SQL baseline, median of " + baselineTimes.Count, $"{Secs(baselineMedian)} ({string.Join(", ", baselineTimes.Select(t => t.TotalSeconds.ToString("F2", CultureInfo.InvariantCulture)))})");
+Report("raw-SQL baseline: CPU used by the machine (median)", Secs(Median(baselineCpu)));
 Report("totals: enti compared / mismatched", $"{document.Enti.Count:N0} / {mismatches.Count}");
 Report("grand total run / baseline", $"{billed.Values.Sum():N2} / {baseline.Totals.Values.Sum():N2}");
 
@@ -345,6 +354,7 @@ internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallel
                 case "--reuse": o = o with { Reuse = true }; break;
                 case "--billing-parallelism": o.SiloArguments.Add("--Billing:MaxParallelism=" + Next()); break;
                 case "--billing-chunk": o.SiloArguments.Add("--Billing:WriteChunk=" + Next()); break;
+                case "--billing-writes": o.SiloArguments.Add("--Billing:ConcurrentWrites=" + Next()); break;
                 case "--silo-dll": o = o with { SiloDll = Path.GetFullPath(Next()) }; break;
                 default: return null;
             }

@@ -45,7 +45,7 @@ public sealed class SiloCluster(string siloDll, string connectionString, string 
             "--DemoData:Load=Never",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Cst.Actors.Silo=Information",
-            "--Logging:LogLevel:Cst.Actors.Grains=Warning",
+            "--Logging:LogLevel:Cst.Actors.Grains=Information",
         }.Concat(extraArguments))
         {
             info.ArgumentList.Add(a);
@@ -88,6 +88,29 @@ public sealed class SiloCluster(string siloDll, string connectionString, string 
 
     /// <summary>Peak resident memory (VmHWM) of each running silo, in bytes.</summary>
     public IReadOnlyList<long> PeakMemory() => _processes.Select(p => ReadStatus(p.Id, "VmHWM:")).ToList();
+
+    /// <summary>CPU time (user + system) each running silo has used since it started.</summary>
+    public IReadOnlyList<TimeSpan> CpuTime()
+    {
+        var result = new List<TimeSpan>();
+        foreach (var p in _processes)
+        {
+            p.Refresh();
+            result.Add(p.HasExited ? TimeSpan.Zero : p.TotalProcessorTime);
+        }
+
+        return result;
+    }
+
+    /// <summary>CPU time the whole machine has spent busy (all processes: silos, PostgreSQL, the bench), from /proc/stat.</summary>
+    public static TimeSpan MachineBusy()
+    {
+        // cpu  user nice system idle iowait irq softirq steal ...: busy is everything but idle and iowait, in clock ticks.
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var busy = fields.Sum() - fields[3] - fields[4];
+        return TimeSpan.FromSeconds(busy / 100.0);
+    }
 
     public static long ReadStatus(int pid, string key)
     {

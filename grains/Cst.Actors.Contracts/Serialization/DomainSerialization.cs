@@ -1,11 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Cst.Actors.Domain;
+using Cst.Actors.Domain.Pricing;
 using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 using NodaTime.Text;
 using Orleans.Serialization;
 using Orleans.Serialization.Cloning;
+using Orleans.Serialization.TypeSystem;
 
 namespace Cst.Actors.Contracts.Serialization;
 
@@ -15,7 +17,8 @@ namespace Cst.Actors.Contracts.Serialization;
 /// attributes, and mirroring each record in the contracts would double every change; so they are encoded with Orleans'
 /// System.Text.Json codec (JSON inside the binary message or state field), with converters for NodaTime's
 /// <see cref="LocalDate"/> (ISO text) and <see cref="Money"/> (a decimal number of euros). JSON is tolerant of added
-/// and removed properties, so stored state survives domain changes that keep property names. Domain exceptions are
+/// and removed properties, so stored state survives domain changes that keep property names. <c>Subscription</c> and
+/// <c>PopulationCount</c>, the bulk of an ente's state, have Orleans surrogates instead (SubscriptionSurrogates.cs). Domain exceptions are
 /// excluded: they never cross a boundary (the grain call filter turns them into <c>CstDomainError</c>).
 /// <para>
 /// Copies: the domain records are immutable (records with init-only properties and immutable collections), so the
@@ -43,8 +46,9 @@ public static class DomainSerialization
 
         services.AddSingleton<Marker>();
         services.AddSingleton<IGeneralizedCopier, ShallowDomainCopier>();
+        services.AddSingleton<ITypeNameFilter, DomainTypeNameFilter>();
         services.AddSerializer(serializer => serializer.AddJsonSerializer(
-            isSerializable: IsDomainType,
+            isSerializable: static type => IsDomainType(type) && !HasSurrogate(type),
             isCopyable: static _ => false,
             configureOptions: options => options.Configure(o => o.SerializerOptions = JsonOptions)));
         return services;
@@ -62,6 +66,12 @@ public static class DomainSerialization
             && !type.IsInterface;
     }
 
+    /// <summary>
+    /// The domain types Orleans encodes in its own format (SubscriptionSurrogates.cs): they are written that way, and
+    /// read back either way (a JSON field written before still names the JSON codec).
+    /// </summary>
+    public static bool HasSurrogate(Type type) => type == typeof(Subscription) || type == typeof(PopulationCount);
+
     private static JsonSerializerOptions CreateOptions()
     {
         var options = new JsonSerializerOptions(JsonSerializerDefaults.General)
@@ -75,6 +85,22 @@ public static class DomainSerialization
     }
 
     private sealed class Marker;
+
+    /// <summary>
+    /// Allows the domain's type names by name. The JSON codec writes the type of every value it encodes and, reading
+    /// it back, Orleans checks that the type may be loaded. Allowed by name, the answer is cached per type; otherwise the
+    /// type is inspected again at every value (a tenth of a silo's CPU while a cold billing run activates the enti and
+    /// reads the subscriptions of their objects). The same types are allowed either way.
+    /// </summary>
+    private sealed class DomainTypeNameFilter : ITypeNameFilter
+    {
+        private static readonly string DomainAssembly = typeof(Money).Assembly.GetName().Name!;
+
+        public bool? IsTypeNameAllowed(string typeName, string assemblyName) =>
+            assemblyName == DomainAssembly && typeName.StartsWith(DomainNamespace + ".", StringComparison.Ordinal) && !typeName.EndsWith(nameof(Exception), StringComparison.Ordinal)
+                ? true
+                : null;
+    }
 
     /// <summary>Returns the domain's immutable records as they are.</summary>
     private sealed class ShallowDomainCopier : IGeneralizedCopier

@@ -172,6 +172,17 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
 
             // Then the statements and lines of the claimed enti, by binary COPY: the lines are most of a run's writing.
             var billed = enti.Where(e => claimed.Contains(e.EnteId) && Outcome(e) == "billed").Select(e => e.Statement!).ToList();
+            foreach (var statement in billed)
+            {
+                // The table has no unique key on line_key (sql/schema/0004): a statement with a key twice is refused here.
+                var keys = new HashSet<string>(StringComparer.Ordinal);
+                if (statement.Lines.FirstOrDefault(l => !keys.Add(l.LineKey)) is { } twice)
+                {
+                    throw new CstInfrastructureError(
+                        $"Could not write ente {statement.EnteId} of billing run {run}: its statement has the line key '{twice.LineKey}' twice.");
+                }
+            }
+
             if (billed.Count > 0)
             {
                 await using (var copy = await connection.BeginBinaryImportAsync(
@@ -261,8 +272,8 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
         Guarded($"read what was billed to ente {enteId} for {year}", async () =>
         {
             await using var command = Command(null,
-                $"{LineColumns} FROM billing_line WHERE year = $1 AND mode = 'final' AND revision < $2 AND ente_id = $3 ORDER BY revision, line_no",
-                year, revision, enteId);
+                $"{LineColumns} FROM billing_line WHERE year = $1 AND mode = 'final' AND revision = ANY($2) AND ente_id = $3 ORDER BY revision, line_no",
+                year, Enumerable.Range(1, Math.Max(0, revision - 1)).ToArray(), enteId);
             var lines = new List<BilledLine>();
             await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
             while (await reader.ReadAsync().ConfigureAwait(false))
