@@ -212,23 +212,23 @@ public sealed class EnteGrain(
         return Task.FromResult(History());
     }
 
-    public Task<Statement> GetStatementAsync(int year)
-    {
-        EnsureExists();
-        var history = History();
-        var listino = services.Catalogue.Catalogue.Get(history.ListinoId);
-        return Task.FromResult(StatementCalculator.Compute(listino, history, year));
-    }
+    public Task<Statement> GetStatementAsync(int year) => Task.FromResult(Statement(year, BillingRunMode.Final));
 
     public Task<EnteBilling> BillAsync(int year, BillingRunMode mode)
     {
+        var lines = LineKeys.Assign(Statement(year, mode));
+        return Task.FromResult(new EnteBilling(View(), lines));
+    }
+
+    /// <summary>The year's statement by the pricing core, from this ente's own state; a preview projects the year's end.</summary>
+    private Statement Statement(int year, BillingRunMode mode)
+    {
         EnsureExists();
         var history = History();
         var listino = services.Catalogue.Catalogue.Get(history.ListinoId);
-        var statement = mode == BillingRunMode.Preview
+        return mode == BillingRunMode.Preview
             ? PreviewProjection.Compute(listino, history, year)
             : StatementCalculator.Compute(listino, history, year);
-        return Task.FromResult(new EnteBilling(View(), LineKeys.Assign(statement)));
     }
 
     public async Task PutChildAsync(ChildSnapshot snapshot)

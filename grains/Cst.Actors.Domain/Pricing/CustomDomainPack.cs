@@ -67,14 +67,7 @@ public static class CustomDomainPack
 
     private static LocalDate? EndOf(Subscription s)
     {
-        var byDisdetta = s.DisdettaReceivedOn is { } d ? Deadlines.DisdettaRule.CeasesOn(d) : (LocalDate?)null;
-        var end = (byDisdetta, s.CeasedOn) switch
-        {
-            ({ } a, { } b) => LocalDate.Min(a, b),
-            ({ } a, null) => a,
-            (null, { } b) => b,
-            _ => (LocalDate?)null,
-        };
+        var end = s.EndsOn();
         if (end is { } e && e <= s.ActivatedOn)
         {
             throw new InvalidHistoryException(

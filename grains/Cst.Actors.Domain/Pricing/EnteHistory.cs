@@ -51,6 +51,26 @@ public sealed record Subscription(string Id, string ServiceId, LocalDate Activat
 
     /// <summary>Dates of renewal events (e.g. the three-yearly renewal of firma certificates).</summary>
     public ImmutableList<LocalDate> Renewals { get; init; } = [];
+
+    /// <summary>
+    /// The first day the subscription is no longer active by its own facts: the earlier of its cessation and the effect
+    /// of its disdetta (DESIGN rule 11, <see cref="Deadlines.DisdettaRule"/>); null while neither is recorded. The ente's
+    /// withdrawal is the ente's fact: whoever knows it ends the subscription there too.
+    /// </summary>
+    public LocalDate? EndsOn()
+    {
+        var byDisdetta = DisdettaReceivedOn is { } received ? Deadlines.DisdettaRule.CeasesOn(received) : (LocalDate?)null;
+        return (byDisdetta, CeasedOn) switch
+        {
+            ({ } a, { } b) => LocalDate.Min(a, b),
+            ({ } a, null) => a,
+            (null, { } b) => b,
+            _ => null,
+        };
+    }
+
+    /// <summary>Whether the subscription is active on <paramref name="day"/> by its own facts (see <see cref="EndsOn"/>).</summary>
+    public bool IsActiveOn(LocalDate day) => ActivatedOn <= day && (EndsOn() is not { } end || day < end);
 }
 
 /// <summary>From <see cref="EffectiveOn"/> the subscription's quantity is <see cref="Quantity"/>.</summary>

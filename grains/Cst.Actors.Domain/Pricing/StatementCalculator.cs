@@ -146,38 +146,27 @@ public static class StatementCalculator
                     $"Subscription {s.Id} of ente {history.EnteId} starts on {Iso(s.ActivatedOn)}, before adhesion on {Iso(history.AdheredOn)}.");
             }
 
-            var ends = new List<LocalDate>();
-            if (s.CeasedOn is { } ceased)
+            if (s.DisdettaReceivedOn is { } received && received < s.ActivatedOn)
             {
-                ends.Add(ceased);
+                throw new InvalidHistoryException(
+                    $"Disdetta of subscription {s.Id} received on {Iso(received)}, before its activation on {Iso(s.ActivatedOn)}.");
             }
 
-            if (s.DisdettaReceivedOn is { } received)
+            var end = s.EndsOn();
+            if (history.WithdrawnOn is { } withdrawn && (end is null || withdrawn < end))
             {
-                if (received < s.ActivatedOn)
-                {
-                    throw new InvalidHistoryException(
-                        $"Disdetta of subscription {s.Id} received on {Iso(received)}, before its activation on {Iso(s.ActivatedOn)}.");
-                }
-
-                ends.Add(DisdettaRule.CeasesOn(received));
+                end = withdrawn;
             }
 
-            if (history.WithdrawnOn is { } withdrawn)
-            {
-                ends.Add(withdrawn);
-            }
-
-            if (ends.Count == 0)
+            if (end is not { } last)
             {
                 return null;
             }
 
-            var end = ends.Min();
-            if (end <= s.ActivatedOn)
+            if (last <= s.ActivatedOn)
             {
                 throw new InvalidHistoryException(
-                    $"Subscription {s.Id} of ente {history.EnteId} ends on {Iso(end)}, not after its activation on {Iso(s.ActivatedOn)}.");
+                    $"Subscription {s.Id} of ente {history.EnteId} ends on {Iso(last)}, not after its activation on {Iso(s.ActivatedOn)}.");
             }
 
             return end;

@@ -79,9 +79,7 @@ public sealed class AdminQueryGrain(IClock clock, IAdminReadStore store) : Grain
             var grain = GrainFactory.GetGrain<IEnteGrain>(entry.EnteId);
             var ente = await grain.GetAsync();
             var history = await grain.GetBillingHistoryAsync();
-            var active = history.Subscriptions.Count(s => s.ActivatedOn <= today
-                && (s.CeasedOn is not { } ceased || today < ceased)
-                && (s.DisdettaReceivedOn is not { } d || today < Domain.Deadlines.DisdettaRule.CeasesOn(d)));
+            var active = history.Subscriptions.Count(s => s.IsActiveOn(today));
             Domain.Money? estimate = null;
             string? error = null;
             try

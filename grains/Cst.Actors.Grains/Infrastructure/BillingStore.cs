@@ -379,8 +379,6 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
     /// <summary>12.000000 read from numeric(18,6) as 12, so quantities print as they were given.</summary>
     private static decimal Normalized(decimal value) => value / 1.000000000000000000000000000000000m;
 
-    private static object Text(string? text) => (object?)text ?? DBNull.Value;
-
     private static DateOnly Date(LocalDate date) => date.ToDateOnly();
 
     private static async Task<T> Guarded<T>(string what, Func<Task<T>> action)
