@@ -344,16 +344,17 @@ public sealed class BillingRunGrain(
                 lines = Adjustments.Compute(lines, await store.BilledBeforeAsync(Year, run.Revision, enteId));
             }
 
-            // The payer: the capofila, followed while it pays through another one (the views of the chain are
-            // fetched first, then the domain's rule picks the payer).
+            // The payer: the capofila in force for the run's year, followed while it pays through another one (the
+            // views of the chain are fetched first, then the domain's rule picks the payer). A later payer change
+            // never reaches this year's statements.
             var link = enteId;
             var seen = new HashSet<string>(StringComparer.Ordinal) { enteId };
-            while ((await ViewAsync(link, views)).CapofilaId is { } next && seen.Add(next))
+            while ((await ViewAsync(link, views)).CapofilaIn(Year) is { } next && seen.Add(next))
             {
                 link = next;
             }
 
-            var payer = PayerGrouping.PayerOf(enteId, id => views.TryGetValue(id, out var v) && v.IsCompletedSuccessfully ? v.Result.CapofilaId : null);
+            var payer = PayerGrouping.PayerOf(enteId, id => views.TryGetValue(id, out var v) && v.IsCompletedSuccessfully ? v.Result.CapofilaIn(Year) : null);
             var payerName = (await ViewAsync(payer, views)).Registration.Name;
             return (new BilledStatement(Year, Mode, run.Revision, enteId, view.Registration.Name, payer, payerName, lines), null);
         }

@@ -28,10 +28,14 @@ public sealed record EnteState
 
     [Id(2)] public ImmutableList<PopulationCount> Population { get; init; } = [];
 
+    /// <summary>The payer as stored before it was dated: in force from the beginning. Superseded by <see cref="Payers"/>.</summary>
     [Id(3)] public string? CapofilaId { get; init; }
 
     /// <summary>The billing snapshot of each of its objects, by <see cref="ChildSnapshot.IndexKey"/>: also its index.</summary>
     [Id(4)] public ImmutableDictionary<string, ChildSnapshot> Children { get; init; } = ImmutableDictionary<string, ChildSnapshot>.Empty;
+
+    /// <summary>Who pays from which billing year, oldest first (<see cref="PayerHistory"/>); empty: see <see cref="CapofilaId"/>.</summary>
+    [Id(5)] public ImmutableList<PayerChange> Payers { get; init; } = [];
 
     public bool Exists => Registration is not null;
 }
@@ -52,10 +56,98 @@ public sealed class EnteGrain(
 
     private string Subject => "ente " + EnteId;
 
-    public async Task<EnteView> RegisterAsync(EnteRegistration registration, string operatorName)
+    public Task<EnteView> RegisterAsync(EnteRegistration registration, string operatorName) =>
+        CreateAsync(new EnteCreation(registration), operatorName);
+
+    public async Task<EnteView> CreateAsync(EnteCreation creation, string operatorName)
+    {
+        ArgumentNullException.ThrowIfNull(creation);
+        var op = BusinessTime.Operator(operatorName);
+        var clean = Checked(creation.Registration);
+        var population = ImmutableList<PopulationCount>.Empty;
+        foreach (var count in creation.Population ?? [])
+        {
+            CheckPopulation(count.Year, count.Inhabitants);
+            if (population.Any(p => p.Year == count.Year))
+            {
+                throw new IllegalTransitionException(Subject, "registration",
+                    $"the population of {Subject} at 1 January {count.Year} is given twice");
+            }
+
+            population = population.Add(count);
+        }
+
+        var capofila = Blank(creation.CapofilaId);
+        var payers = PayerHistory.From([], clean.AdheredOn.Year, capofila);
+        if (state.State.Exists)
+        {
+            // Creating never changes what exists: the same creation again is a no-op, anything else is an edit.
+            var held = state.State;
+            if (clean == held.Registration && population.All(held.Population.Contains)
+                && (capofila is null || PayerHistory.CapofilaIn(Payers(held), clean.AdheredOn.Year) == capofila))
+            {
+                return View();
+            }
+
+            throw new IllegalTransitionException(Subject, "registration",
+                $"{Subject} is already registered as {held.Registration!.Name}; use edit");
+        }
+
+        await CheckCapofilaAsync(capofila);
+        await CommitAsync(new EnteState
+        {
+            Registration = clean,
+            Population = population.Sort((a, b) => a.Year.CompareTo(b.Year)),
+            Payers = payers,
+        }, "register", op);
+        await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
+        return View();
+    }
+
+    public async Task<EnteView> EditAsync(EnteRegistration registration, string operatorName)
+    {
+        var op = BusinessTime.Operator(operatorName);
+        EnsureExists();
+        var clean = Checked(registration);
+        var before = state.State.Registration!;
+        var changes = EnteChanges.Between(before, clean);
+        if (changes.Count == 0)
+        {
+            return View();
+        }
+
+        if (clean.ListinoId != before.ListinoId)
+        {
+            throw new IllegalTransitionException(Subject, "edit",
+                $"{Subject} is billed on listino {before.ListinoId}; moving it to {clean.ListinoId} would reprice its past statements and is not an edit");
+        }
+
+        if (clean.AdheredOn != before.AdheredOn)
+        {
+            var early = EarliestActivation();
+            if (early is { } first && first < clean.AdheredOn)
+            {
+                throw new IllegalTransitionException(Subject, "edit",
+                    $"{Subject} has objects active from {Iso(first)}; its adhesion cannot move to {Iso(clean.AdheredOn)}");
+            }
+
+            if (state.State.WithdrawnOn is { } withdrawn && clean.AdheredOn >= withdrawn)
+            {
+                throw new IllegalTransitionException(Subject, "edit",
+                    $"{Subject} withdrew on {Iso(withdrawn)}; its adhesion cannot move to {Iso(clean.AdheredOn)}");
+            }
+        }
+
+        await CommitAsync(state.State with { Registration = clean }, "edit", op,
+            string.Join(", ", changes.Select(c => c.BeforeText)), string.Join(", ", changes.Select(c => c.AfterText)));
+        await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
+        return View();
+    }
+
+    /// <summary>The registration checked (key, name, adhesion, listino, referente PEC) and normalised as stored.</summary>
+    private EnteRegistration Checked(EnteRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
-        var op = BusinessTime.Operator(operatorName);
         var key = EnteKey.For(registration.Kind, registration.IstatCode, registration.CodiceFiscale);
         if (key != EnteId)
         {
@@ -75,46 +167,14 @@ public sealed class EnteGrain(
             PecAddress.Parse(pec);
         }
 
-        var clean = registration with
-        {
-            Name = registration.Name.Trim(),
-            IstatCode = Blank(registration.IstatCode),
-            CodiceFiscale = Blank(registration.CodiceFiscale),
-            ReferentePec = Blank(registration.ReferentePec) is { } p ? PecAddress.Parse(p).Value : null,
-            ReferenteEmail = Blank(registration.ReferenteEmail),
-            ReferenteName = Blank(registration.ReferenteName),
-        };
-        if (clean == state.State.Registration)
-        {
-            return View();
-        }
-
-        if (state.State.Exists && clean.AdheredOn != state.State.Registration!.AdheredOn)
-        {
-            var early = EarliestActivation();
-            if (early is { } first && first < clean.AdheredOn)
-            {
-                throw new IllegalTransitionException(Subject, "registration",
-                    $"{Subject} has objects active from {Iso(first)}; its adhesion cannot move to {Iso(clean.AdheredOn)}");
-            }
-        }
-
-        await CommitAsync(state.State with { Registration = clean }, "register", op);
-        await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
-        return View();
+        return EnteChanges.Normalize(registration);
     }
 
     public async Task<EnteView> SetPopulationAsync(int year, int inhabitants, string operatorName)
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
-        Guard.Quantity(inhabitants, $"population of {Subject} at 1 January {year}");
-        if (year < Guard.EarliestDate.Year || year > Guard.LatestDate.Year)
-        {
-            throw new OutOfRangeException("population year", year.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                $"population year {year} of {Subject} must be between {Guard.EarliestDate.Year} and {Guard.LatestDate.Year}");
-        }
-
+        CheckPopulation(year, inhabitants);
         var current = state.State.Population.FirstOrDefault(p => p.Year == year);
         if (current?.Inhabitants == inhabitants)
         {
@@ -127,16 +187,45 @@ public sealed class EnteGrain(
         return View();
     }
 
-    public async Task<EnteView> SetPayerAsync(string? capofilaId, string operatorName)
+    private void CheckPopulation(int year, int inhabitants)
+    {
+        Guard.Quantity(inhabitants, $"population of {Subject} at 1 January {year}");
+        CheckYear(year, "population year");
+    }
+
+    private void CheckYear(int year, string what)
+    {
+        if (year < Guard.EarliestDate.Year || year > Guard.LatestDate.Year)
+        {
+            throw new OutOfRangeException(what, year.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                $"{what} {year} of {Subject} must be between {Guard.EarliestDate.Year} and {Guard.LatestDate.Year}");
+        }
+    }
+
+    public async Task<EnteView> SetPayerAsync(string? capofilaId, int fromYear, string operatorName)
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
-        var capofila = string.IsNullOrWhiteSpace(capofilaId) ? null : capofilaId.Trim();
-        if (capofila == state.State.CapofilaId)
+        CheckYear(fromYear, "first billing year of the payer");
+        var capofila = Blank(capofilaId);
+        var held = Payers(state.State);
+        var next = PayerHistory.From(held, fromYear, capofila);
+        if (next.SequenceEqual(held))
         {
             return View();
         }
 
+        await CheckCapofilaAsync(capofila);
+        var adhered = state.State.Registration!.AdheredOn.Year;
+        // Payers as a list of dated changes from now on; an old state's single capofila is folded into it.
+        await CommitAsync(state.State with { Payers = next, CapofilaId = null }, "set payer", op,
+            PayerHistory.Describe(held, adhered), PayerHistory.Describe(next, adhered));
+        return View();
+    }
+
+    /// <summary>A capofila must be another registered ente.</summary>
+    private async Task CheckCapofilaAsync(string? capofila)
+    {
         if (capofila == EnteId)
         {
             throw new IllegalTransitionException(Subject, "payer",
@@ -148,10 +237,14 @@ public sealed class EnteGrain(
             throw new IllegalTransitionException(Subject, "payer",
                 $"capofila {capofila} of {Subject} is not a registered ente; register it first");
         }
-
-        await CommitAsync(state.State with { CapofilaId = capofila }, "set payer", op);
-        return View();
     }
+
+    /// <summary>
+    /// Who pays from which year. A state stored before payers were dated holds one capofila: it is in force from the
+    /// beginning.
+    /// </summary>
+    private static ImmutableList<PayerChange> Payers(EnteState s) =>
+        s.Payers.Count > 0 || s.CapofilaId is null ? s.Payers : [new PayerChange(Guard.EarliestDate.Year, s.CapofilaId)];
 
     public async Task<EnteView> WithdrawAsync(LocalDate on, string operatorName)
     {
@@ -368,13 +461,14 @@ public sealed class EnteGrain(
         return all.Count == 0 ? null : all.Min();
     }
 
-    private async Task CommitAsync(EnteState next, string action, string op)
+    /// <summary>Writes the state and its audit row: the whole ente before and after, unless the change says it better.</summary>
+    private async Task CommitAsync(EnteState next, string action, string op, string? beforeText = null, string? afterText = null)
     {
         var before = state.State;
         state.State = next;
         await WriteAsync(before);
         await services.Audit.RecordAsync(new AuditEntry(op, services.Clock.GetCurrentInstant(), "ente:" + EnteId, action,
-            before.Exists ? Summarize(before) : null, Summarize(next)));
+            beforeText ?? (before.Exists ? Summarize(before) : null), afterText ?? Summarize(next)));
     }
 
     private async Task WriteAsync(EnteState? previous = null)
@@ -406,8 +500,12 @@ public sealed class EnteGrain(
     private EnteView View()
     {
         var s = state.State;
-        return new EnteView(EnteId, s.Registration!, s.WithdrawnOn, s.Population, s.CapofilaId,
-            [.. s.Children.Values.OrderBy(c => c.IndexKey, StringComparer.Ordinal).Select(c => new ChildRef(c.Kind, c.Key, c.Summary))]);
+        var payers = Payers(s);
+        return new EnteView(EnteId, s.Registration!, s.WithdrawnOn, s.Population, PayerHistory.CapofilaIn(payers, services.Clock.Today().Year),
+            [.. s.Children.Values.OrderBy(c => c.IndexKey, StringComparer.Ordinal).Select(c => new ChildRef(c.Kind, c.Key, c.Summary))])
+        {
+            Payers = payers,
+        };
     }
 
     private EnteDirectoryEntry Entry()
@@ -429,9 +527,9 @@ public sealed class EnteGrain(
             text += $", withdrew {Iso(w)}";
         }
 
-        if (s.CapofilaId is { } c)
+        if (Payers(s) is { Count: > 0 } payers)
         {
-            text += $", pays through capofila {c}";
+            text += ", " + PayerHistory.Describe(payers, r.AdheredOn.Year);
         }
 
         if (s.Population.Count > 0)

@@ -115,6 +115,17 @@ public sealed class PecMailboxGrain(
         return View();
     }
 
+    public async Task<PecMailboxView> RequestAndActivateAsync(PecMailboxRequest request, LocalDate activatedOn, string operatorName)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        await ApplyAsOneAsync(async () =>
+        {
+            await RequestAsync(request, operatorName);
+            await ActivateAsync(activatedOn, operatorName);
+        }, attach: true);
+        return View();
+    }
+
     public async Task<PecMailboxView> ActivateAsync(LocalDate on, string operatorName)
     {
         var op = BusinessTime.Operator(operatorName);

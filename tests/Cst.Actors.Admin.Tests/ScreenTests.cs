@@ -59,6 +59,34 @@ public sealed class ScreenTests(AdminCluster cluster)
     }
 
     [Fact]
+    public async Task EntiScreen_AddEnteWithAnExistingKey_IsRefusedNamingIt_ThenEditConfirmsTheDifference()
+    {
+        var (enteId, _, _, name) = await cluster.NewEnteAsync();
+        var harness = new TuiHarness();
+        harness
+            .WaitFor("Enti:")
+            .Keys((Key)'a').WaitFor("Add ente")
+            .Type("Comune di Prova").Keys(Key.Tab, Key.Tab).Type(enteId).Keys(Key.Enter).WaitFor("Confirm")
+            .Keys(Key.Enter).WaitFor("use edit")
+            // The edit dialog of the same ente: a new name; the confirmation shows the field's old and new value.
+            .Keys((Key)'/').Type(name).WaitFor("1 shown")
+            .Keys(Key.Enter).Keys((Key)'e').WaitFor($"Edit ente {enteId}")
+            .Keys([.. Enumerable.Repeat(Key.Backspace, name.Length)]).Type("Abanoterme").Keys(Key.Enter).WaitFor("Confirm")
+            .WaitFor("'Abanoterme'").WaitFor("→")
+            .Keys(Key.Enter).WaitFor($"Ente {enteId} changed");
+        var screen = harness.Run(cluster.Session(), main => main.Show(new EntiScreen(main)));
+
+        Assert.Contains($"Ente {enteId} changed: name '{name}' → 'Abanoterme'", harness.Main.Message, StringComparison.Ordinal);
+        Assert.Contains("Abanoterme", screen, StringComparison.Ordinal);
+        var ente = await cluster.Cluster.Client.GetGrain<IEnteGrain>(enteId).GetAsync();
+        Assert.Equal("Abanoterme", ente.Registration.Name);
+        Assert.Equal(new LocalDate(2023, 1, 1), ente.Registration.AdheredOn);
+        Assert.Equal(
+            [$"register", $"edit name '{name}' => name 'Abanoterme'"],
+            await cluster.ReadAsync("SELECT action || coalesce(' ' || CASE WHEN action = 'edit' THEN before_summary || ' => ' || after_summary END, '') FROM audit WHERE object = $1 AND action IN ('register', 'edit') ORDER BY id", "ente:" + enteId));
+    }
+
+    [Fact]
     public async Task DeadlinesScreen_ListsExpiryAndDisdettaDeadlines_EscDoesNotQuit()
     {
         var (_, mailbox, device, _) = await cluster.NewEnteAsync();

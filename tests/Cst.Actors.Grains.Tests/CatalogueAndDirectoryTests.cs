@@ -36,9 +36,9 @@ public sealed class CatalogueAndDirectoryTests(GrainsCluster cluster)
         Assert.Contains(await directory.SearchAsync(istat, 5), e => e.Name == name);
         Assert.Contains(await directory.ListAsync(), e => e.EnteId == istat);
 
-        // A rename reaches the directory.
+        // A rename (an edit) reaches the directory.
         var renamed = Comune(istat, "Comune di Solesino " + istat, new LocalDate(2020, 1, 1));
-        await Client.GetGrain<IEnteGrain>(istat).RegisterAsync(renamed, Operator);
+        await Client.GetGrain<IEnteGrain>(istat).EditAsync(renamed, Operator);
         Assert.Equal(renamed.Name, (await directory.SearchAsync(istat, 5)).Single().Name);
     }
 }

@@ -150,19 +150,120 @@ public sealed class EnteTests(GrainsCluster cluster)
     }
 
     [Fact]
+    public async Task Register_AnExistingKeyWithAnotherIdentity_IsRefusedNamingTheEnte_AndChangesNothing()
+    {
+        var name = "Comune di Abano " + Unique("T");
+        var ente = await NewComuneAsync(Client, new LocalDate(2015, 1, 1), name);
+        var grain = Client.GetGrain<IEnteGrain>(ente);
+        var stored = await cluster.StoredRowsAsync(ente);
+
+        // "Add ente" with the key of an existing one: another name, another adhesion, no referente.
+        var add = new EnteRegistration("Comune di Prova", EnteKind.Comune, ente, null, new LocalDate(2020, 1, 1), TestEnti.Listino, null, null, null);
+        var refused = await Assert.ThrowsAsync<CstDomainError>(() => grain.RegisterAsync(add, Operator));
+        var refusedWithFacts = await Assert.ThrowsAsync<CstDomainError>(() => grain.CreateAsync(new EnteCreation(add, [new(2026, 900)], null), Operator));
+
+        Assert.Equal($"ente {ente} is already registered as {name}; use edit", refused.Message);
+        Assert.Equal(refused.Message, refusedWithFacts.Message);
+        var view = await grain.GetAsync();
+        Assert.Equal((name, new LocalDate(2015, 1, 1), "Ufficio CED"), (view.Registration.Name, view.Registration.AdheredOn, view.Registration.ReferenteName));
+        Assert.Empty(view.Population);
+        Assert.Equal(stored, await cluster.StoredRowsAsync(ente));
+        Assert.Equal([$"{Operator} register"], await cluster.AuditAsync("ente:" + ente));
+    }
+
+    [Fact]
+    public async Task Edit_ChangesTheIdentity_AuditedFieldByFieldWithBeforeAndAfter_AndReachesTheDirectory()
+    {
+        var name = "Comune di Abano " + Unique("T");
+        var ente = await NewComuneAsync(Client, new LocalDate(2015, 1, 1), name);
+        var grain = Client.GetGrain<IEnteGrain>(ente);
+        var edited = Comune(ente, "Comune di Abano Terme " + ente, new LocalDate(2016, 1, 1)) with { ReferenteName = "Segreteria generale" };
+
+        var view = await grain.EditAsync(edited, Operator);
+        var again = await grain.EditAsync(edited, Operator);
+
+        Assert.Equal((edited.Name, new LocalDate(2016, 1, 1)), (view.Registration.Name, view.Registration.AdheredOn));
+        Assert.Equal(view, again);
+        Assert.Equal(
+            [
+                $"{Operator} edit: name '{name}', adhered on '2015-01-01', referente 'Ufficio CED' => "
+                + $"name '{edited.Name}', adhered on '2016-01-01', referente 'Segreteria generale'",
+            ],
+            await cluster.ReadAsync(
+                "SELECT operator || ' ' || action || ': ' || before_summary || ' => ' || after_summary FROM audit WHERE object = $1 AND action <> 'register' ORDER BY id",
+                "ente:" + ente));
+        Assert.Equal(edited.Name, (await Client.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).SearchAsync(ente, 5)).Single().Name);
+
+        // The key and the listino are not an edit.
+        var listino = await Assert.ThrowsAsync<CstDomainError>(() => grain.EditAsync(edited with { ListinoId = "cit-brescia" }, Operator));
+        Assert.Contains("listino cst-padova", listino.Message, StringComparison.Ordinal);
+        var key = await Assert.ThrowsAsync<CstDomainError>(() => grain.EditAsync(edited with { IstatCode = NewIstatCode() }, Operator));
+        Assert.Contains(ente, key.Message, StringComparison.Ordinal);
+        var missing = NewIstatCode();
+        await Assert.ThrowsAsync<CstDomainError>(() => Client.GetGrain<IEnteGrain>(missing).EditAsync(Comune(missing, "Comune X", new LocalDate(2020, 1, 1)), Operator));
+        Assert.Empty(await cluster.StoredRowsAsync(missing));
+    }
+
+    [Fact]
+    public async Task Create_WithPopulationAndPayer_IsOneChange_AndAnUnknownCapofilaLeavesNothing()
+    {
+        var capofila = await NewComuneAsync(Client, new LocalDate(2010, 1, 1), "Comune Capofila");
+        var istat = NewIstatCode();
+        var grain = Client.GetGrain<IEnteGrain>(istat);
+        var registration = Comune(istat, "Comune Nuovo " + istat, new LocalDate(2024, 1, 1));
+
+        var unknown = await Assert.ThrowsAsync<CstDomainError>(() => grain.CreateAsync(new EnteCreation(registration, [new(2026, 1_234)], "999999"), Operator));
+        Assert.Contains("999999", unknown.Message, StringComparison.Ordinal);
+        Assert.False(await grain.ExistsAsync());
+        Assert.Empty(await cluster.StoredRowsAsync(istat));
+        Assert.Empty(await cluster.AuditAsync("ente:" + istat));
+        Assert.DoesNotContain(await Client.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).ListAsync(), e => e.EnteId == istat);
+
+        var view = await grain.CreateAsync(new EnteCreation(registration, [new(2026, 1_234)], capofila), Operator);
+
+        Assert.Equal([new PopulationCount(2026, 1_234)], view.Population);
+        Assert.Equal([new PayerChange(2024, capofila)], view.Payers);
+        Assert.Equal(capofila, view.CapofilaId);
+        Assert.Equal([$"{Operator} register"], await cluster.AuditAsync("ente:" + istat));
+    }
+
+    [Fact]
+    public async Task Payer_IsADatedFact_EarlierYearsKeepTheirPayer_ALaterDecisionReplacesPlannedOnes()
+    {
+        var abano = await NewComuneAsync(Client, new LocalDate(2010, 1, 1), "Comune di Abano");
+        var padova = await NewComuneAsync(Client, new LocalDate(2010, 1, 1), "Comune di Padova");
+        var agna = await NewComuneAsync(Client, new LocalDate(2020, 1, 1), "Comune di Agna");
+        var grain = Client.GetGrain<IEnteGrain>(agna);
+
+        await grain.SetPayerAsync(padova, 2020, Operator);
+        await grain.SetPayerAsync(abano, 2026, Operator);
+        var view = await grain.SetPayerAsync(null, 2028, Operator);
+
+        Assert.Equal(new string?[] { null, padova, padova, abano, abano, null }, new[] { 2019, 2020, 2025, 2026, 2027, 2028 }.Select(view.CapofilaIn));
+        Assert.Equal($"payer {padova}, {abano} from 2026, itself from 2028", PayerHistory.Describe(view.Payers, 2020));
+
+        // From 2027 on Padova again: 2026 stays with Abano, the planned return to itself is replaced.
+        view = await grain.SetPayerAsync(padova, 2027, Operator);
+        Assert.Equal([new PayerChange(2020, padova), new PayerChange(2026, abano), new PayerChange(2027, padova)], view.Payers);
+        Assert.Equal(
+            $"payer {padova}, {abano} from 2026, itself from 2028 => payer {padova}, {abano} from 2026, {padova} from 2027",
+            (await cluster.ReadAsync("SELECT before_summary || ' => ' || after_summary FROM audit WHERE object = $1 ORDER BY id DESC LIMIT 1", "ente:" + agna)).Single());
+    }
+
+    [Fact]
     public async Task Payer_IsItselfOrARegisteredCapofila_NeverItselfByName()
     {
         var capofila = await NewComuneAsync(Client, new LocalDate(2020, 1, 1), "Comune Capofila");
         var member = await NewComuneAsync(Client, new LocalDate(2020, 1, 1), "Comune Associato");
         var grain = Client.GetGrain<IEnteGrain>(member);
 
-        await Assert.ThrowsAsync<CstDomainError>(() => grain.SetPayerAsync(member, Operator));
-        var unknown = await Assert.ThrowsAsync<CstDomainError>(() => grain.SetPayerAsync("999999", Operator));
+        await Assert.ThrowsAsync<CstDomainError>(() => grain.SetPayerAsync(member, 2020, Operator));
+        var unknown = await Assert.ThrowsAsync<CstDomainError>(() => grain.SetPayerAsync("999999", 2020, Operator));
         Assert.Contains("999999", unknown.Message, StringComparison.Ordinal);
         Assert.Null((await grain.GetAsync()).CapofilaId);
 
-        Assert.Equal(capofila, (await grain.SetPayerAsync(capofila, Operator)).CapofilaId);
-        Assert.Null((await grain.SetPayerAsync(null, Operator)).CapofilaId);
+        Assert.Equal(capofila, (await grain.SetPayerAsync(capofila, 2020, Operator)).CapofilaId);
+        Assert.Null((await grain.SetPayerAsync(null, 2020, Operator)).CapofilaId);
         Assert.Equal([$"{Operator} register", $"{Operator} set payer", $"{Operator} set payer"], await cluster.AuditAsync("ente:" + member));
     }
 

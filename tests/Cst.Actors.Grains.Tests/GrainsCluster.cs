@@ -136,9 +136,17 @@ public sealed class GrainsCluster : IAsyncLifetime
     public Task<IReadOnlyList<string>> AuditAsync(string auditObject) =>
         ReadAsync("SELECT operator || ' ' || action FROM audit WHERE object = $1 ORDER BY id", auditObject);
 
+    /// <summary>
+    /// Matches the stored rows of the grains keyed $1. Orleans stores a string key that reads as a hexadecimal number
+    /// (an ISTAT code, a codice fiscale) as an integer key, in grain_id_n1 with no string part.
+    /// </summary>
+    public const string StoredKeyIs =
+        "(grain_id_extension = $1 OR (grain_id_extension IS NULL AND $1 ~ '^[0-9a-fA-F]{1,16}$' AND grain_id_n0 = 0 "
+        + "AND grain_id_n1 = ('x' || lpad($1, 16, '0'))::bit(64)::bigint))";
+
     /// <summary>The stored rows of grains keyed <paramref name="key"/>: type, version and a digest of the payload.</summary>
     public Task<IReadOnlyList<string>> StoredRowsAsync(string key) =>
-        ReadAsync("SELECT grain_type || ' v' || version || ' ' || md5(payload) FROM orleans_storage WHERE grain_id_extension = $1 ORDER BY grain_type", key);
+        ReadAsync($"SELECT grain_type || ' v' || version || ' ' || md5(payload) FROM orleans_storage WHERE {StoredKeyIs} ORDER BY grain_type", key);
 
     public Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values) =>
         PostgresRows.ReadAsync(ConnectionString, sql, values);

@@ -3,14 +3,59 @@ using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Contracts.Pec;
 using Cst.Actors.Domain.Lifecycle;
 using NodaTime;
+using Xunit.Abstractions;
 using static Cst.Actors.Grains.Tests.TestEnti;
 
 namespace Cst.Actors.Grains.Tests;
 
 [Collection(GrainsCollection.Name)]
-public sealed class PecMailboxTests(GrainsCluster cluster)
+public sealed class PecMailboxTests(GrainsCluster cluster, ITestOutputHelper output)
 {
     private IClusterClient Client => cluster.Client;
+
+    [Fact]
+    public async Task RequestAndActivate_ActivationBeforeTheRequest_IsRefusedAndLeavesNoMailboxAuditOrIndexEntry()
+    {
+        var ente = await NewComuneAsync(Client, new LocalDate(2020, 1, 1));
+        var address = NewMailboxAddress();
+        var mailbox = Client.GetGrain<IPecMailboxGrain>(address);
+        var before = await DumpAsync(ente, address);
+
+        // The console's "new mailbox" with an activation date before the request: one decision, refused whole.
+        var refused = await Assert.ThrowsAsync<CstDomainError>(() => mailbox.RequestAndActivateAsync(
+            new PecMailboxRequest(ente, "standard", new LocalDate(2026, 3, 10)), new LocalDate(2026, 3, 1), Operator));
+
+        var after = await DumpAsync(ente, address);
+        output.WriteLine("before:\n" + string.Join("\n", before) + "\nafter the refusal:\n" + string.Join("\n", after));
+        Assert.Contains("2026-03-01", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(before, after);
+        Assert.DoesNotContain(after, row => row.Contains(address, StringComparison.Ordinal));
+        Assert.Equal("NotFound", (await Assert.ThrowsAsync<CstDomainError>(() => mailbox.GetAsync())).Kind);
+        Assert.Empty((await Client.GetGrain<IEnteGrain>(ente).GetAsync()).Children);
+
+        // The same decision with the dates in order: both facts, one state write, the ente's index holds it.
+        var view = await mailbox.RequestAndActivateAsync(new PecMailboxRequest(ente, "standard", new LocalDate(2026, 3, 1)), new LocalDate(2026, 3, 10), Operator);
+        Assert.Equal((new LocalDate(2026, 3, 1), new LocalDate(2026, 3, 10)), (view.RequestedOn, view.ActivatedOn));
+        Assert.Equal([$"{Operator} request", $"{Operator} activate"], await cluster.AuditAsync("pec:" + address));
+        Assert.StartsWith("pecmailbox ", Assert.Single(await cluster.StoredRowsAsync(address)), StringComparison.Ordinal);
+        Assert.Equal(address, Assert.Single((await Client.GetGrain<IEnteGrain>(ente).GetAsync()).Children).Key);
+    }
+
+    /// <summary>The rows of the stored grains, audit and notices that concern the ente and the mailbox.</summary>
+    private async Task<IReadOnlyList<string>> DumpAsync(string ente, string address)
+    {
+        var storage = new List<string>();
+        foreach (var key in new[] { ente, address })
+        {
+            storage.AddRange((await cluster.StoredRowsAsync(key)).Select(row => $"orleans_storage {key} {row}"));
+        }
+
+        var audit = await cluster.ReadAsync(
+            "SELECT 'audit ' || object || ' ' || action || ' ' || coalesce(after_summary, '') FROM audit WHERE object IN ($1, $2) ORDER BY id",
+            "ente:" + ente, "pec:" + address);
+        var notices = await cluster.ReadAsync("SELECT 'notice ' || object || ' ' || kind FROM notice WHERE ente = $1 OR object = $2 ORDER BY id", ente, address);
+        return [.. storage, .. audit, .. notices];
+    }
 
     [Fact]
     public async Task Disdetta_OnDecember31_EndsThatYear_OnJanuary1_EndsAYearLater_WithTheirNotices()

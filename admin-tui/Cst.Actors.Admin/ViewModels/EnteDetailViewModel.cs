@@ -58,7 +58,6 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 $"{e.Registration.Name} ({e.Registration.Kind} {EnteId})",
                 $"adhered {Input.Date(e.Registration.AdheredOn)}",
                 population is null ? "population not recorded" : $"population {population.Inhabitants} ({population.Year})",
-                e.CapofilaId is { } c ? $"payer {c}" : "pays itself",
                 $"listino {e.Registration.ListinoId}",
             };
             if (e.WithdrawnOn is { } w)
@@ -66,7 +65,8 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 parts.Add($"WITHDRAWN {Input.Date(w)}");
             }
 
-            return string.Join(" | ", parts);
+            // The second line: who pays, year by year (a payer change takes effect from a billing year).
+            return string.Join(" | ", parts) + "\n" + PayerHistory.Describe(e.Payers, e.Registration.AdheredOn.Year);
         }
     }
 
@@ -160,18 +160,28 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             });
         });
 
+    /// <summary>Edit the ente's identity (name, codice fiscale, adhesion, referente); the confirmation shows the difference.</summary>
+    public ActionForm? EditForm() => Ente is { } e ? EntiViewModel.EditForm(session, e) : null;
+
+    /// <summary>Who pays from a billing year on; earlier years (and their statements) keep their payer.</summary>
     public ActionForm PayerForm() => new(
         "Set payer",
-        [new("Capofila ente key (empty: itself)", Ente?.CapofilaId ?? string.Empty)],
+        [
+            new("Capofila ente key (empty: itself)", Ente?.CapofilaId ?? string.Empty),
+            new("From billing year", Today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+        ],
         v =>
         {
             var capofila = Input.Optional(v[0]);
+            var from = Input.Year(v[1], "From billing year");
+            var until = Ente?.CapofilaIn(from - 1) ?? "itself";
             return new PreparedAction(
-                capofila is null ? $"{EnteId} pays for itself?" : $"{capofila} pays for {EnteId}?",
+                (capofila is null ? $"From {from}, {EnteId} pays for itself?" : $"From {from}, {capofila} pays for {EnteId}?")
+                + $" Up to {from - 1} the payer stays {until}.",
                 async () =>
                 {
-                    await session.CallAsync("setting the payer", () => Grain.SetPayerAsync(capofila, session.Operator));
-                    return capofila is null ? $"{EnteId} pays for itself." : $"{capofila} now pays for {EnteId}.";
+                    await session.CallAsync("setting the payer", () => Grain.SetPayerAsync(capofila, from, session.Operator));
+                    return capofila is null ? $"{EnteId} pays for itself from {from}." : $"{capofila} pays for {EnteId} from {from}.";
                 });
         });
 
@@ -201,9 +211,10 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             var activated = Input.Date(v[3], "Activated on");
             return new PreparedAction($"Activate mailbox {address} ({tier}) for {EnteId} on {Input.Date(activated)}?", async () =>
             {
+                // One call: the request and the activation are applied together or not at all.
                 var grain = session.Grains.GetGrain<IPecMailboxGrain>(address);
-                await session.CallAsync("requesting the mailbox", () => grain.RequestAsync(new PecMailboxRequest(EnteId, tier, requested), session.Operator));
-                await session.CallAsync("activating the mailbox", () => grain.ActivateAsync(activated, session.Operator));
+                await session.CallAsync("activating the mailbox",
+                    () => grain.RequestAndActivateAsync(new PecMailboxRequest(EnteId, tier, requested), activated, session.Operator));
                 return $"Mailbox {address} active from {Input.Date(activated)}.";
             });
         });

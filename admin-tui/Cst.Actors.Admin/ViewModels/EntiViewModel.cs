@@ -6,6 +6,7 @@ using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Import;
 using Cst.Actors.Domain.Enti;
+using Cst.Actors.Domain.Pricing;
 
 namespace Cst.Actors.Admin.ViewModels;
 
@@ -54,12 +55,18 @@ public sealed class EntiViewModel(AdminSession session)
             || (e.IstatCode?.StartsWith(Filter, StringComparison.OrdinalIgnoreCase) ?? false)).ToList();
     }
 
-    /// <summary>Add ente: registration with adhesion date and listino; the ente's key follows from kind and codes.</summary>
+    /// <summary>
+    /// Add ente: registration with adhesion date and listino, and optionally its population and its capofila, as one
+    /// call (all or nothing). The ente's key follows from kind and codes; an existing key is refused by the grain
+    /// ("use edit").
+    /// </summary>
     public ActionForm AddEnteForm(NodaTime.LocalDate today) => new(
         "Add ente",
         [
             new("Name"), new("Kind", nameof(EnteKind.Comune)), new("ISTAT code"), new("Codice fiscale"),
             new("Adhered on", Input.Date(today)), new("Listino", ImportValidator.DefaultListino),
+            new("Population at 1 January of year", today.Year.ToString(CultureInfo.InvariantCulture)),
+            new("Inhabitants (optional)"), new("Capofila ente key (empty: itself)"),
         ],
         v =>
         {
@@ -75,14 +82,75 @@ public sealed class EntiViewModel(AdminSession session)
 
             var adhered = Input.Date(v[4], "Adhered on");
             var listino = Input.Required(v[5], "Listino");
-            var registration = new EnteRegistration(name, kind, istat, cf, adhered, listino, null, null, null);
+            var population = Input.Optional(v[7]) is { } inhabitants
+                ? ImmutableList.Create(new PopulationCount(Input.Year(v[6], "Population year"), Input.Integer(inhabitants, "Inhabitants", 0, 100_000_000)))
+                : [];
+            var capofila = Input.Optional(v[8]);
+            var creation = new EnteCreation(new EnteRegistration(name, kind, istat, cf, adhered, listino, null, null, null), population, capofila);
+            var extra = (population.Count > 0 ? $", population {population[0].Inhabitants} at 1 January {population[0].Year}" : string.Empty)
+                + (capofila is null ? string.Empty : $", paid by {capofila}");
             return new PreparedAction(
-                $"Register {kind} '{name}' as ente {key.Value}, adhered on {Input.Date(adhered)}, listino {listino}?",
+                $"Register {kind} '{name}' as ente {key.Value}, adhered on {Input.Date(adhered)}, listino {listino}{extra}?",
                 async () =>
                 {
                     var view = await session.CallAsync("registering the ente",
-                        () => session.Grains.GetGrain<IEnteGrain>(key.Value).RegisterAsync(registration, session.Operator));
+                        () => session.Grains.GetGrain<IEnteGrain>(key.Value).CreateAsync(creation, session.Operator));
                     return $"Ente {view.EnteId} '{view.Registration.Name}' registered.";
                 });
         });
+
+    /// <summary>Edit ente: the form for the selected ente, read from the cluster first.</summary>
+    public async Task<ActionForm> EditEnteFormAsync(string enteId)
+    {
+        var ente = await session.CallAsync($"reading ente {enteId}", () => session.Grains.GetGrain<IEnteGrain>(enteId).GetAsync());
+        return EditForm(session, ente);
+    }
+
+    /// <summary>
+    /// Edit ente: name, codice fiscale (of a Comune), adhesion and referente; the key, kind and listino stay. The
+    /// confirmation lists each field that changes, <c>name 'X' → 'Y'</c>; the grain audits them.
+    /// </summary>
+    public static ActionForm EditForm(AdminSession session, EnteView ente)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(ente);
+        var r = ente.Registration;
+        var comune = r.Kind == EnteKind.Comune;
+        return new ActionForm(
+            $"Edit ente {ente.EnteId}",
+            [
+                new("Name", r.Name), new(comune ? "Codice fiscale" : "Codice fiscale (the key: fixed)", r.CodiceFiscale ?? string.Empty),
+                new("Adhered on", Input.Date(r.AdheredOn)), new("Referente", r.ReferenteName ?? string.Empty),
+                new("Referente PEC", r.ReferentePec ?? string.Empty), new("Referente e-mail", r.ReferenteEmail ?? string.Empty),
+            ],
+            v =>
+            {
+                var edited = r with
+                {
+                    Name = Input.Required(v[0], "Name"),
+                    CodiceFiscale = comune ? Input.Optional(v[1]) : r.CodiceFiscale,
+                    AdheredOn = Input.Date(v[2], "Adhered on"),
+                    ReferenteName = Input.Optional(v[3]),
+                    ReferentePec = Input.Optional(v[4]),
+                    ReferenteEmail = Input.Optional(v[5]),
+                };
+                if (!comune && Input.Optional(v[1]) != r.CodiceFiscale)
+                {
+                    throw new InputException($"the codice fiscale is the key of ente {ente.EnteId} and cannot change; add the other body as a new ente.");
+                }
+
+                var changes = EnteChanges.Between(r, edited);
+                if (changes.Count == 0)
+                {
+                    throw new InputException("Nothing changed.");
+                }
+
+                var what = EnteChanges.Describe(changes);
+                return new PreparedAction($"Change ente {ente.EnteId}: {what}?", async () =>
+                {
+                    await session.CallAsync("editing the ente", () => session.Grains.GetGrain<IEnteGrain>(ente.EnteId).EditAsync(edited, session.Operator));
+                    return $"Ente {ente.EnteId} changed: {what}.";
+                });
+            });
+    }
 }

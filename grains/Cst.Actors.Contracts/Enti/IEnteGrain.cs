@@ -24,6 +24,22 @@ public sealed record EnteRegistration(
     [property: Id(7)] string? ReferenteEmail,
     [property: Id(8)] string? ReferenteName);
 
+/// <summary>
+/// A new ente as the operator adds it, in one decision: its identity, the populations known so far, and who pays for
+/// it from its adhesion year (null: itself).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cst.EnteCreation")]
+public sealed record EnteCreation(
+    [property: Id(0)] EnteRegistration Registration,
+    [property: Id(1)] ImmutableList<PopulationCount> Population,
+    [property: Id(2)] string? CapofilaId)
+{
+    public EnteCreation(EnteRegistration registration)
+        : this(registration, [], null)
+    {
+    }
+}
+
 /// <summary>The membership of an ente, as its objects need it: adhesion, withdrawal and listino.</summary>
 [GenerateSerializer, Immutable, Alias("cst.EnteMembership")]
 public sealed record EnteMembership(
@@ -37,7 +53,10 @@ public sealed record EnteBilling(
     [property: Id(0)] EnteView View,
     [property: Id(1)] ImmutableList<BilledLine> Lines);
 
-/// <summary>What an ente is now: identity, membership dates, population, payer, and the index of its objects.</summary>
+/// <summary>
+/// What an ente is now: identity, membership dates, population, payer, and the index of its objects.
+/// <see cref="CapofilaId"/> is the capofila paying for the current year; <see cref="Payers"/> the whole history.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("cst.EnteView")]
 public sealed record EnteView(
     [property: Id(0)] string EnteId,
@@ -45,26 +64,52 @@ public sealed record EnteView(
     [property: Id(2)] LocalDate? WithdrawnOn,
     [property: Id(3)] ImmutableList<PopulationCount> Population,
     [property: Id(4)] string? CapofilaId,
-    [property: Id(5)] ImmutableList<ChildRef> Children);
+    [property: Id(5)] ImmutableList<ChildRef> Children)
+{
+    /// <summary>Who pays from which billing year (<see cref="PayerHistory"/>); empty: the ente always pays itself.</summary>
+    [Id(6)] public ImmutableList<PayerChange> Payers { get; init; } = [];
+
+    /// <summary>The capofila that pays for <paramref name="year"/>, or null when the ente pays itself that year.</summary>
+    public string? CapofilaIn(int year) => PayerHistory.CapofilaIn(Payers, year);
+}
 
 /// <summary>
 /// An ente (member body of the CST), keyed by <see cref="EnteKey"/>. Every state-changing method takes the operator's
-/// name (written to the audit log) and is an idempotent upsert: repeating it with the same values changes nothing,
-/// so an importer can replay a history. Domain errors arrive as <c>CstDomainError</c> and change nothing.
+/// name (written to the audit log) and is idempotent: repeating it with the same values changes nothing, so an
+/// importer can replay a history. Creating never changes an existing ente: its identity changes only by
+/// <see cref="EditAsync"/>. Domain errors arrive as <c>CstDomainError</c> and change nothing.
 /// </summary>
 public interface IEnteGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the ente or updates its identity; the key must be the one <see cref="EnteKey"/> gives.</summary>
+    /// <summary>
+    /// Creates the ente; the key must be the one <see cref="EnteKey"/> gives. The same registration again changes
+    /// nothing; an ente already registered otherwise is refused, naming it ("use edit").
+    /// </summary>
     Task<EnteView> RegisterAsync(EnteRegistration registration, string operatorName);
+
+    /// <summary>
+    /// Creates the ente with its populations and payer as one change: everything is checked before anything is
+    /// written, and an existing ente is refused as by <see cref="RegisterAsync"/>.
+    /// </summary>
+    Task<EnteView> CreateAsync(EnteCreation creation, string operatorName);
+
+    /// <summary>
+    /// Changes the identity of a registered ente (name, referente, codice fiscale of a Comune, adhesion date), audited
+    /// field by field with the values before and after (<see cref="EnteChanges"/>). Its key, and so its kind and
+    /// codes, cannot change; nor can its listino (that would reprice its past statements).
+    /// </summary>
+    Task<EnteView> EditAsync(EnteRegistration registration, string operatorName);
 
     /// <summary>Records (or corrects) the resident population at 1 January of <paramref name="year"/>.</summary>
     Task<EnteView> SetPopulationAsync(int year, int inhabitants, string operatorName);
 
     /// <summary>
-    /// Sets who pays: <paramref name="capofilaId"/> (the lead ente of an associated management, seed 002), or null
-    /// for the ente itself. The lead ente must be registered and cannot be the ente itself.
+    /// Sets who pays from billing year <paramref name="fromYear"/> on: <paramref name="capofilaId"/> (the lead ente of
+    /// an associated management, seed 002), or null for the ente itself. Earlier years keep their payer, so statements
+    /// already computed or closed for them are addressed as they were; a change already recorded for a later year is
+    /// replaced. The lead ente must be registered and cannot be the ente itself.
     /// </summary>
-    Task<EnteView> SetPayerAsync(string? capofilaId, string operatorName);
+    Task<EnteView> SetPayerAsync(string? capofilaId, int fromYear, string operatorName);
 
     /// <summary>
     /// The withdrawal (<i>recesso</i>) on <paramref name="on"/>: from that day the ente and all its mailboxes, devices

@@ -196,21 +196,23 @@ public sealed class CstImporter(IGrainFactory grains)
             }
 
             int changes;
+            ImmutableList<string> updated;
             if (Bulk)
             {
                 var own = (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente;
-                var changedObjects = await ApplyBulkAsync(ente, key, op).ConfigureAwait(false);
+                (var changedObjects, updated) = await ApplyBulkAsync(ente, key, op).ConfigureAwait(false);
                 changes = (own == (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente ? 0 : 1) + changedObjects;
             }
             else
             {
                 var before = await FingerprintAsync(ente, key).ConfigureAwait(false);
-                await ApplyAsync(ente, key, op).ConfigureAwait(false);
+                updated = await ApplyAsync(ente, key, op).ConfigureAwait(false);
                 var after = await FingerprintAsync(ente, key).ConfigureAwait(false);
                 changes = (before.Ente == after.Ente ? 0 : 1) + after.Children.Count(c => before.Children.GetValueOrDefault(c.Key) != c.Value);
             }
 
-            return Result(index, ente, key, changes == 0 ? ImportOutcome.Unchanged : ImportOutcome.Applied, changes, []);
+            // An existing ente whose identity or payer changed says what changed (the reasons of an applied ente).
+            return Result(index, ente, key, changes == 0 ? ImportOutcome.Unchanged : ImportOutcome.Applied, changes, updated);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -231,6 +233,11 @@ public sealed class CstImporter(IGrainFactory grains)
             if (view.WithdrawnOn is { } w && ente.WithdrawnOn != w)
             {
                 reasons.Add($"ente {key} withdrew on {Iso(w)}; the document says {(ente.WithdrawnOn is { } d ? "it withdrew on " + Iso(d) : "it has not withdrawn")}");
+            }
+
+            if (view.Registration.ListinoId != ListinoOf(ente))
+            {
+                reasons.Add($"ente {key} is billed on listino {view.Registration.ListinoId}; the document says {ListinoOf(ente)}, which would reprice its past statements");
             }
         }
 
@@ -323,17 +330,61 @@ public sealed class CstImporter(IGrainFactory grains)
         return reasons;
     }
 
-    private async Task ApplyAsync(ImportEnte ente, string key, string op)
+    /// <summary>
+    /// The ente's own facts: registered when new; when it exists, an identity that differs is an edit and a payer
+    /// that differs a payer change, each reported (<c>updated: name 'X' → 'Y'</c>), never a silent rewrite. Returns
+    /// the report's lines.
+    /// </summary>
+    private static async Task<ImmutableList<string>> ApplyEnteAsync(IEnteGrain enteGrain, ImportEnte ente, string op)
     {
-        var enteGrain = grains.GetGrain<IEnteGrain>(key);
-        await enteGrain.RegisterAsync(new EnteRegistration(ente.Name.Trim(), ente.Kind, Blank(ente.IstatCode), Blank(ente.CodiceFiscale),
-            ente.AdheredOn!.Value, ListinoOf(ente), Blank(ente.ReferentePec), Blank(ente.ReferenteEmail), Blank(ente.ReferenteName)), op).ConfigureAwait(false);
-        foreach (var p in ente.Population.OrderBy(p => p.Year))
+        var wanted = new EnteRegistration(ente.Name.Trim(), ente.Kind, Blank(ente.IstatCode), Blank(ente.CodiceFiscale),
+            ente.AdheredOn!.Value, ListinoOf(ente), Blank(ente.ReferentePec), Blank(ente.ReferenteEmail), Blank(ente.ReferenteName));
+        var updates = new List<string>();
+        var capofila = Capofila(ente);
+        var fromYear = ente.CapofilaFrom ?? wanted.AdheredOn.Year;
+        if (await enteGrain.ExistsAsync().ConfigureAwait(false))
         {
-            await enteGrain.SetPopulationAsync(p.Year, p.Inhabitants, op).ConfigureAwait(false);
+            var held = await enteGrain.GetAsync().ConfigureAwait(false);
+            var changes = EnteChanges.Between(held.Registration, wanted);
+            if (changes.Count > 0)
+            {
+                await enteGrain.EditAsync(wanted, op).ConfigureAwait(false);
+                updates.Add(EnteChanges.Describe(changes));
+            }
+
+            foreach (var p in ente.Population.OrderBy(p => p.Year))
+            {
+                await enteGrain.SetPopulationAsync(p.Year, p.Inhabitants, op).ConfigureAwait(false);
+            }
+
+            // A document without a year that agrees with the payer in force now leaves the history as it is.
+            var adhered = wanted.AdheredOn.Year;
+            var payers = PayerHistory.From(held.Payers, fromYear, capofila);
+            var agrees = ente.CapofilaFrom is null && (held.Payers.Count == 0 ? null : held.Payers[^1].CapofilaId) == capofila;
+            if (!agrees && !payers.SequenceEqual(held.Payers))
+            {
+                await enteGrain.SetPayerAsync(capofila, fromYear, op).ConfigureAwait(false);
+                updates.Add($"{PayerHistory.Describe(held.Payers, adhered)} → {PayerHistory.Describe(payers, adhered)}");
+            }
+        }
+        else
+        {
+            // A new ente is created with its populations and its payer from the adhesion year in one write.
+            var population = ente.Population.GroupBy(p => p.Year).Select(g => new PopulationCount(g.Key, g.Last().Inhabitants));
+            await enteGrain.CreateAsync(new EnteCreation(wanted, [.. population], ente.CapofilaFrom is null ? capofila : null), op).ConfigureAwait(false);
+            if (ente.CapofilaFrom is not null)
+            {
+                await enteGrain.SetPayerAsync(capofila, fromYear, op).ConfigureAwait(false);
+            }
         }
 
-        await enteGrain.SetPayerAsync(Capofila(ente), op).ConfigureAwait(false);
+        return updates.Count == 0 ? [] : ["updated: " + string.Join(", ", updates)];
+    }
+
+    private async Task<ImmutableList<string>> ApplyAsync(ImportEnte ente, string key, string op)
+    {
+        var enteGrain = grains.GetGrain<IEnteGrain>(key);
+        var updated = await ApplyEnteAsync(enteGrain, ente, op).ConfigureAwait(false);
 
         foreach (var m in ente.Mailboxes)
         {
@@ -397,24 +448,19 @@ public sealed class CstImporter(IGrainFactory grains)
         {
             await enteGrain.WithdrawAsync(withdrawn, op).ConfigureAwait(false);
         }
+
+        return updated;
     }
 
     /// <summary>
     /// <see cref="Bulk"/> mode: the ente's own facts as in the default mode, then one <c>ImportAsync</c> per object,
     /// the snapshots of those that succeeded attached in one call (also when another failed: what was written is kept,
-    /// as in the default mode), the withdrawal last. Returns how many objects changed.
+    /// as in the default mode), the withdrawal last. Returns how many objects changed, and the ente's report lines.
     /// </summary>
-    private async Task<int> ApplyBulkAsync(ImportEnte ente, string key, string op)
+    private async Task<(int ChangedObjects, ImmutableList<string> Updated)> ApplyBulkAsync(ImportEnte ente, string key, string op)
     {
         var enteGrain = grains.GetGrain<IEnteGrain>(key);
-        await enteGrain.RegisterAsync(new EnteRegistration(ente.Name.Trim(), ente.Kind, Blank(ente.IstatCode), Blank(ente.CodiceFiscale),
-            ente.AdheredOn!.Value, ListinoOf(ente), Blank(ente.ReferentePec), Blank(ente.ReferenteEmail), Blank(ente.ReferenteName)), op).ConfigureAwait(false);
-        foreach (var p in ente.Population.OrderBy(p => p.Year))
-        {
-            await enteGrain.SetPopulationAsync(p.Year, p.Inhabitants, op).ConfigureAwait(false);
-        }
-
-        await enteGrain.SetPayerAsync(Capofila(ente), op).ConfigureAwait(false);
+        var updated = await ApplyEnteAsync(enteGrain, ente, op).ConfigureAwait(false);
 
         var imports = ente.Mailboxes.Select(m => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IPecMailboxGrain>(ImportValidator.MailboxKey(m)).ImportAsync(key, m, op)))
             .Concat(ente.Devices.Select(d => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IFirmaDeviceGrain>(d.Serial.Trim()).ImportAsync(key, d, op))))
@@ -450,7 +496,7 @@ public sealed class CstImporter(IGrainFactory grains)
             await enteGrain.WithdrawAsync(withdrawn, op).ConfigureAwait(false);
         }
 
-        return done.Count(r => r.Changed);
+        return (done.Count(r => r.Changed), updated);
     }
 
     private static async Task RunInDateOrderAsync(List<(LocalDate On, int Order, Func<Task> Run)> steps)
@@ -469,7 +515,7 @@ public sealed class CstImporter(IGrainFactory grains)
         if (await enteGrain.ExistsAsync().ConfigureAwait(false))
         {
             var view = await enteGrain.GetAsync().ConfigureAwait(false);
-            own = string.Join("|", view.Registration, view.WithdrawnOn, view.CapofilaId,
+            own = string.Join("|", view.Registration, view.WithdrawnOn, string.Join(",", view.Payers),
                 string.Join(",", view.Population.Select(p => $"{p.Year}:{p.Inhabitants}")));
         }
 

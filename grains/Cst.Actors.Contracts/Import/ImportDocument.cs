@@ -63,6 +63,9 @@ public sealed record ImportEnte
     [Id(13)] public ImmutableList<ImportDevice> Devices { get; init; } = [];
 
     [Id(14)] public ImmutableList<ImportService> Services { get; init; } = [];
+
+    /// <summary>The billing year from which <see cref="Capofila"/> pays; null: from the year of adhesion.</summary>
+    [Id(15)] public int? CapofilaFrom { get; init; }
 }
 
 /// <summary>Residents at 1 January of <see cref="Year"/>.</summary>

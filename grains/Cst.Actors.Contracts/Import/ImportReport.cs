@@ -22,7 +22,10 @@ public enum ImportOutcome
     Failed = 4,
 }
 
-/// <summary>The result of one ente: its key (when one could be worked out), name, outcome, changes and reasons.</summary>
+/// <summary>
+/// The result of one ente: its key (when one could be worked out), name, outcome, changes and reasons (for an applied
+/// ente that existed, what changed of its identity or payer: <c>updated: name 'X' → 'Y'</c>).
+/// </summary>
 /// <param name="Changes">How many things changed: the ente itself counts one, and each mailbox, device or service one.</param>
 [GenerateSerializer, Immutable, Alias("cst.import.EnteImportResult")]
 public sealed record EnteImportResult(
@@ -39,7 +42,8 @@ public sealed record EnteImportResult(
         var who = EnteId is null ? $"enti[{Index}] {Name}" : $"{EnteId} {Name}";
         return Outcome switch
         {
-            ImportOutcome.Applied => $"{who}: applied ({Changes} change{(Changes == 1 ? string.Empty : "s")})",
+            ImportOutcome.Applied => $"{who}: applied ({Changes} change{(Changes == 1 ? string.Empty : "s")})"
+                + (Reasons.Count > 0 ? "; " + string.Join("; ", Reasons) : string.Empty),
             ImportOutcome.Unchanged => $"{who}: unchanged",
             _ => $"{who}: {Outcome.ToString().ToLowerInvariant()}: {string.Join("; ", Reasons)}",
         };

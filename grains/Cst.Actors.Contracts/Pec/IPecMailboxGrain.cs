@@ -56,6 +56,13 @@ public interface IPecMailboxGrain : IGrainWithStringKey
     /// <summary>Creates the mailbox as requested; the same request again changes nothing, a different one is refused.</summary>
     Task<PecMailboxView> RequestAsync(PecMailboxRequest request, string operatorName);
 
+    /// <summary>
+    /// The operator's "new mailbox": the request and the activation on <paramref name="activatedOn"/> as one change.
+    /// Both are checked before anything is written; if either is refused, no mailbox, audit row or ente index entry
+    /// is left behind.
+    /// </summary>
+    Task<PecMailboxView> RequestAndActivateAsync(PecMailboxRequest request, LocalDate activatedOn, string operatorName);
+
     /// <summary>Active from <paramref name="on"/> (not before the request nor the ente's adhesion).</summary>
     Task<PecMailboxView> ActivateAsync(LocalDate on, string operatorName);
 

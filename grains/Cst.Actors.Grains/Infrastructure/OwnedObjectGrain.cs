@@ -177,13 +177,15 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
     }
 
     /// <summary>
-    /// Applies the operations of a bulk import as one change, in the order of a change: the operations run in memory
-    /// (each checked by the domain as a separate call would be, each with its audit row); then (2) the ente checks
-    /// the final snapshot without storing it, (3) deadlines are handled once, (4) the state is written once, (5) the
-    /// reminder is armed once, (6) the audit rows are written in one insert. Anything refused leaves the object as it
-    /// was. The snapshot is returned for the importer to attach (<c>IEnteGrain.PutChildrenAsync</c>).
+    /// Applies several operations as one change, in the order of a change: the operations run in memory (each checked
+    /// by the domain as a separate call would be, each with its audit row); then (2) the ente checks the final
+    /// snapshot, (3) deadlines are handled once, (4) the state is written once, (5) the reminder is armed once, (6)
+    /// the audit rows are written in one insert. Anything refused leaves the object as it was, with nothing written.
+    /// A bulk import leaves <paramref name="attach"/> false: the ente only checks, and the importer attaches the
+    /// returned snapshots (<c>IEnteGrain.PutChildrenAsync</c>); an operator's single decision (request and activate a
+    /// mailbox) sets it, so the ente checks and stores the snapshot as for any change.
     /// </summary>
-    protected async Task<ImportedChild> ApplyAsOneAsync(Func<Task> operations)
+    protected async Task<ImportedChild> ApplyAsOneAsync(Func<Task> operations, bool attach = false)
     {
         ArgumentNullException.ThrowIfNull(operations);
         var before = State;
@@ -211,7 +213,15 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
         var changed = State;
         _state.State = before;
         var snapshot = SnapshotOf(changed);
-        await Ente(changed.EnteId).CheckChildAsync(snapshot);
+        if (attach)
+        {
+            await Ente(changed.EnteId).PutChildAsync(snapshot);
+        }
+        else
+        {
+            await Ente(changed.EnteId).CheckChildAsync(snapshot);
+        }
+
         var progress = await RunDeadlinesAsync(changed);
         var final = changed.WithBookkeeping(changed.Version, progress);
         await WriteAsync(final, before);

@@ -43,7 +43,7 @@ internal sealed record HandWorkedEnti(string Alfa, string Beta, string Gamma)
 
         var gamma = await ComuneAsync(client, "Comune di Gamma", new LocalDate(2025, 7, 1), (2025, 12000));
         await MailboxAsync(client, gamma, "gold", new LocalDate(2025, 7, 1));
-        await client.GetGrain<IEnteGrain>(gamma).SetPayerAsync(beta, Operator);
+        await client.GetGrain<IEnteGrain>(gamma).SetPayerAsync(beta, 2025, Operator);
         return new HandWorkedEnti(alfa, beta, gamma);
     }
 

@@ -33,9 +33,8 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
         Assert.All(first.Enti, e => Assert.Equal(ImportOutcome.Applied, e.Outcome));
 
         // One audit row per change, in the order the history happened.
-        Assert.Equal(
-            ["register", "set population", "set population", "set population"],
-            Actions(await cluster.AuditAsync("ente:029001")));
+        // A new ente is registered with its populations and payer in one change.
+        Assert.Equal(["register"], Actions(await cluster.AuditAsync("ente:029001")));
         Assert.Equal(
             ["request", "activate", "set conservazione in GB", "set extra space in GB", "change tier", "set extra space in GB"],
             Actions(await cluster.AuditAsync("pec:protocollo@pec.comune.adria.example")));
@@ -44,7 +43,7 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
         Assert.Equal(["activate", "change quantity"], Actions(await cluster.AuditAsync("service:029001/s.13/1")));
         Assert.Equal(["activate", "record consumption", "record consumption"], Actions(await cluster.AuditAsync("service:029001/s.15/1")));
         Assert.Equal(["activate", "disdetta"], Actions(await cluster.AuditAsync("service:029001/s.16/1")));
-        Assert.Equal(["register", "set population", "set population", "set payer", "withdraw"], Actions(await cluster.AuditAsync("ente:029002")));
+        Assert.Equal(["register", "withdraw"], Actions(await cluster.AuditAsync("ente:029002")));
         Assert.Equal(["request", "activate", "end for withdrawal"],
             Actions(await cluster.AuditAsync("pec:protocollo@pec.comune.arianonelpolesine.example")));
         Assert.Equal(["request"], Actions(await cluster.AuditAsync("pec:elettorale@pec.adria.example")));
@@ -207,6 +206,32 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
         output.WriteLine($"again: {again.Summary} in {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(102, again.Unchanged);
         Assert.Equal(audit, await cluster.CountAsync("SELECT count(*) FROM audit"));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Import_AnExistingIstatCodeWithAnotherName_ReportsTheUpdate_NeverSilently(bool bulk)
+    {
+        var istat = NewIstatCode();
+        var lead = NewIstatCode();
+        var importer = new CstImporter(Client) { Bulk = bulk };
+        await importer.ImportAsync(new ImportDocument { Enti = [Ente(lead, "Comune Capofila " + lead), Ente(istat, "Comune di Abano Terme")] }, ImportOperator);
+
+        var renamed = await importer.ImportAsync(new ImportDocument { Enti = [Ente(istat, "Comune di Prova")] }, ImportOperator);
+
+        var result = Assert.Single(renamed.Enti);
+        Assert.Equal(ImportOutcome.Applied, result.Outcome);
+        Assert.Equal(["updated: name 'Comune di Abano Terme' → 'Comune di Prova'"], result.Reasons);
+        Assert.Equal($"{istat} Comune di Prova: applied (1 change); updated: name 'Comune di Abano Terme' → 'Comune di Prova'", result.ToString());
+        Assert.Equal(["register", "edit"], Actions(await cluster.AuditAsync("ente:" + istat)));
+
+        // A payer given from a year is a dated change, reported too; the same document again changes nothing.
+        var payer = new ImportDocument { Enti = [Ente(istat, "Comune di Prova") with { Capofila = lead, CapofilaFrom = 2026 }] };
+        var paid = Assert.Single((await importer.ImportAsync(payer, ImportOperator)).Enti);
+        Assert.Equal([$"updated: pays itself → payer itself, {lead} from 2026"], paid.Reasons);
+        Assert.Equal((null, lead), ((await Client.GetGrain<IEnteGrain>(istat).GetAsync()).CapofilaIn(2025), (await Client.GetGrain<IEnteGrain>(istat).GetAsync()).CapofilaIn(2026)));
+        Assert.Equal(ImportOutcome.Unchanged, Assert.Single((await importer.ImportAsync(payer, ImportOperator)).Enti).Outcome);
     }
 
     private static ImportEnte Ente(string istat, string name) => new()

@@ -35,8 +35,8 @@ public sealed class EnteDetailScreen : Screen
         Add(_header, _objects, _statement, _lower);
     }
 
-    // m/v/h add a mailbox, device, service; p/y/w population, payer, withdrawal; s statement year; n notices.
-    public override string Help => "d disdetta t tier/qty c consum. r renew x revoke m/v/h new p/y/w ente s/n Esc";
+    // m/v/h add a mailbox, device, service; e/p/y/w edit, population, payer, withdrawal; s statement year; n notices.
+    public override string Help => "d disdetta t tier/qty c cons. r renew x revoke m/v/h new e/p/y/w ente s/n Esc";
 
     public EnteDetailViewModel ViewModel => _vm;
 
@@ -76,6 +76,15 @@ public sealed class EnteDetailScreen : Screen
                 break;
             case 'h':
                 form = _vm.ServiceForm();
+                break;
+            case 'e':
+                form = _vm.EditForm();
+                if (form is null)
+                {
+                    Main.Say("The ente is not loaded yet.");
+                    return true;
+                }
+
                 break;
             case 'p':
                 form = _vm.PopulationForm();

@@ -33,7 +33,7 @@ public sealed class EntiScreen : Screen
         Add(_title, label, _search, _table);
     }
 
-    public override string Help => "/ search  Enter open ente  a add ente  Tab search/list";
+    public override string Help => "/ search  Enter open ente  a add  e edit ente  Tab search/list";
 
     public override async Task RefreshAsync()
     {
@@ -69,6 +69,18 @@ public sealed class EntiScreen : Screen
         if (key.AsRune.Value == '/')
         {
             _search.SetFocus();
+            return true;
+        }
+
+        if (key == Key.E)
+        {
+            var selected = SelectedRow(_table);
+            if (selected >= 0 && selected < _vm.Rows.Count)
+            {
+                var enteId = _vm.Rows[selected].EnteId;
+                _ = Main.DoAsync(async () => await RunFormAsync(await _vm.EditEnteFormAsync(enteId)));
+            }
+
             return true;
         }
 
