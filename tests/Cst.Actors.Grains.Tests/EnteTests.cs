@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cst.Actors.Contracts;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Contracts.Firma;
@@ -9,7 +10,10 @@ using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Domain.Enti;
 using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Pricing;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
+using Orleans.Storage;
+using Orleans.TestingHost;
 using static Cst.Actors.Grains.Tests.TestEnti;
 
 namespace Cst.Actors.Grains.Tests;
@@ -248,6 +252,30 @@ public sealed class EnteTests(GrainsCluster cluster)
         Assert.Equal(
             $"payer {padova}, {abano} from 2026, itself from 2028 => payer {padova}, {abano} from 2026, {padova} from 2027",
             (await cluster.ReadAsync("SELECT before_summary || ' => ' || after_summary FROM audit WHERE object = $1 ORDER BY id DESC LIMIT 1", "ente:" + agna)).Single());
+    }
+
+    [Fact]
+    public async Task Payer_StoredBeforeItWasDated_ReadsAsTheCapofilaFromTheStart()
+    {
+        var capofila = await NewComuneAsync(Client, new LocalDate(2010, 1, 1), "Comune Capofila");
+        var istat = NewIstatCode();
+        // A state as stored before payers were dated: one capofila, no history.
+        var silo = (InProcessSiloHandle)cluster.Cluster.Silos[0];
+        var storage = silo.ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default);
+        await storage.WriteStateAsync("ente", GrainId.Create("ente", istat),
+            new GrainState<EnteState>(new EnteState { Registration = Comune(istat, "Comune Vecchio " + istat, new LocalDate(2015, 1, 1)), CapofilaId = capofila }));
+        var grain = Client.GetGrain<IEnteGrain>(istat);
+
+        var view = await grain.GetAsync();
+
+        Assert.Equal([new PayerChange(2000, capofila)], view.Payers);
+        Assert.Equal((capofila, capofila), (view.CapofilaIn(2015), view.CapofilaId));
+        Assert.Equal($"payer {capofila}", PayerHistory.Describe(view.Payers, 2015));
+
+        // The first dated change keeps the years before it with the old capofila.
+        view = await grain.SetPayerAsync(null, 2027, Operator);
+        Assert.Equal([new PayerChange(2000, capofila), new PayerChange(2027, null)], view.Payers);
+        Assert.Equal((capofila, null), (view.CapofilaIn(2026), view.CapofilaIn(2027)));
     }
 
     [Fact]
