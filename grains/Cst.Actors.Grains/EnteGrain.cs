@@ -86,6 +86,8 @@ public sealed class EnteGrain(
             if (clean == held.Registration && population.All(held.Population.Contains)
                 && (capofila is null || PayerHistory.CapofilaIn(Payers(held), clean.AdheredOn.Year) == capofila))
             {
+                // A retry after the directory write failed completes it.
+                await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
                 return View();
             }
 

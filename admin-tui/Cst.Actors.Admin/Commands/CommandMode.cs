@@ -287,7 +287,7 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
             WriteJson(new JsonObject
             {
                 ["ente"] = vm.EnteId, ["name"] = vm.Ente!.Registration.Name, ["kind"] = vm.Ente.Registration.Kind.ToString(),
-                ["withdrawnOn"] = vm.Ente.WithdrawnOn is { } w ? Input.Date(w) : null, ["payer"] = vm.Ente.CapofilaId ?? vm.EnteId,
+                ["withdrawnOn"] = vm.Ente.WithdrawnOn is { } w ? Input.Date(w) : null, ["payer"] = vm.Ente.CapofilaIn(vm.StatementYear) ?? vm.EnteId,
                 ["objects"] = new JsonArray([.. vm.Objects.Select(o => (JsonNode)new JsonObject { ["kind"] = o.KindText, ["key"] = o.Key, ["status"] = o.Status, ["detail"] = o.Detail, ["next"] = o.Next })]),
                 ["statement"] = new JsonObject { ["year"] = vm.StatementYear, ["total"] = vm.Statement?.Total.Euros, ["lines"] = vm.Statement?.Lines.Count, ["error"] = vm.StatementError },
             });

@@ -91,6 +91,11 @@ public static class ImportValidator
             reasons.Add($"{subject} cannot be its own capofila; leave capofila empty for an ente that pays itself");
         }
 
+        if (ente.CapofilaFrom is { } from && (from < Guard.EarliestDate.Year || from > Guard.LatestDate.Year))
+        {
+            reasons.Add($"capofilaFrom {from} of {subject} must be a billing year between {Guard.EarliestDate.Year} and {Guard.LatestDate.Year}");
+        }
+
         var withdrawn = ente.WithdrawnOn;
         if (withdrawn is { } w)
         {
