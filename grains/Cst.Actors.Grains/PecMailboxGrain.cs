@@ -137,6 +137,9 @@ public sealed class PecMailboxGrain(
         var listinoId = (await Ente(State.EnteId).GetMembershipAsync()).ListinoId;
         var variant = CatalogueChecks.PecTierVariant(listinoId, tier);
         State.Lifecycle!.CheckActiveOn(effectiveOn, "tier change");
+
+        // The tier must be offered on the day it takes effect, or the statements of that year could not price it.
+        CatalogueChecks.Service(Services.Catalogue.Catalogue.Get(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
         var existing = State.TierChanges.FirstOrDefault(c => c.EffectiveOn == effectiveOn);
         if (existing?.Variant == variant || (existing is null && TierOn(State.Variant, State.TierChanges, effectiveOn) == variant))
         {
@@ -167,6 +170,7 @@ public sealed class PecMailboxGrain(
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
+        FactDates.Check(FactKind.DisdettaReceived, receivedOn, Today, Subject);
         var lifecycle = State.Lifecycle!.WithDisdetta(receivedOn, evidence);
         return ApplyAsync(State with { Lifecycle = lifecycle }, "disdetta", op);
     }
