@@ -160,11 +160,11 @@ public sealed class PecMailboxGrain(
 
     public Task<PecMailboxView> SetExtraSpaceAsync(LocalDate effectiveOn, decimal gigabytes, string operatorName) =>
         SetQuantityAsync(effectiveOn, gigabytes, operatorName, "extra space in GB", s => s.ExtraSpace,
-            (s, list) => s with { ExtraSpace = list });
+            (s, list) => s with { ExtraSpace = list }, CatalogueChecks.ExtraSpaceVariant);
 
     public Task<PecMailboxView> SetConservazioneAsync(LocalDate effectiveOn, decimal gigabytes, string operatorName) =>
         SetQuantityAsync(effectiveOn, gigabytes, operatorName, "conservazione in GB", s => s.Conservazione,
-            (s, list) => s with { Conservazione = list });
+            (s, list) => s with { Conservazione = list }, CatalogueChecks.ConservazioneVariant);
 
     public Task<PecMailboxView> ReceiveDisdettaAsync(LocalDate receivedOn, string evidence, string operatorName)
     {
@@ -288,7 +288,7 @@ public sealed class PecMailboxGrain(
 
     private async Task<PecMailboxView> SetQuantityAsync(LocalDate effectiveOn, decimal gigabytes, string operatorName,
         string field, Func<PecMailboxState, ImmutableList<QuantityChange>> get,
-        Func<PecMailboxState, ImmutableList<QuantityChange>, PecMailboxState> set)
+        Func<PecMailboxState, ImmutableList<QuantityChange>, PecMailboxState> set, string variant)
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
@@ -299,6 +299,13 @@ public sealed class PecMailboxGrain(
         if (existing is not null && existing.Quantity == gigabytes)
         {
             return View();
+        }
+
+        // The listino must price the space on the day it starts, or that year's statements could not.
+        if (gigabytes > 0)
+        {
+            var listinoId = (await Ente(State.EnteId).GetMembershipAsync()).ListinoId;
+            CatalogueChecks.Service(Services.Catalogue.Catalogue.Get(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
         }
 
         var list = current.RemoveAll(c => c.EffectiveOn == effectiveOn).Add(new QuantityChange(effectiveOn, gigabytes))

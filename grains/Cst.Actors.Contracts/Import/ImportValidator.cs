@@ -218,6 +218,17 @@ public static class ImportValidator
 
         CheckQuantities(c, what, lifecycle, m.ExtraSpaceGb, "extra space in GB", allowActivationDay: true);
         CheckQuantities(c, what, lifecycle, m.ConservazioneGb, "conservazione in GB", allowActivationDay: true);
+
+        // The listino must price the space on the day it starts, as the pricing core will.
+        var spaces = m.ExtraSpaceGb.Select(q => (q, CatalogueChecks.ExtraSpaceVariant))
+            .Concat(m.ConservazioneGb.Select(q => (q, CatalogueChecks.ConservazioneVariant)));
+        foreach (var (change, spaceVariant) in spaces)
+        {
+            if (c.Listino is { } prices && change is { EffectiveOn: { } from, Quantity: > 0 })
+            {
+                Try(c.Reasons, () => CatalogueChecks.Service(prices, CatalogueChecks.PecServiceId, spaceVariant, from), what);
+            }
+        }
     }
 
     private static void CheckDevice(Context c, ImportDevice d)
