@@ -141,6 +141,8 @@ public sealed class FirmaDeviceGrain(
                 + $"a renewal on {Iso(on)} is refused");
         }
 
+        FactDates.Check(FactKind.Renewal, on, Today, Subject);
+
         // The domain refuses a renewal on or after the expiry date (RenewalNotAllowedException).
         var renewed = Device(State).Renew(on);
         await CommitAsync(State with { RenewedOn = [.. renewed.RenewedOn] }, "renew", op);
@@ -157,6 +159,7 @@ public sealed class FirmaDeviceGrain(
                 $"{Subject}: revocation reason {(int)reason} is unknown");
         }
 
+        FactDates.Check(FactKind.Revocation, on, Today, Subject);
         if (State.RevokedOn is { } revoked)
         {
             return revoked == on && State.RevocationReason == reason

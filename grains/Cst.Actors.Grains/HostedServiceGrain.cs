@@ -91,6 +91,7 @@ public sealed class HostedServiceGrain(
         var variant = string.IsNullOrWhiteSpace(activation.Variant) ? null : activation.Variant.Trim();
         var service = CatalogueChecks.Service(listino, serviceId, variant, activation.ActivatedOn);
         CheckAgreedPrice(service, variant, activation.AgreedPrice);
+        Priceability.CheckQuantity(service, variant, activation.Quantity, Subject);
         var lifecycle = ServiceLifecycle.Request(Subject, activation.ActivatedOn)
             .WithActivation(activation.ActivatedOn, membership.AdheredOn);
         var wanted = new HostedServiceState
@@ -155,17 +156,14 @@ public sealed class HostedServiceGrain(
         }
 
         Guard.PositiveQuantity(entry.Quantity, $"consumption of {Subject}");
+        FactDates.Check(FactKind.Consumption, entry.RecordedOn, Today, Subject);
         State.Lifecycle!.CheckActiveOn(entry.RecordedOn, "consumption");
-        var service = Services.Catalogue.Catalogue.Get((await Ente(State.EnteId).GetMembershipAsync()).ListinoId)
-            .VersionInForceOn(entry.RecordedOn).FindService(State.ServiceId);
-        var consumptionComponents = service?.ComponentsFor(State.Variant).Where(c => c.Kind == ChargeKind.Consumption).ToList() ?? [];
-        if (consumptionComponents.Count == 0
-            || (entry.ComponentId is { } component && consumptionComponents.All(c => c.Id != component)))
-        {
-            throw new UnknownCatalogueItemException(string.Empty, entry.ComponentId ?? State.ServiceId,
-                $"{Subject} has no consumption component '{entry.ComponentId}' on {Iso(entry.RecordedOn)}; "
-                + $"it has: {(consumptionComponents.Count == 0 ? "none" : string.Join(", ", consumptionComponents.Select(c => c.Id)))}");
-        }
+
+        // Refused now, with the components to choose from, rather than failing every statement of the ente later.
+        var service = CatalogueChecks.Service(
+            Services.Catalogue.Catalogue.Get((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            State.ServiceId, State.Variant, entry.RecordedOn);
+        _ = Priceability.ConsumptionComponent(service, State.Variant, entry.ComponentId, Subject).Value;
 
         var clean = entry with { EntryId = entry.EntryId.Trim() };
         if (State.Consumption.Contains(clean))
@@ -193,6 +191,7 @@ public sealed class HostedServiceGrain(
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
+        FactDates.Check(FactKind.DisdettaReceived, receivedOn, Today, Subject);
         return ApplyAsync(State with { Lifecycle = State.Lifecycle!.WithDisdetta(receivedOn, evidence) }, "disdetta", op);
     }
 
@@ -277,12 +276,12 @@ public sealed class HostedServiceGrain(
                 .Select(c => new ConsumptionRecord(c.RecordedOn, c.Quantity, c.ComponentId))],
         };
 
+    /// <summary>The pricing core's rule for agreed prices: required on quotation, refused on a listed price, whole cents.</summary>
     private void CheckAgreedPrice(CatalogueService service, string? variant, decimal? price)
     {
-        if (price is not null && !service.ComponentsFor(variant).Any(c => c.OnQuotation))
+        if (Priceability.AgreedPriceError(service, variant, price, Subject) is { } error)
         {
-            throw new IllegalTransitionException(Subject, "agreed price",
-                $"service {service.Id} ({service.Name}) has a listed price; an agreed price of EUR {Number(price.Value)} is refused");
+            throw error;
         }
     }
 

@@ -148,6 +148,9 @@ public sealed class PecMailboxGrain(
         var listinoId = (await Ente(State.EnteId).GetMembershipAsync()).ListinoId;
         var variant = CatalogueChecks.PecTierVariant(listinoId, tier);
         State.Lifecycle!.CheckActiveOn(effectiveOn, "tier change");
+
+        // The tier must be offered on the day it takes effect, or the statements of that year could not price it.
+        CatalogueChecks.Service(Services.Catalogue.Catalogue.Get(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
         var existing = State.TierChanges.FirstOrDefault(c => c.EffectiveOn == effectiveOn);
         if (existing?.Variant == variant || (existing is null && TierOn(State.Variant, State.TierChanges, effectiveOn) == variant))
         {
@@ -168,16 +171,17 @@ public sealed class PecMailboxGrain(
 
     public Task<PecMailboxView> SetExtraSpaceAsync(LocalDate effectiveOn, decimal gigabytes, string operatorName) =>
         SetQuantityAsync(effectiveOn, gigabytes, operatorName, "extra space in GB", s => s.ExtraSpace,
-            (s, list) => s with { ExtraSpace = list });
+            (s, list) => s with { ExtraSpace = list }, CatalogueChecks.ExtraSpaceVariant);
 
     public Task<PecMailboxView> SetConservazioneAsync(LocalDate effectiveOn, decimal gigabytes, string operatorName) =>
         SetQuantityAsync(effectiveOn, gigabytes, operatorName, "conservazione in GB", s => s.Conservazione,
-            (s, list) => s with { Conservazione = list });
+            (s, list) => s with { Conservazione = list }, CatalogueChecks.ConservazioneVariant);
 
     public Task<PecMailboxView> ReceiveDisdettaAsync(LocalDate receivedOn, string evidence, string operatorName)
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
+        FactDates.Check(FactKind.DisdettaReceived, receivedOn, Today, Subject);
         var lifecycle = State.Lifecycle!.WithDisdetta(receivedOn, evidence);
         return ApplyAsync(State with { Lifecycle = lifecycle }, "disdetta", op);
     }
@@ -295,7 +299,7 @@ public sealed class PecMailboxGrain(
 
     private async Task<PecMailboxView> SetQuantityAsync(LocalDate effectiveOn, decimal gigabytes, string operatorName,
         string field, Func<PecMailboxState, ImmutableList<QuantityChange>> get,
-        Func<PecMailboxState, ImmutableList<QuantityChange>, PecMailboxState> set)
+        Func<PecMailboxState, ImmutableList<QuantityChange>, PecMailboxState> set, string variant)
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
@@ -306,6 +310,13 @@ public sealed class PecMailboxGrain(
         if (existing is not null && existing.Quantity == gigabytes)
         {
             return View();
+        }
+
+        // The listino must price the space on the day it starts, or that year's statements could not.
+        if (gigabytes > 0)
+        {
+            var listinoId = (await Ente(State.EnteId).GetMembershipAsync()).ListinoId;
+            CatalogueChecks.Service(Services.Catalogue.Catalogue.Get(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
         }
 
         var list = current.RemoveAll(c => c.EffectiveOn == effectiveOn).Add(new QuantityChange(effectiveOn, gigabytes))

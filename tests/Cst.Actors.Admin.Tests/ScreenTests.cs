@@ -153,4 +153,30 @@ public sealed class ScreenTests(AdminCluster cluster)
             .WaitFor("cst-padova");
         harness.Run(cluster.Session(), main => main.Show(new AuditScreen(main)));
     }
+    [Fact]
+    public async Task EnteDetail_ConsumptionDialog_OffersTheComponentsAsAList_AndRecordsThePickedOne()
+    {
+        // s.15 Global Service has two consumption components: the dialog lists both with price and unit, and the
+        // second one picked with the arrow is what the grain records (so a record without its component cannot be typed).
+        var (enteId, _, _, name) = await cluster.NewEnteAsync();
+        var key = Contracts.Services.HostedServiceKey.For(enteId, "s.15", "1");
+        await cluster.Cluster.Client.GetGrain<Contracts.Services.IHostedServiceGrain>(key)
+            .ActivateAsync(new Contracts.Services.HostedServiceActivation(null, new LocalDate(2025, 1, 1), 1m, null), AdminCluster.Operator);
+        var harness = new TuiHarness();
+        harness
+            .WaitFor("Enti:")
+            .Keys((Key)'/').Type(name).WaitFor("1 shown")
+            .Keys(Key.Enter, Key.Enter).WaitFor("population 4321")
+            .WaitFor("Service")
+            .Keys(Key.CursorDown, Key.CursorDown, (Key)'c').WaitFor("Record consumption")
+            .WaitFor("giornata-base: EUR 288.00 per giornata")
+            .Type("WO-2026-0042").Keys(Key.Tab, Key.Tab).Type("2").Keys(Key.Tab, Key.CursorDown, Key.Enter).WaitFor("Confirm")
+            .WaitFor("giornata-avanzato")
+            .Keys(Key.Enter).WaitFor("Consumption WO-2026-0042 recorded");
+        harness.Run(cluster.Session(), main => main.Show(new EntiScreen(main)));
+
+        var view = await cluster.Cluster.Client.GetGrain<Contracts.Services.IHostedServiceGrain>(key).GetAsync();
+        var entry = Assert.Single(view.Consumption);
+        Assert.Equal(("WO-2026-0042", 2m, "giornata-avanzato"), (entry.EntryId, entry.Quantity, entry.ComponentId));
+    }
 }

@@ -136,5 +136,50 @@ public sealed class FirmaDeviceTests(GrainsCluster cluster)
         Assert.Equal(DeadlineKind.ExpiryWarning90Days, view.Deadlines.NextKind);
     }
 
+    [Fact]
+    public async Task Renewal_AndRevocation_DatedAfterToday_AreRefused_AndWriteNothing()
+    {
+        var today = cluster.Today;
+        var later = today.PlusDays(10);
+        var ente = await NewComuneAsync(Client, new LocalDate(2020, 1, 1));
+        var serial = NewSerial();
+        var device = Client.GetGrain<IFirmaDeviceGrain>(serial);
+        await device.IssueAsync(new FirmaDeviceIssue(ente, FirmaDeviceKind.BusinessKey, "Mario Rossi", today.PlusYears(-3).PlusDays(30)), Operator);
+        var rows = await cluster.StoredRowsAsync(serial);
+
+        var renewal = await Assert.ThrowsAsync<CstDomainError>(() => device.RenewAsync(later, Operator));
+        var revocation = await Assert.ThrowsAsync<CstDomainError>(() => device.RevokeAsync(later, RevocationReason.Lost, Operator));
+
+        Assert.Contains($"it cannot be renewed on {Iso(later)}, after today {Iso(today)}", renewal.Message, StringComparison.Ordinal);
+        Assert.Contains($"it cannot be revoked on {Iso(later)}, after today {Iso(today)}", revocation.Message, StringComparison.Ordinal);
+        Assert.Equal(rows, await cluster.StoredRowsAsync(serial));
+        Assert.Equal([$"{Operator} issue"], await cluster.AuditAsync("firma:" + serial));
+    }
+
+    [Fact]
+    public async Task BusinessKey_IssuedBeforeTheFirstListinoVersion_KeepsItsRealChain_AndBillsOnlyLaterRenewals()
+    {
+        // Issued 1 March 2019 (before s.11 was first listed on 1 October 2020: its EUR 38 is not billed), renewed
+        // 28 February 2022 (the day before the 1 March 2022 expiry) and 27 February 2025 (the day before 28 February
+        // 2025): EUR 13.00 in 2022 and in 2025; it expires 27 February 2028, 3 years from the last renewal.
+        var ente = await NewComuneAsync(Client, new LocalDate(2015, 1, 1));
+        foreach (var year in new[] { 2019, 2022, 2025 })
+        {
+            await Client.GetGrain<Contracts.Enti.IEnteGrain>(ente).SetPopulationAsync(year, 3_000, Operator);
+        }
+
+        var serial = NewSerial();
+        var device = Client.GetGrain<IFirmaDeviceGrain>(serial);
+        await device.IssueAsync(new FirmaDeviceIssue(ente, FirmaDeviceKind.BusinessKey, "Anna Bianchi", new LocalDate(2019, 3, 1)), Operator);
+        await device.RenewAsync(new LocalDate(2022, 2, 28), Operator);
+        var view = await device.RenewAsync(new LocalDate(2025, 2, 27), Operator);
+
+        Assert.Equal(new LocalDate(2028, 2, 27), view.ExpiresOn);
+        var grain = Client.GetGrain<Contracts.Enti.IEnteGrain>(ente);
+        Assert.Equal(0m, (await grain.GetStatementAsync(2019)).Lines.Where(l => l.ServiceId == "s.11").Sum(l => l.Amount.Euros));
+        Assert.Equal(13m, (await grain.GetStatementAsync(2022)).Lines.Where(l => l.ServiceId == "s.11").Sum(l => l.Amount.Euros));
+        Assert.Equal(13m, (await grain.GetStatementAsync(2025)).Lines.Where(l => l.ServiceId == "s.11").Sum(l => l.Amount.Euros));
+    }
+
     private static string Iso(LocalDate date) => NodaTime.Text.LocalDatePattern.Iso.Format(date);
 }

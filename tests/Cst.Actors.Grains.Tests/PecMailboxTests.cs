@@ -205,6 +205,54 @@ public sealed class PecMailboxTests(GrainsCluster cluster, ITestOutputHelper out
             "SELECT count(*) FROM audit WHERE object = $1 AND before_summary IS NULL", "pec:" + address));
     }
 
+    [Fact]
+    public async Task Disdetta_DatedAfterToday_IsRefusedNamingBothDates_AndWritesNothing()
+    {
+        var today = cluster.Today;
+        var ente = await NewComuneAsync(Client, new LocalDate(2021, 3, 1));
+        var address = await NewActiveMailboxAsync(ente, new LocalDate(2021, 4, 1));
+        var mailbox = Client.GetGrain<IPecMailboxGrain>(address);
+        var rows = await cluster.StoredRowsAsync(address);
+        var enteRows = await cluster.StoredRowsAsync(ente);
+        var later = today.PlusDays(46);
+
+        var error = await Assert.ThrowsAsync<CstDomainError>(() => mailbox.ReceiveDisdettaAsync(later, "prot. 2027/1", Operator));
+
+        Assert.Equal("FutureFact", error.Kind);
+        Assert.Contains(address, error.Message, StringComparison.Ordinal);
+        Assert.Contains($"a disdetta cannot be received on {Iso(later)}, after today {Iso(today)}", error.Message, StringComparison.Ordinal);
+        Assert.Equal(rows, await cluster.StoredRowsAsync(address));
+        Assert.Equal(enteRows, await cluster.StoredRowsAsync(ente));
+        Assert.Equal([$"{Operator} request", $"{Operator} activate"], await cluster.AuditAsync("pec:" + address));
+        Assert.Null((await mailbox.GetAsync()).DisdettaReceivedOn);
+        Assert.Equal(today, (await mailbox.ReceiveDisdettaAsync(today, "prot. 2026/1", Operator)).DisdettaReceivedOn);
+    }
+
+    [Fact]
+    public async Task Mailbox_ActivatedBeforeTheFirstListinoVersion_IsRecorded_AndBilledFromIt()
+    {
+        // A Padova mailbox of 2018: s.11 is first listed by the Disciplinare of 1 October 2020 (EUR 7.50/yr standard).
+        // 2019: nothing; 2020: Oct-Dec 3 months, 7.50 x 3 / 12 = 1.875 -> 1.88; 2025: 7.50.
+        var ente = await NewComuneAsync(Client, new LocalDate(2015, 1, 1));
+        foreach (var year in new[] { 2019, 2020, 2025 })
+        {
+            await Client.GetGrain<IEnteGrain>(ente).SetPopulationAsync(year, 3_000, Operator);
+        }
+
+        var address = NewMailboxAddress();
+        var mailbox = Client.GetGrain<IPecMailboxGrain>(address);
+        await mailbox.RequestAsync(new PecMailboxRequest(ente, "standard", new LocalDate(2018, 4, 20)), Operator);
+        var view = await mailbox.ActivateAsync(new LocalDate(2018, 5, 2), Operator);
+
+        Assert.Equal(new LocalDate(2018, 5, 2), view.ActivatedOn);
+        var grain = Client.GetGrain<IEnteGrain>(ente);
+        Assert.DoesNotContain((await grain.GetStatementAsync(2019)).Lines, l => l.ServiceId == "s.11");
+        Assert.Equal(1.88m, (await grain.GetStatementAsync(2020)).Lines.Where(l => l.ServiceId == "s.11").Sum(l => l.Amount.Euros));
+        Assert.Equal(7.50m, (await grain.GetStatementAsync(2025)).Lines.Where(l => l.ServiceId == "s.11").Sum(l => l.Amount.Euros));
+    }
+
+    private static string Iso(LocalDate date) => NodaTime.Text.LocalDatePattern.Iso.Format(date);
+
     private async Task<string> NewActiveMailboxAsync(string ente, LocalDate activatedOn, string tier = "standard")
     {
         var address = NewMailboxAddress();

@@ -8,13 +8,13 @@ using Terminal.Gui.Views;
 namespace Cst.Actors.Admin.Tui;
 
 /// <summary>
-/// The dialog of an action: one text field per form field, Cancel and OK (Enter). A malformed value keeps the dialog
-/// open with the message in red under the fields; Esc cancels.
+/// The dialog of an action: one text field per form field (a pick-list for a field with choices), Cancel and OK
+/// (Enter). A malformed value keeps the dialog open with the message in red under the fields; Esc cancels.
 /// </summary>
 public sealed class FormDialog : Dialog
 {
     private readonly ActionForm _form;
-    private readonly List<TextField> _fields = [];
+    private readonly List<Func<string>> _values = [];
     private readonly Label _error;
     private readonly Button _cancel;
 
@@ -28,9 +28,22 @@ public sealed class FormDialog : Dialog
         foreach (var field in form.Fields)
         {
             var label = new Label { Text = field.Label + ":", X = 1, Y = previous is null ? 1 : Pos.Bottom(previous) };
+            if (field.Choices is { Count: > 0 } choices)
+            {
+                // A short list the operator moves through with the arrows; it keeps the dialog within 24 rows.
+                var list = new ListView { X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2), Height = Math.Min(choices.Count, 4) };
+                list.SetSource(new System.Collections.ObjectModel.ObservableCollection<string>(choices.Select(c => c.Text)));
+                var initial = choices.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Value == field.Initial).i;
+                list.SelectedItem = initial;
+                Add(label, list);
+                _values.Add(() => choices[Math.Clamp(list.SelectedItem ?? 0, 0, choices.Count - 1)].Value);
+                previous = list;
+                continue;
+            }
+
             var text = new TextField { Text = field.Initial, X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2) };
             Add(label, text);
-            _fields.Add(text);
+            _values.Add(() => text.Text ?? string.Empty);
             previous = label;
         }
 
@@ -56,7 +69,7 @@ public sealed class FormDialog : Dialog
 
         try
         {
-            Prepared = _form.Prepare([.. _fields.Select(f => f.Text ?? string.Empty)]);
+            Prepared = _form.Prepare([.. _values.Select(v => v())]);
         }
         catch (InputException e)
         {

@@ -2,8 +2,14 @@ using Cst.Actors.Admin.Infrastructure;
 
 namespace Cst.Actors.Admin.ViewModels;
 
-/// <summary>A field of an action's form: its label and what it holds at first.</summary>
-public sealed record FormField(string Label, string Initial = "");
+/// <summary>
+/// A field of an action's form: its label and what it holds at first; with <paramref name="Choices"/> the operator
+/// picks one of them from a list instead of typing (the value is the chosen one's <see cref="FormChoice.Value"/>).
+/// </summary>
+public sealed record FormField(string Label, string Initial = "", IReadOnlyList<FormChoice>? Choices = null);
+
+/// <summary>One entry of a pick-list: the value the action receives, and the text the operator reads.</summary>
+public sealed record FormChoice(string Value, string Text);
 
 /// <summary>An action checked and ready: the sentence the operator confirms, and the call that does it.</summary>
 public sealed record PreparedAction(string Confirmation, Func<Task<string>> ExecuteAsync);

@@ -1,11 +1,14 @@
 using System.Collections.Immutable;
 using Cst.Actors.Admin.Infrastructure;
 using Cst.Actors.Contracts.Admin;
+using Cst.Actors.Contracts.Catalogue;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Firma;
 using Cst.Actors.Contracts.Pec;
 using Cst.Actors.Contracts.Services;
+using Cst.Actors.Domain.Catalogue;
+using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Pricing;
 using NodaTime;
 
@@ -40,6 +43,9 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
     public Statement? Statement { get; private set; }
 
     public string? StatementError { get; private set; }
+
+    /// <summary>The consumption components each hosted service can record, for the consumption dialog's pick-list.</summary>
+    private readonly Dictionary<string, IReadOnlyList<FormChoice>> _consumptionChoices = new(StringComparer.Ordinal);
 
     private IEnteGrain Grain => session.Grains.GetGrain<IEnteGrain>(EnteId);
 
@@ -79,10 +85,12 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         Today = await session.TodayAsync();
         StatementYear = year ?? (StatementYear == 0 ? Today.Year : StatementYear);
         var ente = await session.CallAsync($"reading ente {EnteId}", () => Grain.GetAsync());
+        var listino = await session.CallAsync("reading the listino",
+            () => session.Grains.GetGrain<ICatalogueGrain>(ICatalogueGrain.Key).GetListinoAsync(ente.Registration.ListinoId));
         var rows = new List<ObjectRow>();
         foreach (var child in ente.Children.OrderBy(c => c.Kind).ThenBy(c => c.Key, StringComparer.Ordinal))
         {
-            rows.Add(await RowAsync(child));
+            rows.Add(await RowAsync(child, listino));
         }
 
         Notices = await session.CallAsync("reading the notices", () => session.Queries.NoticesAsync(EnteId, 50));
@@ -106,7 +114,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         }
     }
 
-    private async Task<ObjectRow> RowAsync(ChildRef child)
+    private async Task<ObjectRow> RowAsync(ChildRef child, Listino listino)
     {
         switch (child.Kind)
         {
@@ -133,6 +141,10 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 var sub = s.Subscription;
                 var quantity = sub.QuantityChanges.LastOrDefault()?.Quantity ?? sub.Quantity;
                 var variant = sub.VariantChanges.LastOrDefault()?.Variant ?? sub.Variant;
+                _consumptionChoices[child.Key] = listino.VersionForFact(s.ServiceId, Today)?.FindService(s.ServiceId) is { } service
+                    ? [.. Priceability.ConsumptionComponents(service, variant).Select(c => new FormChoice(c.Id,
+                        $"{c.Id}: {(c.Price is { } price ? "EUR " + Input.Euro(price) : "on quotation")} per {c.Unit ?? "unit"}"))]
+                    : [];
                 var detail = s.ServiceName + (variant is null ? string.Empty : " " + variant)
                     + $" x{quantity:0.##} from {Input.Date(sub.ActivatedOn)}"
                     + (s.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);
@@ -143,6 +155,14 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     private static string Next(DeadlineProgress progress) =>
         progress.ArmedFor is { } on ? $"{Input.Date(on)} {progress.NextKind}" : "-";
+
+    /// <summary>DESIGN rule 14: a change dated after today is a planned one, and its confirmation says so first.</summary>
+    private string Planned(FactKind kind, LocalDate on) =>
+        FactDates.IsPlannedAhead(kind, on, Today) ? $"Planned change: takes effect on {Input.Date(on)}.\n" : string.Empty;
+
+    /// <summary>A fact that reports what happened, dated after today, is refused in the dialog with the domain's words.</summary>
+    private LocalDate Reported(FactKind kind, LocalDate on, string subject) =>
+        FactDates.Validate(kind, on, Today, subject) is { Success: false } bad ? throw new InputException(bad.ErrorMessage) : on;
 
     // ---- actions on the ente ----
 
@@ -192,7 +212,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         {
             var on = Input.Date(v[0], "Withdrawn on");
             return new PreparedAction(
-                $"Withdraw {EnteId} on {Input.Date(on)}? All its mailboxes, devices and services end that day.",
+                Planned(FactKind.Withdrawal, on) + $"Withdraw {EnteId} on {Input.Date(on)}? All its mailboxes, devices and services end that day.",
                 async () =>
                 {
                     await session.CallAsync("withdrawing the ente", () => Grain.WithdrawAsync(on, session.Operator));
@@ -209,7 +229,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             var tier = Input.Required(v[1], "Tier");
             var requested = Input.Date(v[2], "Requested on");
             var activated = Input.Date(v[3], "Activated on");
-            return new PreparedAction($"Activate mailbox {address} ({tier}) for {EnteId} on {Input.Date(activated)}?", async () =>
+            return new PreparedAction(Planned(FactKind.Activation, activated) + $"Activate mailbox {address} ({tier}) for {EnteId} on {Input.Date(activated)}?", async () =>
             {
                 // One call: the request and the activation are applied together or not at all.
                 var grain = session.Grains.GetGrain<IPecMailboxGrain>(address);
@@ -248,7 +268,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             var quantity = Input.Decimal(v[4], "Quantity");
             decimal? price = Input.Optional(v[5]) is { } p ? Input.Decimal(p, "Agreed price") : null;
             var key = HostedServiceKey.For(EnteId, serviceId, label);
-            return new PreparedAction($"Activate {serviceId} ({key}) x{quantity} on {Input.Date(on)}?", async () =>
+            return new PreparedAction(Planned(FactKind.Activation, on) + $"Activate {serviceId} ({key}) x{quantity} on {Input.Date(on)}?", async () =>
             {
                 var view = await session.CallAsync("activating the service",
                     () => session.Grains.GetGrain<IHostedServiceGrain>(key).ActivateAsync(new HostedServiceActivation(variant, on, quantity, price), session.Operator));
@@ -264,7 +284,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         [new("Received on", Input.Date(Today)), new("Evidence (protocol no., PEC id)")],
         v =>
         {
-            var received = Input.Date(v[0], "Received on");
+            var received = Reported(FactKind.DisdettaReceived, Input.Date(v[0], "Received on"), row.Key);
             var evidence = Input.Required(v[1], "Evidence");
             return new PreparedAction($"Record the disdetta of {row.Key} received on {Input.Date(received)} ({evidence})?", async () =>
             {
@@ -286,7 +306,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             {
                 var on = Input.Date(v[0], "Effective on");
                 var tier = Input.Required(v[1], "New tier");
-                return new PreparedAction($"Move {row.Key} to {tier} from {Input.Date(on)}?", async () =>
+                return new PreparedAction(Planned(FactKind.TierChange, on) + $"Move {row.Key} to {tier} from {Input.Date(on)}?", async () =>
                 {
                     await session.CallAsync("changing the tier", () => session.Grains.GetGrain<IPecMailboxGrain>(row.Key).ChangeTierAsync(on, tier, session.Operator));
                     return $"{row.Key} is on {tier} from {Input.Date(on)}.";
@@ -299,7 +319,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             {
                 var on = Input.Date(v[0], "Effective on");
                 var quantity = Input.Decimal(v[1], "New quantity");
-                return new PreparedAction($"Set the quantity of {row.Key} to {quantity} from {Input.Date(on)}?", async () =>
+                return new PreparedAction(Planned(FactKind.QuantityChange, on) + $"Set the quantity of {row.Key} to {quantity} from {Input.Date(on)}?", async () =>
                 {
                     await session.CallAsync("changing the quantity", () => session.Grains.GetGrain<IHostedServiceGrain>(row.Key).ChangeQuantityAsync(on, quantity, session.Operator));
                     return $"{row.Key}: quantity {quantity} from {Input.Date(on)}.";
@@ -308,13 +328,19 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         _ => null,
     };
 
-    public ActionForm? ConsumptionForm(ObjectRow row) => row.Kind != ChildKind.HostedService ? null : new(
+    /// <summary>
+    /// Consumption of a hosted service, on a component picked from those the listino prices for it (with price and
+    /// unit), so a record the pricing core could not price cannot be typed. Null for a service with nothing to record.
+    /// </summary>
+    public ActionForm? ConsumptionForm(ObjectRow row) =>
+        row.Kind != ChildKind.HostedService || !_consumptionChoices.TryGetValue(row.Key, out var components) || components.Count == 0 ? null : new(
         $"Record consumption: {row.Key}",
-        [new("Entry id (work order no.)"), new("Recorded on", Input.Date(Today)), new("Quantity"), new("Component (optional)")],
+        [new("Entry id (work order no.)"), new("Recorded on", Input.Date(Today)), new("Quantity"), new("Component", components[0].Value, components)],
         v =>
         {
-            var entry = new ConsumptionEntry(Input.Required(v[0], "Entry id"), Input.Date(v[1], "Recorded on"), Input.Decimal(v[2], "Quantity"), Input.Optional(v[3]));
-            return new PreparedAction($"Record {entry.Quantity} on {Input.Date(entry.RecordedOn)} for {row.Key} (entry {entry.EntryId})?", async () =>
+            var entry = new ConsumptionEntry(Input.Required(v[0], "Entry id"), Reported(FactKind.Consumption, Input.Date(v[1], "Recorded on"), row.Key),
+                Input.Decimal(v[2], "Quantity"), Input.Required(v[3], "Component"));
+            return new PreparedAction($"Record {entry.Quantity} {entry.ComponentId} on {Input.Date(entry.RecordedOn)} for {row.Key} (entry {entry.EntryId})?", async () =>
             {
                 await session.CallAsync("recording consumption", () => session.Grains.GetGrain<IHostedServiceGrain>(row.Key).RecordConsumptionAsync(entry, session.Operator));
                 return $"Consumption {entry.EntryId} recorded for {row.Key}.";
@@ -326,7 +352,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         [new("Renewed on", Input.Date(Today))],
         v =>
         {
-            var on = Input.Date(v[0], "Renewed on");
+            var on = Reported(FactKind.Renewal, Input.Date(v[0], "Renewed on"), row.Key);
             return new PreparedAction($"Renew the certificates of {row.Key} on {Input.Date(on)}?", async () =>
             {
                 var view = await session.CallAsync("renewing the certificate", () => session.Grains.GetGrain<IFirmaDeviceGrain>(row.Key).RenewAsync(on, session.Operator));
@@ -339,7 +365,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         [new("Revoked on", Input.Date(Today)), new("Reason (Lost, Stolen, HolderLeft, Other)", nameof(RevocationReason.Lost))],
         v =>
         {
-            var on = Input.Date(v[0], "Revoked on");
+            var on = Reported(FactKind.Revocation, Input.Date(v[0], "Revoked on"), row.Key);
             var reason = Input.Choice<RevocationReason>(v[1], "Reason");
             return new PreparedAction($"Revoke {row.Key} on {Input.Date(on)} ({reason})?", async () =>
             {

@@ -60,9 +60,12 @@ public sealed class CstImporter(IGrainFactory grains)
         var count = document.Enti.Count;
         var results = new EnteImportResult?[count];
         var checks = new EnteCheck[count];
+
+        // The grains' business date: a document replaying history cannot report facts after it.
+        var today = await grains.GetGrain<Admin.IAdminQueryGrain>(Admin.IAdminQueryGrain.Key).TodayAsync().ConfigureAwait(false);
         for (var i = 0; i < count; i++)
         {
-            checks[i] = ImportValidator.Check(document.Enti[i], id => listini.GetValueOrDefault(id));
+            checks[i] = ImportValidator.Check(document.Enti[i], id => listini.GetValueOrDefault(id), today);
         }
 
         RejectDuplicates(document, checks);

@@ -1,11 +1,11 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Cst.Actors.Contracts.Services;
 using Cst.Actors.Domain;
 using Cst.Actors.Domain.Catalogue;
 using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Domain.Enti;
 using Cst.Actors.Domain.Lifecycle;
+using Cst.Actors.Domain.Pricing;
 using Cst.Actors.Domain.Validation;
 using NodaTime;
 using NodaTime.Text;
@@ -32,8 +32,10 @@ public static class ImportValidator
 
     /// <summary>
     /// Checks <paramref name="ente"/>; <paramref name="listino"/> gives a listino by id, or null for an unknown one.
+    /// <paramref name="today"/> (the cluster's business date) refuses facts that report what happened dated after it
+    /// (DESIGN rule 14); null leaves that check to the grains.
     /// </summary>
-    public static EnteCheck Check(ImportEnte ente, Func<string, Listino?> listino)
+    public static EnteCheck Check(ImportEnte ente, Func<string, Listino?> listino, LocalDate? today = null)
     {
         ArgumentNullException.ThrowIfNull(ente);
         ArgumentNullException.ThrowIfNull(listino);
@@ -106,7 +108,7 @@ public static class ImportValidator
             }
         }
 
-        var context = new Context(subject, key ?? string.Empty, adhered, withdrawn, prices, reasons);
+        var context = new Context(subject, key ?? string.Empty, adhered, withdrawn, prices, reasons) { Today = today };
         CheckDuplicates(ente, subject, reasons);
         foreach (var mailbox in ente.Mailboxes)
         {
@@ -205,7 +207,12 @@ public static class ImportValidator
                 continue;
             }
 
-            Try(c.Reasons, () => CatalogueChecks.PecTierVariant(c.ListinoId, change.Tier), what);
+            if (Try(c.Reasons, () => CatalogueChecks.PecTierVariant(c.ListinoId, change.Tier), what) && c.Listino is { } prices)
+            {
+                Try(c.Reasons, () => CatalogueChecks.Service(prices, CatalogueChecks.PecServiceId,
+                    CatalogueChecks.PecTierVariant(c.ListinoId, change.Tier), on), what);
+            }
+
             if (on == lifecycle.ActivatedOn)
             {
                 c.Reasons.Add($"{what} has a tier change on its activation day {Iso(on)}; give the starting tier in \"tier\" instead");
@@ -216,6 +223,17 @@ public static class ImportValidator
 
         CheckQuantities(c, what, lifecycle, m.ExtraSpaceGb, "extra space in GB", allowActivationDay: true);
         CheckQuantities(c, what, lifecycle, m.ConservazioneGb, "conservazione in GB", allowActivationDay: true);
+
+        // The listino must price the space on the day it starts, as the pricing core will.
+        var spaces = m.ExtraSpaceGb.Select(q => (q, CatalogueChecks.ExtraSpaceVariant))
+            .Concat(m.ConservazioneGb.Select(q => (q, CatalogueChecks.ConservazioneVariant)));
+        foreach (var (change, spaceVariant) in spaces)
+        {
+            if (c.Listino is { } prices && change is { EffectiveOn: { } from, Quantity: > 0 })
+            {
+                Try(c.Reasons, () => CatalogueChecks.Service(prices, CatalogueChecks.PecServiceId, spaceVariant, from), what);
+            }
+        }
     }
 
     private static void CheckDevice(Context c, ImportDevice d)
@@ -272,6 +290,12 @@ public static class ImportValidator
             return;
         }
 
+        foreach (var renewal in d.RenewedOn)
+        {
+            NotFuture(c, what, FactKind.Renewal, renewal);
+        }
+
+        NotFuture(c, what, FactKind.Revocation, d.Revocation?.On);
         var ended = d.Revocation?.On is { } r ? r : (LocalDate?)null;
         if (c.WithdrawnOn is { } wd && (ended is null || wd < ended))
         {
@@ -330,15 +354,18 @@ public static class ImportValidator
             CatalogueService? service = null;
             if (Try(c.Reasons, () => service = CatalogueChecks.Service(listino, serviceId, variant, activated), what) && service is not null)
             {
-                var onQuotation = service.ComponentsFor(variant).Any(x => x.OnQuotation);
                 if (s.AgreedPrice is { } price)
                 {
                     Try(c.Reasons, () => Guard.Quantity(price, $"agreed price of {what}"));
-                    if (!onQuotation)
-                    {
-                        c.Reasons.Add($"service {service.Id} ({service.Name}) has a listed price; an agreed price of EUR {Number(price)} for {what} is refused");
-                    }
                 }
+
+                // The pricing core's own rules, so that what it could not price is refused here.
+                if (Priceability.AgreedPriceError(service, variant, s.AgreedPrice, what) is { } priceError)
+                {
+                    c.Reasons.Add(priceError.Message);
+                }
+
+                Try(c.Reasons, () => Priceability.CheckQuantity(service, variant, s.Quantity, what));
 
                 foreach (var use in s.Consumption)
                 {
@@ -368,6 +395,7 @@ public static class ImportValidator
         {
             if (Dated(c, what, "consumption", use.RecordedOn) is { } on)
             {
+                NotFuture(c, $"consumption '{use.Id}' of {what}", FactKind.Consumption, on);
                 Try(c.Reasons, () => lifecycle.CheckActiveOn(on, "consumption"));
             }
         }
@@ -381,17 +409,15 @@ public static class ImportValidator
         }
 
         Try(c.Reasons, () => Guard.PositiveQuantity(use.Quantity, $"consumption '{use.Id}' of {what}"));
-        if (use.RecordedOn is not { } on || listino.TryVersionInForceOn(on) is not { } version)
+        CatalogueService? service = null;
+        if (use.RecordedOn is not { } on
+            || !Try(c.Reasons, () => service = CatalogueChecks.Service(listino, serviceId, variant, on), what) || service is null)
         {
             return;
         }
 
-        var components = version.FindService(serviceId)?.ComponentsFor(variant).Where(x => x.Kind == ChargeKind.Consumption).ToList() ?? [];
-        if (components.Count == 0 || (use.Component is { } component && components.All(x => x.Id != component)))
-        {
-            c.Reasons.Add($"{what} has no consumption component '{use.Component}' on {Iso(on)}; "
-                + $"it has: {(components.Count == 0 ? "none" : string.Join(", ", components.Select(x => x.Id)))}");
-        }
+        // The rule the pricing core applies: a record it could not price is refused, naming the components.
+        Try(c.Reasons, () => _ = Priceability.ConsumptionComponent(service, variant, use.Component, $"consumption '{use.Id}' of {what}").Value);
     }
 
     /// <summary>The object's lifecycle as the document gives it, ended by the ente's withdrawal; null (with reasons) when not active.</summary>
@@ -427,6 +453,7 @@ public static class ImportValidator
             }
             else
             {
+                NotFuture(c, what, FactKind.DisdettaReceived, received);
                 if (c.WithdrawnOn is { } wd && received >= wd)
                 {
                     c.Reasons.Add($"the disdetta of {what} received on {Iso(received)} comes after {c.Subject} withdrew on {Iso(wd)}");
@@ -469,6 +496,15 @@ public static class ImportValidator
         }
     }
 
+    /// <summary>DESIGN rule 14: a fact that reports what happened cannot be dated after today.</summary>
+    private static void NotFuture(Context c, string what, FactKind kind, LocalDate? on)
+    {
+        if (on is { } date && c.Today is { } today)
+        {
+            Try(c.Reasons, () => FactDates.Check(kind, date, today, what));
+        }
+    }
+
     private static LocalDate? Dated(Context c, string what, string change, LocalDate? date)
     {
         if (date is null)
@@ -496,10 +532,11 @@ public static class ImportValidator
 
     private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
-    private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
-
     private sealed record Context(string Subject, string EnteId, LocalDate AdheredOn, LocalDate? WithdrawnOn, Listino? Listino, List<string> Reasons)
     {
         public string ListinoId => Listino?.Id ?? DefaultListino;
+
+        /// <summary>The cluster's business date, when known: reported facts cannot come after it.</summary>
+        public LocalDate? Today { get; init; }
     }
 }

@@ -31,12 +31,16 @@ public static class CatalogueChecks
         ["massiva"] = "pec-massiva",
     };
 
-    /// <summary>The service <paramref name="serviceId"/> of the version in force on <paramref name="on"/>, with the variant checked.</summary>
+    /// <summary>
+    /// The service <paramref name="serviceId"/> of the version in force on <paramref name="on"/>, with the variant
+    /// checked; before the first version listing the service, of that version (<see cref="ServiceListing"/>).
+    /// </summary>
     public static CatalogueService Service(Listino listino, string serviceId, string? variant, LocalDate on)
     {
         ArgumentNullException.ThrowIfNull(listino);
-        var version = listino.TryVersionInForceOn(on)
-            ?? throw new UnknownCatalogueItemException(listino.Id, serviceId,
+        // A fact before the service was first listed is checked against that first listing (recorded, not billed).
+        var version = listino.VersionForFact(serviceId?.Trim() ?? string.Empty, on)
+            ?? throw new UnknownCatalogueItemException(listino.Id, serviceId ?? string.Empty,
                 $"listino '{listino.Id}' has no version in force on {DomainText.Date(on)}; nothing can be subscribed on that day");
         var service = version.FindService(serviceId?.Trim() ?? string.Empty)
             ?? throw new UnknownCatalogueItemException(listino.Id, serviceId ?? string.Empty,

@@ -20,3 +20,6 @@ public sealed class MissingAgreedPriceException(string message) : DomainExceptio
 
 /// <summary>A renewal on or after the expiry date: the certificate has lapsed and a new device is needed (DESIGN rule 12).</summary>
 public sealed class RenewalAfterExpiryException(string message) : DomainException(message);
+
+/// <summary>A record the pricing core could not price: consumption with no component, or one the service does not have.</summary>
+public sealed class UnpriceableRecordException(string message) : DomainException(message);

@@ -68,8 +68,8 @@ public static class StatementCalculator
             return;
         }
 
-        var version = listino.VersionInForceOn(start);
-        if (version.MembershipQuota is not { } quota)
+        // Before the listino's first version no quota was in force: nothing is billed (DESIGN rule 13).
+        if (listino.TryVersionInForceOn(start) is not { } version || version.MembershipQuota is not { } quota)
         {
             return;
         }
@@ -297,7 +297,11 @@ public static class StatementCalculator
             _yearEnd = _yearStart.PlusYears(1);
             _end = timeline.End;
             _states = timeline.States;
+            _listedFrom = listino.FirstListing(_subscription.ServiceId)?.EffectiveFrom;
         }
+
+        /// <summary>The first day a version lists the service: what comes before is recorded but not billed (rule 13).</summary>
+        private readonly LocalDate? _listedFrom;
 
         public void Run()
         {
@@ -319,9 +323,14 @@ public static class StatementCalculator
             AddConsumption();
         }
 
-        /// <summary>The consecutive periods of the subscription inside <c>[from, to)</c>.</summary>
+        /// <summary>The consecutive periods of the subscription inside <c>[from, to)</c>, from the day the service is listed.</summary>
         private List<Segment> Clip(LocalDate from, LocalDate to)
         {
+            if (_listedFrom is { } listed)
+            {
+                from = LocalDate.Max(from, listed);
+            }
+
             var result = new List<Segment>();
             for (var i = 0; i < _states.Count; i++)
             {
@@ -339,11 +348,13 @@ public static class StatementCalculator
         }
 
         /// <summary>
-        /// An event of an earlier year that no listino version priced (the ente subscribed before the first version
-        /// knowing the service). It cannot add to this year's statement, so it is passed over rather than refused.
+        /// An event that no listino version prices: one before the first version listing the service (recorded with
+        /// its true date, not billed: DESIGN rule 13), or one of an earlier year in a span whose version lacks the
+        /// service, which cannot add to this year's statement. Either is passed over rather than refused.
         /// </summary>
         private bool UnpricedPastEvent(LocalDate date) =>
-            date < _yearStart && _listino.TryVersionInForceOn(date)?.FindService(_subscription.ServiceId) is null;
+            (_listedFrom is { } listed && date < listed)
+            || (date < _yearStart && _listino.TryVersionInForceOn(date)?.FindService(_subscription.ServiceId) is null);
 
         private State StateOn(LocalDate date) => _states.Last(s => s.From <= date);
 
@@ -384,10 +395,10 @@ public static class StatementCalculator
                     $"Component {component.Id} of service {service.Id} is on quotation, and subscription {_subscription.Id} has no agreed price.");
             }
 
-            if (agreed < 0 || decimal.Round(agreed, 2) != agreed)
+            // The same rule the grains apply when the price is entered.
+            if (Priceability.AgreedPriceAmountError(agreed, $"subscription {_subscription.Id}") is { } bad)
             {
-                throw new InvalidHistoryException(string.Create(CultureInfo.InvariantCulture,
-                    $"The agreed price {agreed} of subscription {_subscription.Id} must be a non-negative whole number of cents."));
+                throw bad;
             }
 
             return Money.Euro(agreed);
@@ -501,7 +512,7 @@ public static class StatementCalculator
         private void AddFirstYear()
         {
             var activation = _states[0];
-            if (activation.From.Year != _year)
+            if (activation.From.Year != _year || UnpricedPastEvent(activation.From))
             {
                 return;
             }
@@ -696,18 +707,15 @@ public static class StatementCalculator
                         + $"negative or before its activation on {Iso(_subscription.ActivatedOn)}."));
                 }
 
+                if (UnpricedPastEvent(record.RecordedOn))
+                {
+                    continue;
+                }
+
                 var state = StateOn(record.RecordedOn);
                 var (version, service) = ServiceOn(record.RecordedOn, state.Variant);
-                var candidates = service.ComponentsFor(state.Variant).Where(c => c.Kind == ChargeKind.Consumption).ToList();
-                var component = record.ComponentId is { } wanted
-                    ? candidates.FirstOrDefault(c => c.Id == wanted)
-                        ?? throw new TariffNotFoundException(
-                            $"Service {service.Id} has no consumption component '{wanted}' in listino version '{version.Id}'.")
-                    : candidates.Count == 1
-                        ? candidates[0]
-                        : throw new InvalidHistoryException(
-                            $"Consumption on {Iso(record.RecordedOn)} for subscription {_subscription.Id} must name its component "
-                            + $"(service {service.Id} has {candidates.Count} consumption components).");
+                var component = Priceability.ConsumptionComponent(service, state.Variant, record.ComponentId,
+                    $"subscription {_subscription.Id} on {Iso(record.RecordedOn)} (listino version '{version.Id}')").Value;
                 var unit = UnitPrice(component, service);
                 Add(version, service, component, record.RecordedOn, record.RecordedOn.PlusDays(1), record.Quantity, null,
                     unit, unit.Times(record.Quantity));

@@ -322,7 +322,7 @@ public class BillingRuleTests
     {
         var gs = Sub("s.15", null, "2025-01-01") with { Consumption = [new(D("2025-03-01"), 1m)] };
 
-        Assert.Throws<InvalidHistoryException>(() => Bill(2025, gs));
+        Assert.Throws<UnpriceableRecordException>(() => Bill(2025, gs));
     }
 
     // ---- Rule 9: included at 0.00; on quotation.
@@ -588,18 +588,19 @@ public class BillingRuleTests
     }
 
     [Fact]
-    public void Compute_ServiceMissingFromVersionInForce_IsRefused()
+    public void Compute_ServiceOlderThanItsFirstListing_IsBilledFromThatVersion()
     {
-        // The FAQ version knows only s.12, so antivirus for a period starting 1 January 2020 has no tariff.
+        // The FAQ version knows only s.12, so antivirus since 2019 is billed from the Disciplinare of 1 October 2020
+        // (DESIGN rule 13: facts before the first version listing a service are not billed): 12 x 15 x 3 / 12 = 45.00.
         var history = Ente(Antivirus("2019-01-01")) with { Population = [] };
 
-        Assert.Throws<TariffNotFoundException>(() => StatementCalculator.Compute(Padova, history, 2020));
+        Assert.Equal(45m, StatementCalculator.Compute(Padova, history, 2020).Total.Euros);
     }
 
     [Fact]
-    public void Compute_DateBeforeFirstVersion_IsRefused()
+    public void Compute_DateBeforeFirstVersion_IsNotBilled()
     {
-        Assert.Throws<NoVersionInForceException>(() => Bill(2012, Sub("s.12", "portale", "2012-01-01")));
+        Assert.Empty(Bill(2012, Sub("s.12", "portale", "2012-01-01")).Lines);
     }
 
     // ---- Other listini as data: CIT Brescia.
