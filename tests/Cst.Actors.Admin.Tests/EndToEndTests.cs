@@ -19,9 +19,14 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
     private static readonly TimeSpan SiloBound = TimeSpan.FromSeconds(90);
     private static readonly TimeSpan ScreenBound = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long the console may take to reach a restarted silo: its call policy repeats a call for 40 s.</summary>
+    private static readonly TimeSpan RecoveryBound = TimeSpan.FromSeconds(60);
+
     private readonly string _session = "cst-e2e-" + Guid.NewGuid().ToString("N")[..8];
     private readonly string _clusterId = "cst-e2e-" + Guid.NewGuid().ToString("N")[..6];
     private readonly StringBuilder _siloOutput = new();
+    private readonly string _siloPort = FreePort();
+    private readonly string _gatewayPort = FreePort();
     private Process? _silo;
     private string _connectionString = string.Empty;
 
@@ -34,6 +39,13 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _connectionString = await cluster.Postgres.CreateDatabaseAsync();
+        await StartSiloAsync();
+    }
+
+    /// <summary>Starts cst-silo on this test's ports and database; returns once it says it started.</summary>
+    private async Task StartSiloAsync()
+    {
+        var startedBefore = SiloStarts;
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "cst-silo"))
         {
             RedirectStandardOutput = true,
@@ -41,7 +53,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        foreach (var a in new[] { "--silo-port", FreePort(), "--gateway-port", FreePort(), "--cluster-id", _clusterId })
+        foreach (var a in new[] { "--silo-port", _siloPort, "--gateway-port", _gatewayPort, "--cluster-id", _clusterId })
         {
             start.ArgumentList.Add(a);
         }
@@ -54,7 +66,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         _silo.BeginOutputReadLine();
         _silo.BeginErrorReadLine();
         var elapsed = Stopwatch.StartNew();
-        while (!SiloOutput.Contains("Silo started", StringComparison.Ordinal))
+        while (SiloStarts == startedBefore)
         {
             if (_silo.HasExited || elapsed.Elapsed > SiloBound)
             {
@@ -62,6 +74,44 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
             }
 
             await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Stops cst-silo as a service manager does (SIGTERM) and waits until it has exited.</summary>
+    private async Task StopSiloAsync()
+    {
+        var silo = _silo!;
+        using (var kill = Process.Start("kill", ["-TERM", silo.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var bound = new CancellationTokenSource(SiloBound);
+        try
+        {
+            await silo.WaitForExitAsync(bound.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"expected cst-silo to exit within {SiloBound.TotalSeconds} s of SIGTERM; output:\n{SiloOutput}");
+        }
+
+        silo.Dispose();
+        _silo = null;
+    }
+
+    private int SiloStarts
+    {
+        get
+        {
+            var output = SiloOutput;
+            var count = 0;
+            for (var at = output.IndexOf("Silo started", StringComparison.Ordinal); at >= 0; at = output.IndexOf("Silo started", at + 1, StringComparison.Ordinal))
+            {
+                count++;
+            }
+
+            return count;
         }
     }
 
@@ -106,6 +156,34 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         var audit = await RunAsync(Cst, ["audit", "--filter", mailbox, "--json"], Environment);
         Assert.Contains("disdetta", audit.Out, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(System.Environment.UserName, audit.Out, StringComparison.Ordinal);
+        await KeysAsync("F10");
+    }
+
+    [Fact]
+    public async Task Tmux_SiloRestartsUnderAnOpenConsole_NextRefreshShowsNewData()
+    {
+        var (file, name, _) = await WriteImportAsync();
+        Assert.Equal(0, (await RunAsync(Cst, ["import", file], Environment)).Code);
+        var env = string.Join(" ", Environment.Select(e => $"{e.Key}='{e.Value}'"));
+        await RunAsync("tmux", ["new-session", "-d", "-s", _session, "-x", "80", "-y", "24", $"env -u DisableRealDriverIO TERM=xterm-256color {env} {Cst}"]);
+        await WaitForScreenAsync(name);
+
+        // The silo restarts (as systemctl restart does) while the console is open, and the operator presses F8 while
+        // it is away: the console says it keeps trying.
+        await StopSiloAsync();
+        await KeysAsync("F8");
+        await WaitForScreenAsync(Tui.MainWindow.Unreachable);
+        await StartSiloAsync();
+
+        // Enti imported once the silo is back appear in the same console, without an error.
+        var (again, newName, _) = await WriteImportAsync();
+        var import = await RunAsync(Cst, ["import", again], Environment);
+        Assert.True(import.Code == 0, $"cst import after the restart exited {import.Code}: {import.Err}");
+        await KeysAsync("F8");
+        var screen = await WaitForScreenAsync(newName, RecoveryBound);
+
+        Assert.Contains("Enti: 4 shown", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain("Error", screen, StringComparison.Ordinal);
         await KeysAsync("F10");
     }
 
@@ -163,7 +241,9 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         return (file, name, mailbox);
     }
 
-    private async Task<string> WaitForScreenAsync(string text)
+    private Task<string> WaitForScreenAsync(string text) => WaitForScreenAsync(text, ScreenBound);
+
+    private async Task<string> WaitForScreenAsync(string text, TimeSpan bound)
     {
         var elapsed = Stopwatch.StartNew();
         while (true)
@@ -174,9 +254,9 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
                 return screen;
             }
 
-            if (elapsed.Elapsed > ScreenBound)
+            if (elapsed.Elapsed > bound)
             {
-                Assert.Fail($"expected '{text}' on the cst screen in tmux within {ScreenBound.TotalSeconds} s; screen:\n{screen}\nsilo output:\n{SiloOutput}");
+                Assert.Fail($"expected '{text}' on the cst screen in tmux within {bound.TotalSeconds} s; screen:\n{screen}\nsilo output:\n{SiloOutput}");
             }
 
             await Task.Delay(200);
@@ -188,7 +268,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         // (The headless view tests set DisableRealDriverIO in this process; the tmux server may inherit it, so the
         // command line above unsets it.)
         // Named keys (Enter, Tab, F10) as tmux names them; anything else typed literally.
-        var named = keys is "Enter" or "Tab" or "Escape" or "F10" or "Down";
+        var named = keys is "Enter" or "Tab" or "Escape" or "F8" or "F10" or "Down";
         await RunAsync("tmux", named ? ["send-keys", "-t", _session, keys] : ["send-keys", "-t", _session, "-l", keys]);
         await Task.Delay(150);
     }

@@ -40,6 +40,10 @@ public sealed class AdminConnection : IAsyncDisposable
         builder.UseOrleansClient(client =>
         {
             client.UseCstCluster(settings);
+
+            // Gateway connections lost and found again, for the console's message line (see AdminSession).
+            client.Services.AddSingleton<ClusterStatus>();
+            client.Services.AddSingleton<IClusterConnectionStatusObserver>(sp => sp.GetRequiredService<ClusterStatus>());
             client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
             // A call caught on a silo that died fails after this, and the call policy retries it elsewhere.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));

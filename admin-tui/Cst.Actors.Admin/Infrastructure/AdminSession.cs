@@ -1,26 +1,68 @@
 using Cst.Actors.Contracts.Admin;
+using Microsoft.Extensions.DependencyInjection;
 using NodaTime;
 
 namespace Cst.Actors.Admin.Infrastructure;
 
 /// <summary>
 /// What the view models share: the grain factory, the call policy and the operator named in the audit (the OS user
-/// running <c>cst</c>).
+/// running <c>cst</c>); and whether the cluster can be reached, for the console's message line.
 /// </summary>
-public sealed class AdminSession(IGrainFactory grains, string operatorName, CallPolicy? policy = null)
+public sealed class AdminSession
 {
-    public IGrainFactory Grains { get; } = grains;
+    /// <summary>Pause between two probes while the cluster cannot be reached.</summary>
+    private static readonly TimeSpan ProbePause = TimeSpan.FromSeconds(2);
 
-    public string Operator { get; } = operatorName;
+    public AdminSession(IGrainFactory grains, string operatorName, CallPolicy? policy = null)
+    {
+        Grains = grains;
+        Operator = operatorName;
+        Policy = policy ?? CallPolicy.Default;
 
-    public CallPolicy Policy { get; } = policy ?? CallPolicy.Default;
+        // A client connected by AdminConnection reports its gateway connections; a test cluster's client does not.
+        if ((grains as IClusterClient)?.ServiceProvider.GetService<ClusterStatus>() is { } status)
+        {
+            status.Lost += () => ClusterUnreachable?.Invoke();
+        }
+    }
+
+    public IGrainFactory Grains { get; }
+
+    public string Operator { get; }
+
+    public CallPolicy Policy { get; }
+
+    /// <summary>The cluster cannot be reached: a call is being repeated, or the client lost every gateway. Raised on any thread.</summary>
+    public event Action? ClusterUnreachable;
 
     public IAdminQueryGrain Queries => Grains.GetGrain<IAdminQueryGrain>(IAdminQueryGrain.Key);
 
-    public Task<T> CallAsync<T>(string what, Func<Task<T>> call) => Policy.RunAsync(what, call);
+    public Task<T> CallAsync<T>(string what, Func<Task<T>> call) => Policy.RunAsync(what, call, OnRetrying);
 
-    public Task CallAsync(string what, Func<Task> call) => Policy.RunAsync(what, call);
+    public Task CallAsync(string what, Func<Task> call) => Policy.RunAsync(what, call, OnRetrying);
 
     /// <summary>Today on the cluster's clock (Europe/Rome).</summary>
     public Task<LocalDate> TodayAsync() => CallAsync("reading the date", () => Queries.TodayAsync());
+
+    /// <summary>
+    /// Returns once the cluster answers a call, probing it every <see cref="ProbePause"/> (the client reconnects on
+    /// its own: each probe picks a gateway from the membership table's current list).
+    /// </summary>
+    public async Task WaitUntilReachableAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            try
+            {
+                await Task.Run(() => Queries.TodayAsync(), ct);
+                return;
+            }
+            catch (Exception e) when (CallPolicy.IsTransient(e))
+            {
+                await Task.Delay(ProbePause, ct);
+            }
+        }
+    }
+
+    private void OnRetrying() => ClusterUnreachable?.Invoke();
 }

@@ -21,7 +21,19 @@ public sealed class CallPolicy
 
     public TimeSpan Bound { get; }
 
-    public async Task<T> RunAsync<T>(string what, Func<Task<T>> call)
+    /// <summary>
+    /// Runs <paramref name="call"/> on the thread pool, repeating it while the cluster cannot be reached;
+    /// <paramref name="retrying"/> is told each time a failed attempt is going to be repeated.
+    /// </summary>
+    /// <remarks>
+    /// Off the caller's synchronization context on purpose. The Orleans client starts a gateway connection from the
+    /// calling thread and, to release its lock, yields once with <c>Task.Yield</c>; under the console's context
+    /// (Terminal.Gui runs work posted from its own thread at once) the attempt then ran inside that lock, and a
+    /// connection refused at once (the silo restarting) was recorded as the gateway's pending attempt after having
+    /// already failed: every later call waited on that failed attempt, and the console could never reach the cluster
+    /// again. Orleans starts its client with <c>Task.Run</c> for the same reason.
+    /// </remarks>
+    public async Task<T> RunAsync<T>(string what, Func<Task<T>> call, Action? retrying = null)
     {
         ArgumentNullException.ThrowIfNull(call);
         var elapsed = Stopwatch.StartNew();
@@ -30,10 +42,11 @@ public sealed class CallPolicy
         {
             try
             {
-                return await call();
+                return await Task.Run(call);
             }
             catch (Exception e) when (IsTransient(e))
             {
+                retrying?.Invoke();
                 if (elapsed.Elapsed + pause > Bound)
                 {
                     throw new AdminCallException(
@@ -47,12 +60,15 @@ public sealed class CallPolicy
         }
     }
 
-    public Task RunAsync(string what, Func<Task> call) =>
-        RunAsync(what, async () =>
-        {
-            await call();
-            return true;
-        });
+    public Task RunAsync(string what, Func<Task> call, Action? retrying = null) =>
+        RunAsync(
+            what,
+            async () =>
+            {
+                await call();
+                return true;
+            },
+            retrying);
 
     /// <summary>Failures of transport or of a silo, not of the request: worth repeating.</summary>
     public static bool IsTransient(Exception e) =>

@@ -15,11 +15,19 @@ public sealed class MainWindow : Window
 {
     public const string GlobalKeys = "F2 Enti F3 Deadlines F4 Billing F5 Notice F6 Audit F7 Catalog F8 Load F10 Quit";
 
+    /// <summary>The message line while the cluster cannot be reached (a silo restarting): the console keeps trying.</summary>
+    public const string Unreachable = "cluster not reachable, retrying...";
+
+    /// <summary>The message line once the cluster answers again and the screen has been reloaded.</summary>
+    public const string Reachable = "cluster reachable again; screen reloaded";
+
     private readonly View _body;
     private readonly Label _message;
     private readonly Label _help;
     private readonly Stack<Screen> _back = new();
+    private readonly CancellationTokenSource _closing = new();
     private int _busy;
+    private bool _watching;
 
     public MainWindow(IApplication app, AdminSession session)
     {
@@ -33,6 +41,7 @@ public sealed class MainWindow : Window
         var keys = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Text = GlobalKeys };
         Add(_body, _message, _help, keys);
         app.Keyboard.KeyDown += OnAppKeyDown;
+        session.ClusterUnreachable += OnClusterUnreachable;
     }
 
     public IApplication Application { get; }
@@ -107,6 +116,48 @@ public sealed class MainWindow : Window
     /// <summary>Whether work against the cluster is under way.</summary>
     public bool Busy => _busy > 0;
 
+    private void OnClusterUnreachable() =>
+        Application.Invoke(() =>
+        {
+            if (!_closing.IsCancellationRequested)
+            {
+                Say(Unreachable);
+                _ = WatchUntilReachableAsync();
+            }
+        });
+
+    /// <summary>Once the cluster answers again, reloads the current screen; one watch at a time, until F10.</summary>
+    private async Task WatchUntilReachableAsync()
+    {
+        if (_watching)
+        {
+            return;
+        }
+
+        _watching = true;
+        try
+        {
+            await Session.WaitUntilReachableAsync(_closing.Token);
+            if (Current is not null)
+            {
+                await DoAsync(Current.RefreshAsync);
+            }
+
+            if (Message == Unreachable)
+            {
+                Say(Reachable);
+            }
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            // Quitting while the cluster is away.
+        }
+        finally
+        {
+            _watching = false;
+        }
+    }
+
     private void OnAppKeyDown(object? sender, Key key)
     {
         // Only while no dialog is open above the main window.
@@ -177,6 +228,9 @@ public sealed class MainWindow : Window
         if (disposing)
         {
             Application.Keyboard.KeyDown -= OnAppKeyDown;
+            Session.ClusterUnreachable -= OnClusterUnreachable;
+            _closing.Cancel();
+            _closing.Dispose();
         }
 
         base.Dispose(disposing);

@@ -44,6 +44,10 @@ public sealed class PostgresBinariesMissingException : LocalPostgresException
 /// It listens on 127.0.0.1 only (no unix socket), requires a password (scram-sha-256) for every connection and keeps
 /// the generated password in a 0600 file next to the cluster (<c>&lt;DataDirectory&gt;.password</c>).
 /// When the process runs as root the server programs run as the <c>postgres</c> user, since PostgreSQL refuses root.
+/// Several processes may use one data directory at once (a silo, then <c>cst-silo migrate</c> beside it, or two
+/// silos on one host): each holds a shared lock on <c>&lt;DataDirectory&gt;.users</c> while it uses the server, and
+/// <see cref="StopAsync"/> stops the server only when no other process holds it, so nobody stops a server another
+/// process is using. Starting and stopping are serialised by <c>&lt;DataDirectory&gt;.lock</c>.
 /// </summary>
 public sealed class LocalPostgres : IAsyncDisposable
 {
@@ -60,6 +64,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string _dataDirectory;
     private string? _password;
     private bool _started;
+    private ServerFileLock? _use;
 
     private LocalPostgres(LocalPostgresSettings settings, ILogger logger, string binDirectory, string? runUser)
     {
@@ -79,6 +84,12 @@ public sealed class LocalPostgres : IAsyncDisposable
     private string PasswordFile => Cst.Actors.Connection.CstConnectionSettings.PasswordFile(_dataDirectory);
 
     private string LogFile => Path.Combine(_dataDirectory, "postmaster.log");
+
+    /// <summary>Held exclusively while a process starts or stops the server (and creates the cluster).</summary>
+    private string TransitionLockFile => _dataDirectory + ".lock";
+
+    /// <summary>Held shared by every process using the server, from its start until its stop.</summary>
+    private string UsersLockFile => _dataDirectory + ".users";
 
     /// <summary>Finds the server programs (newest version first) and checks that they can be run here.</summary>
     /// <exception cref="PostgresBinariesMissingException">initdb, pg_ctl or postgres is missing.</exception>
@@ -123,25 +134,36 @@ public sealed class LocalPostgres : IAsyncDisposable
     }
 
     /// <summary>
-    /// Creates the cluster when the data directory holds none, starts the server (or adopts one already running on
-    /// this directory and port), waits until it accepts connections and creates the database when missing.
+    /// Creates the cluster when the data directory holds none, starts the server (or uses the one already running on
+    /// this directory and port, which another process may be using too), waits until it accepts connections and
+    /// creates the database when missing.
     /// </summary>
+    /// <exception cref="LocalPostgresException">
+    /// Among others: the server of this directory runs on another port for another process.
+    /// </exception>
     public async Task StartAsync(CancellationToken ct)
     {
         Initialised = false;
         PrepareDataDirectory();
 
-        if (!File.Exists(Path.Combine(_dataDirectory, "PG_VERSION")))
+        using (await TakeTransitionLockAsync(ct).ConfigureAwait(false))
         {
-            await InitialiseClusterAsync(ct).ConfigureAwait(false);
-            Initialised = true;
-        }
+            if (!File.Exists(Path.Combine(_dataDirectory, "PG_VERSION")))
+            {
+                await InitialiseClusterAsync(ct).ConfigureAwait(false);
+                Initialised = true;
+            }
 
-        _password = ReadPassword();
+            _password = ReadPassword();
 
-        if (!await AdoptRunningServerAsync(ct).ConfigureAwait(false))
-        {
-            await StartServerAsync(ct).ConfigureAwait(false);
+            if (!await UseRunningServerAsync(ct).ConfigureAwait(false))
+            {
+                await StartServerAsync(ct).ConfigureAwait(false);
+            }
+
+            // Nobody takes the users' lock exclusively without the transition lock, which is ours: this cannot wait.
+            _use ??= ServerFileLock.TryTake(UsersLockFile, exclusive: false)
+                ?? throw new LocalPostgresException($"The lock file {UsersLockFile} is held by a process that does not follow its protocol.");
         }
 
         _started = true;
@@ -151,12 +173,34 @@ public sealed class LocalPostgres : IAsyncDisposable
             _settings.Port, _settings.Database, _dataDirectory);
     }
 
-    /// <summary>Stops the server quickly and cleanly (open sessions are ended); waits until it has exited.</summary>
+    /// <summary>
+    /// This process no longer uses the server: stops it quickly and cleanly (open sessions are ended) and waits until it
+    /// has exited, unless another process is using it, which keeps it running. Also stops a server left running on
+    /// the directory by a process that died, when called on an instance that was never started.
+    /// </summary>
     public async Task StopAsync(CancellationToken ct)
     {
+        _started = false;
         if (!File.Exists(Path.Combine(_dataDirectory, "postmaster.pid")))
         {
-            _started = false;
+            // No server (the directory may not even exist): nothing to stop, nothing to wait for.
+            ReleaseUse();
+            return;
+        }
+
+        using var transition = await TakeTransitionLockAsync(ct).ConfigureAwait(false);
+        ReleaseUse();
+        using var alone = ServerFileLock.TryTake(UsersLockFile, exclusive: true);
+        if (alone is null)
+        {
+            _logger.LogInformation(
+                "Local PostgreSQL in {DataDirectory} left running: another process is using it and stops it when it is done",
+                _dataDirectory);
+            return;
+        }
+
+        if (!File.Exists(Path.Combine(_dataDirectory, "postmaster.pid")))
+        {
             return;
         }
 
@@ -174,7 +218,6 @@ public sealed class LocalPostgres : IAsyncDisposable
             }
         }
 
-        _started = false;
         ClearPools();
         _logger.LogInformation("Local PostgreSQL in {DataDirectory} stopped", _dataDirectory);
     }
@@ -185,6 +228,30 @@ public sealed class LocalPostgres : IAsyncDisposable
         {
             await StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
+
+        ReleaseUse();
+    }
+
+    private void ReleaseUse()
+    {
+        _use?.Dispose();
+        _use = null;
+    }
+
+    private Task<ServerFileLock> TakeTransitionLockAsync(CancellationToken ct) =>
+        ServerFileLock.TakeAsync(
+            TransitionLockFile,
+            exclusive: true,
+            ServerTimeout,
+            $"Another process has been starting or stopping the PostgreSQL server of {_dataDirectory} for more than "
+            + $"{Seconds(ServerTimeout)} s (it holds {TransitionLockFile}); try again when it is done.",
+            ct);
+
+    /// <summary>Whether a process other than this one holds the users' lock; call it without holding it.</summary>
+    private bool OthersUseServer()
+    {
+        using var alone = ServerFileLock.TryTake(UsersLockFile, exclusive: true);
+        return alone is null;
     }
 
     private void ClearPools()
@@ -382,7 +449,11 @@ public sealed class LocalPostgres : IAsyncDisposable
         return password;
     }
 
-    private async Task<bool> AdoptRunningServerAsync(CancellationToken ct)
+    /// <summary>
+    /// Whether a server already runs on this directory and is to be used as it is. One on another port is restarted
+    /// with ours if it was left by a process that ended, and refused if another process is using it.
+    /// </summary>
+    private async Task<bool> UseRunningServerAsync(CancellationToken ct)
     {
         if (!await IsRunningAsync(ct).ConfigureAwait(false))
         {
@@ -390,14 +461,33 @@ public sealed class LocalPostgres : IAsyncDisposable
             return false;
         }
 
-        // A server is already running on this directory, e.g. left behind when our process was killed. Keep it when it
-        // serves our port, otherwise restart it with our settings.
+        var shared = OthersUseServer();
         var port = ReadRunningPort();
         if (port == _settings.Port)
         {
-            _logger.LogWarning(
-                "A PostgreSQL server left running on {DataDirectory} (port {Port}) is being reused", _dataDirectory, port);
+            if (shared)
+            {
+                _logger.LogInformation(
+                    "The PostgreSQL server on {DataDirectory} (port {Port}) is running for another process: using it too; "
+                    + "this process will not stop it while the other one uses it",
+                    _dataDirectory, port);
+            }
+            else
+            {
+                _logger.LogWarning(
+                    "A PostgreSQL server left running on {DataDirectory} (port {Port}) by a process that ended is being reused",
+                    _dataDirectory, port);
+            }
+
             return true;
+        }
+
+        if (shared)
+        {
+            throw new LocalPostgresException(
+                $"The PostgreSQL server of {_dataDirectory} is running on port {port?.ToString(CultureInfo.InvariantCulture) ?? "(unknown)"} "
+                + $"for another process, not on port {_settings.Port.ToString(CultureInfo.InvariantCulture)}; use its port, "
+                + "or stop that process first.");
         }
 
         _logger.LogWarning(

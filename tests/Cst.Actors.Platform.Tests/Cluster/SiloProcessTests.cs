@@ -1,9 +1,15 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Cst.Actors.Connection;
+using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Platform.Tests.Postgres;
 using Cst.Actors.Silo.Database;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -63,6 +69,69 @@ public sealed class SiloProcessTests(PostgresFixture postgres)
         {
             // Should the test fail with the server still up, stop it here rather than leave it running.
             await LocalPostgres.Create(new LocalPostgresSettings(dataDirectory, postgresPort), NullLogger.Instance)
+                .StopAsync(CancellationToken.None);
+            NpgsqlConnection.ClearAllPools();
+            var root = Path.GetDirectoryName(dataDirectory)!;
+            if (Directory.Exists(root))
+            {
+                Directory.Delete(root, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Migrate_BesideARunningSiloOnTheSameDataDirectory_LeavesTheSiloItsDatabase()
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "cst-smoke-" + Guid.NewGuid().ToString("N")[..12], "postgres");
+        var postgresPort = FreePort().ToString(CultureInfo.InvariantCulture);
+        var clusterId = "smoke-migrate-" + Guid.NewGuid().ToString("N")[..6];
+        try
+        {
+            await using var silo = SiloProcess.Start(
+                [
+                    "--silo-port", FreePort().ToString(), "--gateway-port", FreePort().ToString(),
+                    "--data-dir", dataDirectory, "--postgres-port", postgresPort, "--cluster-id", clusterId, "--demo-data", "Never",
+                ],
+                new Dictionary<string, string>());
+            await silo.WaitForOutputAsync("Silo started", StartBound);
+
+            await using var migrate = SiloProcess.Start(
+                ["migrate", "--data-dir", dataDirectory, "--postgres-port", postgresPort], new Dictionary<string, string>());
+            var migrated = await migrate.WaitForExitAsync(StartBound);
+
+            Assert.True(migrated == 0, $"expected cst-silo migrate to exit 0 beside the running silo, got {migrated}; output:\n{migrate.Output}");
+            Assert.True(
+                File.Exists(Path.Combine(dataDirectory, "postmaster.pid")),
+                $"cst-silo migrate stopped the PostgreSQL server the running silo uses; migrate output:\n{migrate.Output}");
+
+            // The silo still answers from its database: a client finds it in the membership table, and the audit
+            // query is answered by the silo with SQL.
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [CstConnectionSettings.EmbeddedDataDirectoryKey] = dataDirectory,
+                [CstConnectionSettings.EmbeddedPortKey] = postgresPort,
+                [CstConnectionSettings.ClusterIdKey] = clusterId,
+            }).Build();
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.UseOrleansClient(client => client.UseCstCluster(CstConnectionSettings.ReadClient(configuration)));
+            using (var client = builder.Build())
+            {
+                using var bound = new CancellationTokenSource(StopBound);
+                await client.StartAsync(bound.Token);
+                var audit = client.Services.GetRequiredService<IClusterClient>().GetGrain<IAdminQueryGrain>(IAdminQueryGrain.Key);
+                await audit.AuditAsync(null, 1).WaitAsync(StopBound);
+                await client.StopAsync(CancellationToken.None);
+            }
+
+            var exitCode = await silo.SignalAndWaitAsync("INT", StopBound);
+            Assert.True(exitCode == 0, $"expected exit code 0 after SIGINT, got {exitCode}; output:\n{silo.Output}");
+            Assert.False(
+                File.Exists(Path.Combine(dataDirectory, "postmaster.pid")),
+                $"the embedded PostgreSQL in {dataDirectory} is still running after the silo, its last user, exited; output:\n{silo.Output}");
+        }
+        finally
+        {
+            await LocalPostgres.Create(new LocalPostgresSettings(dataDirectory, int.Parse(postgresPort, CultureInfo.InvariantCulture)), NullLogger.Instance)
                 .StopAsync(CancellationToken.None);
             NpgsqlConnection.ClearAllPools();
             var root = Path.GetDirectoryName(dataDirectory)!;
@@ -144,6 +213,21 @@ public sealed class SiloProcessTests(PostgresFixture postgres)
 
                 await Task.Delay(TimeSpan.FromMilliseconds(100));
             }
+        }
+
+        public async Task<int> WaitForExitAsync(TimeSpan bound)
+        {
+            using var timeout = new CancellationTokenSource(bound);
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"expected cst-silo to exit within {bound.TotalSeconds} s; output:\n{Output}");
+            }
+
+            return _process.ExitCode;
         }
 
         public async Task<int> SignalAndWaitAsync(string signal, TimeSpan bound)

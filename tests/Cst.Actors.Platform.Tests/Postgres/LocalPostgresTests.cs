@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Cst.Actors.Silo.Database;
@@ -75,16 +76,80 @@ public sealed class LocalPostgresTests : IAsyncLifetime
     public async Task StartAsync_ServerLeftRunning_IsReusedAndStoppedByTheNewOwner()
     {
         var settings = new LocalPostgresSettings(Path.Combine(_root, "data"), FreePort(), "cst", Durable: false);
-        var crashed = LocalPostgres.Create(settings, NullLogger.Instance);
-        await crashed.StartAsync(CancellationToken.None);
+        var first = LocalPostgres.Create(settings, NullLogger.Instance);
+        await first.StartAsync(CancellationToken.None);
+        await first.StopAsync(CancellationToken.None);
 
-        // As if the owning process had died: nobody stops it, a new instance starts on the same directory.
+        // What a process killed with its server running leaves: a server nobody holds the users' lock of.
+        await PgCtlAsync("start", "-D", settings.DataDirectory, "-w", "-l", Path.Combine(settings.DataDirectory, "postmaster.log"), "-o", $"-p {settings.Port}");
+
         await using var next = LocalPostgres.Create(settings, NullLogger.Instance);
         await next.StartAsync(CancellationToken.None);
         Assert.Equal(1, await ScalarAsync<int>(next.ConnectionString, "SELECT 1"));
 
         await next.StopAsync(CancellationToken.None);
         Assert.False(File.Exists(Path.Combine(settings.DataDirectory, "postmaster.pid")), "server still running after stop");
+    }
+
+    [Fact]
+    public async Task StopAsync_SecondUserOfARunningServer_LeavesItRunningForTheFirst()
+    {
+        var settings = new LocalPostgresSettings(Path.Combine(_root, "data"), FreePort(), "cst", Durable: false);
+        await using var first = LocalPostgres.Create(settings, NullLogger.Instance);
+        await first.StartAsync(CancellationToken.None);
+        await ExecuteAsync(first.ConnectionString, "CREATE TABLE kept (v int); INSERT INTO kept VALUES (7)");
+
+        // As `cst-silo migrate --data-dir <the silo's>` does beside a running silo.
+        await using (var second = LocalPostgres.Create(settings, NullLogger.Instance))
+        {
+            await second.StartAsync(CancellationToken.None);
+            Assert.False(second.Initialised);
+            Assert.Equal(7, await ScalarAsync<int>(second.ConnectionString, "SELECT v FROM kept"));
+            await second.StopAsync(CancellationToken.None);
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        Assert.True(
+            File.Exists(Path.Combine(settings.DataDirectory, "postmaster.pid")),
+            "the server was stopped by the second process, which did not start it, while the first one still used it");
+        Assert.Equal(7, await ScalarAsync<int>(first.ConnectionString, "SELECT v FROM kept"));
+
+        await first.StopAsync(CancellationToken.None);
+        Assert.False(File.Exists(Path.Combine(settings.DataDirectory, "postmaster.pid")), "the last user left the server running");
+    }
+
+    [Fact]
+    public async Task StopAsync_FirstUserLeavesWhileSecondUsesTheServer_SecondKeepsItAndStopsItLast()
+    {
+        var settings = new LocalPostgresSettings(Path.Combine(_root, "data"), FreePort(), "cst", Durable: false);
+        await using var first = LocalPostgres.Create(settings, NullLogger.Instance);
+        await first.StartAsync(CancellationToken.None);
+        await using var second = LocalPostgres.Create(settings, NullLogger.Instance);
+        await second.StartAsync(CancellationToken.None);
+
+        await first.StopAsync(CancellationToken.None);
+
+        NpgsqlConnection.ClearAllPools();
+        Assert.Equal(1, await ScalarAsync<int>(second.ConnectionString, "SELECT 1"));
+        await second.StopAsync(CancellationToken.None);
+        Assert.False(File.Exists(Path.Combine(settings.DataDirectory, "postmaster.pid")), "the last user left the server running");
+    }
+
+    [Fact]
+    public async Task StartAsync_ServerInUseOnAnotherPort_IsRefusedAndKeepsRunning()
+    {
+        var settings = new LocalPostgresSettings(Path.Combine(_root, "data"), FreePort(), "cst", Durable: false);
+        await using var first = LocalPostgres.Create(settings, NullLogger.Instance);
+        await first.StartAsync(CancellationToken.None);
+
+        var otherPort = settings with { Port = FreePort() };
+        await using var second = LocalPostgres.Create(otherPort, NullLogger.Instance);
+        var refused = await Assert.ThrowsAsync<LocalPostgresException>(() => second.StartAsync(CancellationToken.None));
+
+        Assert.Contains($"running on port {settings.Port} for another process", refused.Message, StringComparison.Ordinal);
+        NpgsqlConnection.ClearAllPools();
+        Assert.Equal(1, await ScalarAsync<int>(first.ConnectionString, "SELECT 1"));
+        await first.StopAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -104,6 +169,28 @@ public sealed class LocalPostgresTests : IAsyncLifetime
         var none = new NpgsqlConnectionStringBuilder(server.ConnectionString) { Password = null, Pooling = false };
         await Assert.ThrowsAnyAsync<NpgsqlException>(() => ScalarAsync<int>(none.ConnectionString, "SELECT 1"));
         await server.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Runs pg_ctl by hand, as the postgres user when the tests run as root (as LocalPostgres does).</summary>
+    private static async Task PgCtlAsync(params string[] args)
+    {
+        var pgCtl = Directory.EnumerateDirectories("/usr/lib/postgresql")
+            .Select(dir => Path.Combine(dir, "bin", "pg_ctl"))
+            .Where(File.Exists)
+            .OrderDescending(StringComparer.Ordinal)
+            .First();
+        var start = Environment.IsPrivilegedProcess
+            ? new ProcessStartInfo("runuser", ["-u", "postgres", "--", pgCtl, .. args])
+            : new ProcessStartInfo(pgCtl, args);
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = "/";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(bound.Token);
+        Assert.True(process.ExitCode == 0, $"pg_ctl {string.Join(' ', args)} exited {process.ExitCode}: {await output} {await error}");
     }
 
     private static async Task ExecuteAsync(string connectionString, string sql)
