@@ -21,9 +21,11 @@ namespace Cst.Actors.Admin.Commands;
 /// <para>
 /// The command tree is System.CommandLine's: one method per verb group (<see cref="AddBilling"/>, ...) declares its
 /// verbs, their options and what each runs, and every value is checked before anything connects to the cluster.
+/// A new verb group is one such method (in its own file of this partial class if large) and one line in
+/// <see cref="Build"/>.
 /// </para>
 /// </summary>
-public sealed class CommandMode(TextWriter output, TextWriter error, bool progressToTerminal)
+public sealed partial class CommandMode(TextWriter output, TextWriter error, bool progressToTerminal)
 {
     public const int ExitOk = 0;
     public const int ExitFailed = 1;
