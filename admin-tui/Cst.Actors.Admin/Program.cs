@@ -4,34 +4,19 @@ using Cst.Actors.Admin.Tui;
 using Cst.Actors.Connection;
 
 // cst                  the admin console (Terminal.Gui), for sysadmins over SSH (ssh -t host cst)
-// cst VERB [options]   command mode for scripts: see CommandMode.Usage
+// cst VERB [options]   command mode for scripts: see CommandMode.Usage; cst VERB --help for one verb
 // Configuration as the silo's: CST_ environment variables or --connection-string etc.; with none, the embedded
 // PostgreSQL of this host (its port and password file). The operator in the audit is the OS user.
 
-CommandArgs parsed;
-try
-{
-    parsed = CommandArgs.Parse(args);
-}
-catch (InputException e)
-{
-    Console.Error.WriteLine($"cst: {e.Message}");
-    return CommandMode.ExitUsage;
-}
-
-if (parsed.Help || parsed.Words is ["help"])
-{
-    Console.Out.Write(CommandMode.Usage);
-    return CommandMode.ExitOk;
-}
-
+// Every word is checked (System.CommandLine, Commands/CommandMode.cs) before anything connects.
+var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected);
+var parsed = mode.Parse(args);
 var configuration = AdminConnection.ReadConfiguration(parsed.ConfigurationOverrides());
 AdminConnection? connection = null;
 try
 {
-    if (parsed.Words.Count > 0)
+    if (!parsed.OpensConsole)
     {
-        var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected);
         return await mode.RunAsync(parsed, async () =>
         {
             connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20));

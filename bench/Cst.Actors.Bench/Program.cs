@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -18,17 +19,16 @@ using Npgsql;
 using Orleans.Configuration;
 
 // cst-bench [--scale padova|national|N] [--quick] [--silos 1|2|1,2] [--runs N] [--parallelism N] [--seed N]
-//           [--durable true|false] [--out DIR]
+//           [--durable true|false] [--out DIR] ...   (cst-bench --help lists them all)
 // Generates the dataset, starts a throwaway PostgreSQL and the silos (cst-silo processes), imports, runs the final
 // billing of 2025 cold and warm, runs the raw-SQL baseline, compares the totals per ente and prints a table.
 // See docs/benchmarks.md.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
-var options = Options.Parse(args);
+var (options, refusal) = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: cst-bench [--scale padova|national|N] [--quick] [--silos 1|2|1,2] [--runs N] [--parallelism N] [--seed N] [--durable true|false] [--import bulk|calls] [--reuse] [--billing-parallelism N] [--billing-chunk N] [--billing-writes N] [--out DIR]");
-    return 2;
+    return refusal;
 }
 
 var results = new List<(string Name, string Value)>();
@@ -348,39 +348,100 @@ internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallel
 {
     public List<string> SiloArguments { get; init; } = [];
 
-
-    public static Options? Parse(string[] args)
+    /// <summary>
+    /// The options, or null and the exit code: 0 after --help, 2 for a line refused (one line on stderr naming the
+    /// offending word: an unknown option, a missing or malformed value).
+    /// </summary>
+    public static (Options? Options, int Exit) Parse(string[] args)
     {
-        var o = new Options("national", [1], 3, 16, NationalDataset.DefaultSeed, true, null, null);
-        for (var i = 0; i < args.Length; i++)
+        var scale = new Option<string?>("--scale")
         {
-            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException(args[i]);
-            switch (args[i])
+            Description = "padova (the 102 comuni), national (every comune) or a number of comuni (default national)",
+            HelpName = "padova|national|N",
+            CustomParser = r => r.Tokens.Single().Value is var v && (v is "padova" or "national" || (int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0))
+                ? v
+                : Refuse<string?>(r, $"--scale must be padova, national or a number of comuni, not '{v}'."),
+        };
+        var quick = new Option<bool>("--quick") { Description = "800 comuni (the same as --scale 800)" };
+        var silos = new Option<int[]?>("--silos")
+        {
+            Description = "the cluster sizes measured, e.g. 1, 2 or 1,2 (default 1)",
+            HelpName = "N[,N]",
+            CustomParser = r =>
             {
-                case "--scale": o = o with { Scale = Next() }; break;
-                case "--quick": o = o with { Scale = "800" }; break;
-                case "--silos": o = o with { Silos = [.. Next().Split(',').Select(x => int.Parse(x, CultureInfo.InvariantCulture))] }; break;
-                case "--runs": o = o with { Runs = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
-                case "--parallelism": o = o with { Parallelism = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
-                case "--seed": o = o with { Seed = int.Parse(Next(), CultureInfo.InvariantCulture) }; break;
-                case "--durable": o = o with { Durable = bool.Parse(Next()) }; break;
-                case "--out": o = o with { Out = Path.GetFullPath(Next()) }; break;
-                case "--import": o = o with { Bulk = Next() == "bulk" }; break;
-                case "--reuse": o = o with { Reuse = true }; break;
-                case "--billing-parallelism": o.SiloArguments.Add("--Billing:MaxParallelism=" + Next()); break;
-                case "--billing-chunk": o.SiloArguments.Add("--Billing:WriteChunk=" + Next()); break;
-                case "--billing-writes": o.SiloArguments.Add("--Billing:ConcurrentWrites=" + Next()); break;
-                case "--silo-dll": o = o with { SiloDll = Path.GetFullPath(Next()) }; break;
-                default: return null;
+                var v = r.Tokens.Single().Value;
+                var counts = v.Split(',').Select(x => int.TryParse(x, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 8 ? n : 0).ToArray();
+                return counts.All(n => n > 0) ? counts : Refuse<int[]?>(r, $"--silos must be silo counts from 1 to 8 separated by commas, such as 1,2, not '{v}'.");
+            },
+        };
+        var runs = StrictCommandLine.Integer("--runs", 1, 100, "billing runs per cluster size, each cold then warm (default 3)");
+        var parallelism = StrictCommandLine.Integer("--parallelism", 1, 1024, "enti imported at once (default 16)");
+        var seed = StrictCommandLine.Integer("--seed", int.MinValue, int.MaxValue, $"seed of the generated dataset (default {NationalDataset.DefaultSeed})");
+        var durable = StrictCommandLine.Choice("--durable", "fsync on (true, default) or off", StringComparer.OrdinalIgnoreCase, "true", "false");
+        var output = StrictCommandLine.Text("--out", "keep the database, logs and the results table in DIR", "DIR");
+        var import = StrictCommandLine.Choice("--import", "the import's bulk calls (default) or one call per object", StringComparer.Ordinal, "bulk", "calls");
+        var reuse = new Option<bool>("--reuse") { Description = "use again the import kept in --out DIR, when it is of the same dataset" };
+        var billingParallelism = StrictCommandLine.Integer("--billing-parallelism", 1, 10_000, "the silos' Billing:MaxParallelism");
+        var billingChunk = StrictCommandLine.Integer("--billing-chunk", 1, 100_000, "the silos' Billing:WriteChunk");
+        var billingWrites = StrictCommandLine.Integer("--billing-writes", 1, 1_000, "the silos' Billing:ConcurrentWrites");
+        var siloDll = StrictCommandLine.Text("--silo-dll", "the cst-silo.dll to run (default the Release build of the repository)", "PATH");
+
+        var root = new Command("cst-bench", "Generates enti, imports them into a cluster of cst-silo processes on a throwaway PostgreSQL, runs the final billing of 2025 cold and warm, and compares it with a raw-SQL baseline (docs/benchmarks.md).");
+        foreach (var option in new Option[] { scale, quick, silos, runs, parallelism, seed, durable, output, import, reuse, billingParallelism, billingChunk, billingWrites, siloDll })
+        {
+            root.Options.Add(option);
+        }
+
+        root.SetAction(_ => 0);
+        var input = new StrictCommandLine(root).Parse(args);
+        var error = input.Error;
+        if (error is null && input.Help)
+        {
+            return (null, input.WriteHelp(Console.Out));
+        }
+
+        var result = input.Result;
+        if (error is null && result.GetValue(reuse) && result.GetValue(output) is null)
+        {
+            error = "--reuse needs --out DIR, the directory that keeps the imported database.";
+        }
+
+        if (error is null && result.GetValue(quick) && result.GetValue(scale) is not null)
+        {
+            error = "--quick is --scale 800: give one or the other.";
+        }
+
+        if (error is not null)
+        {
+            Console.Error.WriteLine($"cst-bench: {error}");
+            return (null, 2);
+        }
+
+        var o = new Options(
+            result.GetValue(quick) ? "800" : result.GetValue(scale) ?? "national",
+            result.GetValue(silos) ?? [1],
+            result.GetValue(runs) ?? 3,
+            result.GetValue(parallelism) ?? 16,
+            result.GetValue(seed) ?? NationalDataset.DefaultSeed,
+            result.GetValue(durable) is not "false",
+            result.GetValue(output) is { } dir ? Path.GetFullPath(dir) : null,
+            result.GetValue(siloDll) is { } dll ? Path.GetFullPath(dll) : null,
+            Bulk: result.GetValue(import) is not "calls",
+            Reuse: result.GetValue(reuse));
+        foreach (var (option, key) in new[] { (billingParallelism, "Billing:MaxParallelism"), (billingChunk, "Billing:WriteChunk"), (billingWrites, "Billing:ConcurrentWrites") })
+        {
+            if (result.GetValue(option) is { } value)
+            {
+                o.SiloArguments.Add(FormattableString.Invariant($"--{key}={value}"));
             }
         }
 
-        if (o.Reuse && o.Out is null)
-        {
-            Console.Error.WriteLine("cst-bench: --reuse needs --out DIR, the directory that keeps the imported database");
-            return null;
-        }
+        return (o, 0);
+    }
 
-        return o.Scale is "padova" or "national" || int.TryParse(o.Scale, out _) ? o : null;
+    private static T? Refuse<T>(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return default;
     }
 }

@@ -8,38 +8,32 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-// cst-silo [run|migrate] [--Key=value ...]
+// cst-silo [run|migrate] [options]   (cst-silo --help, cst-silo migrate --help)
 //   run (default)  start PostgreSQL when none is configured, apply what is missing of sql/, run the silo until
 //                  Ctrl-C or SIGTERM, then stop the silo and the PostgreSQL it started.
 //   migrate        the same up to the schema, then exit.
 // Configuration: appsettings.json beside the program, then CST_-prefixed environment variables, then the command
-// line; keys and defaults are in Hosting/SiloConfiguration.cs.
+// line (Hosting/SiloCommandLine.cs: every option is a key, an unknown one is refused); keys and defaults are in
+// Hosting/SiloConfiguration.cs.
 
 const int ExitOk = 0;
 const int ExitFailure = 1;
 const int ExitUsage = 2;
 const int ExitPostgresMissing = 3;
 
-var verb = "run";
-var rest = args;
-if (args.Length > 0 && !args[0].StartsWith('-'))
+var commandLine = SiloCommandLine.Parse(args);
+if (commandLine.Error is { } refusal)
 {
-    verb = args[0];
-    rest = args[1..];
-}
-
-if (verb is "help" || rest.Any(a => a is "-h" or "--help" or "-?"))
-{
-    Console.Out.Write(Usage());
-    return ExitOk;
-}
-
-if (verb is not ("run" or "migrate"))
-{
-    Console.Error.WriteLine($"cst-silo: unknown verb '{verb}'.");
-    Console.Error.Write(Usage());
+    Console.Error.WriteLine($"cst-silo: {refusal}");
     return ExitUsage;
 }
+
+if (commandLine.Help)
+{
+    return commandLine.WriteHelp(Console.Out);
+}
+
+var verb = commandLine.Verb;
 
 // Signals arriving before the host runs (while PostgreSQL starts, while migrating) cancel the work in hand; kept for
 // the whole run, so that at no point can Ctrl-C or SIGTERM end the process with the private PostgreSQL still running.
@@ -50,12 +44,12 @@ using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Reques
 HostApplicationBuilder builder;
 try
 {
-    builder = CreateBuilder(rest);
+    builder = CreateBuilder(commandLine.Overrides);
 }
-catch (FormatException e)
+catch (Exception e) when (e is FormatException or InvalidDataException)
 {
+    // appsettings.json that is not JSON.
     Console.Error.WriteLine($"cst-silo: {e.Message}");
-    Console.Error.Write(Usage());
     return ExitUsage;
 }
 
@@ -204,7 +198,7 @@ void RequestShutdown(PosixSignalContext context)
     }
 }
 
-static HostApplicationBuilder CreateBuilder(string[] commandLine)
+static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> commandLine)
 {
     // No defaults: they would read every environment variable without a prefix (Orleans itself reads an "Orleans"
     // section), and the content root would be the working directory instead of the program's.
@@ -218,26 +212,11 @@ static HostApplicationBuilder CreateBuilder(string[] commandLine)
     builder.Configuration
         .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
         .AddEnvironmentVariables(SiloConfiguration.EnvironmentPrefix)
-        .AddCommandLine(commandLine, SwitchMappings());
+        .AddInMemoryCollection(commandLine);
     ConfigureLogging(builder.Logging, builder.Configuration);
     builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
     return builder;
 }
-
-static Dictionary<string, string> SwitchMappings() => new()
-{
-    ["--connection-string"] = "ConnectionStrings:" + SiloConfiguration.ConnectionStringName,
-    ["--cluster-id"] = SiloConfiguration.ClusterIdKey,
-    ["--service-id"] = SiloConfiguration.ServiceIdKey,
-    ["--silo-port"] = SiloConfiguration.SiloPortKey,
-    ["--gateway-port"] = SiloConfiguration.GatewayPortKey,
-    ["--listen-address"] = SiloConfiguration.ListenAddressKey,
-    ["--advertised-address"] = SiloConfiguration.AdvertisedAddressKey,
-    ["--data-dir"] = SiloConfiguration.EmbeddedDataDirectoryKey,
-    ["--postgres-port"] = SiloConfiguration.EmbeddedPortKey,
-    ["--sql-dir"] = SiloConfiguration.SqlDirectoryKey,
-    ["--demo-data"] = DemoDataLoader.LoadKey,
-};
 
 static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
 {
@@ -262,23 +241,3 @@ static string Describe(string connectionString)
         return "(connection string not understood by Npgsql)";
     }
 }
-
-static string Usage() =>
-    $"""
-    Usage: cst-silo [run|migrate] [options]
-      run       (default) start the silo; without a connection string, first start a private PostgreSQL
-      migrate   apply the missing sql/ scripts to the database and exit
-    Options (also in appsettings.json, or environment variables {SiloConfiguration.EnvironmentPrefix}<Section>__<Key>):
-      --connection-string  ConnectionStrings:{SiloConfiguration.ConnectionStringName}  unset: embedded PostgreSQL
-      --cluster-id         {SiloConfiguration.ClusterIdKey,-29} default {CstSiloSettings.DefaultClusterId}
-      --service-id         {SiloConfiguration.ServiceIdKey,-29} default {CstSiloSettings.DefaultServiceId} (changing it orphans all stored data)
-      --silo-port          {SiloConfiguration.SiloPortKey,-29} default {SiloEndpoints.DefaultSiloPort}
-      --gateway-port       {SiloConfiguration.GatewayPortKey,-29} default {SiloEndpoints.DefaultGatewayPort}
-      --listen-address     {SiloConfiguration.ListenAddressKey,-29} default 127.0.0.1
-      --advertised-address {SiloConfiguration.AdvertisedAddressKey,-29} default 127.0.0.1
-      --data-dir           {SiloConfiguration.EmbeddedDataDirectoryKey,-29} default {SiloConfiguration.DefaultEmbeddedDataDirectory()}
-      --postgres-port      {SiloConfiguration.EmbeddedPortKey,-29} default {SiloConfiguration.DefaultEmbeddedPort}
-      --sql-dir            {SiloConfiguration.SqlDirectoryKey,-29} default sql/ beside the program
-      --demo-data          {DemoDataLoader.LoadKey,-29} FirstStart (default: embedded PostgreSQL with no enti yet), Always or Never
-
-    """;

@@ -16,7 +16,7 @@ public sealed class CommandModeTests(AdminCluster cluster)
         var output = new StringWriter();
         var error = new StringWriter();
         var mode = new CommandMode(output, error, progressToTerminal: false);
-        var code = await mode.RunAsync(CommandArgs.Parse(args), () => Task.FromResult(cluster.Session()));
+        var code = await mode.RunAsync(mode.Parse(args), () => Task.FromResult(cluster.Session()));
         return (code, output.ToString(), error.ToString());
     }
 
@@ -51,6 +51,72 @@ public sealed class CommandModeTests(AdminCluster cluster)
         Assert.Equal(string.Empty, output);
         Assert.StartsWith("cst: ", err, StringComparison.Ordinal);
         Assert.Single(err.Trim().Split('\n'));
+    }
+
+    [Theory]
+    [InlineData("--year", "ente", "list", "--year", "2020")]
+    [InlineData("--search", "ente", "list", "--search", "--data-dir", "X")]
+    [InlineData("--search", "ente", "list", "--search")]
+    [InlineData("--days", "deadlines", "--days")]
+    [InlineData("--mode", "billing", "run", "--year", "2025", "--mode", "preview")]
+    [InlineData("--recompute", "billing", "preview", "--year", "2026", "--recompute")]
+    [InlineData("--max", "ente", "show", "028001", "--max", "3")]
+    [InlineData("frobnicate", "frobnicate", "--days", "3")]
+    [InlineData("lst", "ente", "lst")]
+    [InlineData("extra", "ente", "show", "028001", "extra")]
+    [InlineData("-x", "audit", "-x")]
+    [InlineData("--yaer", "billing", "status", "--yaer", "2025")]
+    public async Task MisplacedUnknownOrIncompleteInput_ExitsTwoWithOneLineNamingIt(string named, params string[] args)
+    {
+        var (code, output, err) = await RunAsync(args);
+
+        Assert.True(code == CommandMode.ExitUsage, $"exit {code}, stdout: {output}, stderr: {err}");
+        Assert.Equal(string.Empty, output);
+        Assert.StartsWith("cst: ", err, StringComparison.Ordinal);
+        Assert.Single(err.Trim().Split('\n'));
+        Assert.Contains($"'{named}'", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BillingRun_WithModePreview_IsRefusedPointingToBillingPreview()
+    {
+        var (code, _, err) = await RunAsync("billing", "run", "--year", "2025", "--mode", "preview");
+
+        Assert.Equal(CommandMode.ExitUsage, code);
+        Assert.Contains("billing preview", err, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ente", "list", "--year", "2020", "--json")]
+    [InlineData("--json", "billing", "preview", "--year", "20x6")]
+    [InlineData("frobnicate", "--json")]
+    [InlineData("ente", "show", "999999", "--json")]
+    public async Task Errors_UnderJson_AreAJsonObjectOnStdoutBesidesTheLineOnStderr(params string[] args)
+    {
+        var (code, output, err) = await RunAsync(args);
+
+        Assert.NotEqual(CommandMode.ExitOk, code);
+        var error = JsonDocument.Parse(output).RootElement;
+        Assert.Equal(code, error.GetProperty("exitCode").GetInt32());
+        Assert.Equal(err.Trim(), "cst: " + error.GetProperty("error").GetString());
+    }
+
+    [Theory]
+    [InlineData("ente list", "--search", "--year")]
+    [InlineData("ente show", "--year", "--search")]
+    [InlineData("billing run", "--recompute", "--mode")]
+    [InlineData("billing export", "--format", "--recompute")]
+    [InlineData("deadlines", "--days", "--max")]
+    [InlineData("import", "FILE", "--year")]
+    public async Task VerbHelp_ExitsZeroListingThatVerbsOptionsOnly(string verb, string listed, string notListed)
+    {
+        var (code, output, err) = await RunAsync([.. verb.Split(' '), "--help"]);
+
+        Assert.True(code == CommandMode.ExitOk, $"exit {code}: {err}");
+        Assert.Contains($"cst {verb}", output, StringComparison.Ordinal);
+        Assert.Contains(listed, output, StringComparison.Ordinal);
+        Assert.Contains("--connection-string", output, StringComparison.Ordinal);
+        Assert.DoesNotContain(notListed, output, StringComparison.Ordinal);
     }
 
     [Fact]

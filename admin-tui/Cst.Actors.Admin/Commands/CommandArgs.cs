@@ -1,87 +1,59 @@
-using Cst.Actors.Admin.Infrastructure;
+using System.CommandLine;
 using Cst.Actors.Connection;
 
 namespace Cst.Actors.Admin.Commands;
 
 /// <summary>
-/// A command line: the words (verb and arguments) and the <c>--name value</c> options, plus the switches
-/// <c>--json</c> and <c>--recompute</c>. Connection options map onto the configuration keys the silo reads.
+/// A command line of <c>cst</c> as parsed against the command tree of <see cref="CommandMode"/>: the verb it names,
+/// its values, or the one-line reason it is refused. <c>--json</c> and the connection options are accepted by every
+/// verb; the connection options map onto the configuration keys the silo reads.
 /// </summary>
 public sealed class CommandArgs
 {
-    /// <summary>Options that take a value; the connection ones become configuration keys.</summary>
-    public static readonly IReadOnlyDictionary<string, string?> ValueOptions = new Dictionary<string, string?>
+    /// <summary><c>--json</c>: output for scripts; an error is then also a JSON object on stdout.</summary>
+    public static Option<bool> JsonOption() => new("--json")
     {
-        ["--connection-string"] = "ConnectionStrings:" + CstConnectionSettings.ConnectionStringName,
-        ["--cluster-id"] = CstConnectionSettings.ClusterIdKey,
-        ["--service-id"] = CstConnectionSettings.ServiceIdKey,
-        ["--data-dir"] = CstConnectionSettings.EmbeddedDataDirectoryKey,
-        ["--postgres-port"] = CstConnectionSettings.EmbeddedPortKey,
-        ["--days"] = null,
-        ["--year"] = null,
-        ["--format"] = null,
-        ["--out"] = null,
-        ["--ente"] = null,
-        ["--filter"] = null,
-        ["--search"] = null,
-        ["--max"] = null,
-        ["--mode"] = null,
-        ["--revision"] = null,
+        Description = "output for scripts: JSON on stdout; an error also as {\"error\": \"...\", \"exitCode\": N} on stdout",
+        Recursive = true,
     };
 
-    private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<string> _args;
+    private readonly Option<bool> _json;
+    private readonly ConfigurationOptions _connection;
 
-    public List<string> Words { get; } = [];
-
-    public bool Json { get; private set; }
-
-    public bool Help { get; private set; }
-
-    /// <summary><c>--recompute</c>: compute a completed final revision again (billing run).</summary>
-    public bool Recompute { get; private set; }
-
-    public static CommandArgs Parse(IReadOnlyList<string> args)
+    internal CommandArgs(CommandLineInput input, IReadOnlyList<string> args, Option<bool> json, ConfigurationOptions connection)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        var parsed = new CommandArgs();
-        for (var i = 0; i < args.Count; i++)
-        {
-            var arg = args[i];
-            if (arg is "--json")
-            {
-                parsed.Json = true;
-            }
-            else if (arg is "--recompute")
-            {
-                parsed.Recompute = true;
-            }
-            else if (arg is "-h" or "--help" or "-?")
-            {
-                parsed.Help = true;
-            }
-            else if (arg.StartsWith("--", StringComparison.Ordinal))
-            {
-                var (name, inline) = arg.IndexOf('=', StringComparison.Ordinal) is var eq and > 0 ? (arg[..eq], arg[(eq + 1)..]) : (arg, null);
-                if (!ValueOptions.ContainsKey(name))
-                {
-                    throw new InputException($"unknown option '{name}' (cst --help lists them).");
-                }
-
-                var value = inline ?? (i + 1 < args.Count ? args[++i] : throw new InputException($"{name} needs a value."));
-                parsed._options[name] = value;
-            }
-            else
-            {
-                parsed.Words.Add(arg);
-            }
-        }
-
-        return parsed;
+        Input = input;
+        _args = args;
+        _json = json;
+        _connection = connection;
     }
 
-    public string? Option(string name) => _options.TryGetValue(name, out var v) ? v : null;
+    public CommandLineInput Input { get; }
 
-    /// <summary>The connection options as configuration overrides.</summary>
+    public ParseResult Result => Input.Result;
+
+    /// <summary>Why the line is refused (one line naming the offending word), or null.</summary>
+    public string? Error => Input.Error;
+
+    /// <summary><c>--help</c> on the line (and nothing wrong with it).</summary>
+    public bool Help => Input.Help;
+
+    /// <summary>The command named: a verb, a verb group, or the root when no verb is given.</summary>
+    public Command Command => Input.Command;
+
+    /// <summary>No verb, no help, nothing refused: <c>cst</c> opens the console (with the connection options given).</summary>
+    public bool OpensConsole => Error is null && !Help && Result.CommandResult.Parent is null;
+
+    /// <summary>
+    /// <c>--json</c> was given. Read from the words themselves when the line is refused, so that the refusal of a
+    /// script's line is JSON too.
+    /// </summary>
+    public bool Json => Error is null
+        ? Result.GetValue(_json)
+        : _args.TakeWhile(a => a != "--").Any(a => a is "--json" or "--json=true");
+
+    /// <summary>The connection options given, as configuration keys and values.</summary>
     public IReadOnlyDictionary<string, string?> ConfigurationOverrides() =>
-        _options.Where(o => ValueOptions[o.Key] is not null).ToDictionary(o => ValueOptions[o.Key]!, o => (string?)o.Value);
+        Error is null ? _connection.Overrides(Result) : new Dictionary<string, string?>();
 }

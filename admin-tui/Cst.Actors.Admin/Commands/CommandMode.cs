@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -14,9 +15,17 @@ namespace Cst.Actors.Admin.Commands;
 /// <summary>
 /// <c>cst VERB ...</c>: the console's non-interactive mode for scripts and cron. Output on stdout (a table, or JSON
 /// with <c>--json</c>); one line on stderr and a non-zero exit code on failure: 1 the cluster refused or failed,
-/// 2 bad input (unknown verb or option, malformed value or file), 3 no silo reachable.
+/// 2 bad input (unknown verb or option, an option where it does not belong, a missing or malformed value or file),
+/// 3 no silo reachable. Under <c>--json</c> the failure is also a JSON object on stdout:
+/// <c>{"error": "...", "exitCode": N}</c>.
+/// <para>
+/// The command tree is System.CommandLine's: one method per verb group (<see cref="AddBilling"/>, ...) declares its
+/// verbs, their options and what each runs, and every value is checked before anything connects to the cluster.
+/// A new verb group is one such method (in its own file of this partial class if large) and one line in
+/// <see cref="Build"/>.
+/// </para>
 /// </summary>
-public sealed class CommandMode(TextWriter output, TextWriter error, bool progressToTerminal)
+public sealed partial class CommandMode(TextWriter output, TextWriter error, bool progressToTerminal)
 {
     public const int ExitOk = 0;
     public const int ExitFailed = 1;
@@ -25,10 +34,21 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
+    /// <summary>What each verb runs, given its parsed line: checks the values (throwing <see cref="InputException"/>), then returns the work.</summary>
+    private readonly Dictionary<Command, Func<ParseResult, Func<AdminSession, Task<int>>>> _verbs = [];
+
+    private readonly Option<bool> _json = CommandArgs.JsonOption();
+
+    private readonly ConfigurationOptions _connection = ConfigurationOptions.Connection(recursive: true);
+
+    private StrictCommandLine? _commandLine;
+
+    private Command? _helpVerb;
+
     public static string Usage =>
         """
         cst                       open the admin console (a terminal UI)
-        cst VERB [options]        run one command and exit:
+        cst VERB [options]        run one command and exit (cst VERB --help: that verb's options):
           import FILE             import enti from a JSON import document (.json) or a CSV of enti (.csv)
           ente list [--search T]  enti with population, active services and this year's estimate
           ente show KEY [--year Y]  one ente: identity, mailboxes, devices, services, statement of the year
@@ -44,20 +64,48 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
                                                 statement per payer in a folder (default csv, latest revision)
           notices [--ente KEY] [--max N]        latest notices of deadlines
           audit [--filter TEXT] [--max N]       latest audit rows
-        Options: --json (output for scripts), --connection-string, --cluster-id, --service-id, --data-dir,
-        --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
-        Exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 no silo reachable.
+        Options of every verb: --json (output for scripts), --connection-string, --cluster-id, --service-id,
+        --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
+        An unknown or misplaced option, a stray word or a missing value is refused with one line.
+        Exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 no silo reachable; under --json an error is also
+        {"error": "...", "exitCode": N} on stdout.
 
         """;
+
+    /// <summary>Parses a command line against the verbs of this command mode; nothing is checked against the cluster yet.</summary>
+    public CommandArgs Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        _commandLine ??= Build();
+        return new CommandArgs(_commandLine.Parse(args), args, _json, _connection);
+    }
 
     /// <summary>Runs the command; <paramref name="connect"/> gives a session on the cluster when one is needed.</summary>
     public async Task<int> RunAsync(CommandArgs args, Func<Task<AdminSession>> connect)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(connect);
+        if (args.Error is { } refusal)
+        {
+            return Fail(args.Json, refusal, ExitUsage);
+        }
+
+        if ((args.Help && args.Result.CommandResult.Parent is null) || args.Command == _helpVerb)
+        {
+            output.Write(Usage);
+            return ExitOk;
+        }
+
+        if (args.Help)
+        {
+            return args.Input.WriteHelp(output);
+        }
+
         try
         {
-            var command = Bind(args);
+            var command = _verbs.TryGetValue(args.Command, out var bind)
+                ? bind(args.Result)
+                : throw new InputException("no verb given (cst --help lists them).");
             AdminSession session;
             try
             {
@@ -65,162 +113,220 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
             }
             catch (CstConnectionException e)
             {
-                error.WriteLine($"cst: {e.Message}; {AdminConnection.StartHint}");
-                return ExitUnreachable;
+                return Fail(args.Json, $"{e.Message}; {AdminConnection.StartHint}", ExitUnreachable);
             }
 
             return await command(session);
         }
         catch (InputException e)
         {
-            error.WriteLine($"cst: {e.Message}");
-            return ExitUsage;
+            return Fail(args.Json, e.Message, ExitUsage);
         }
         catch (Exception e) when (e is CstDomainError or CstInfrastructureError or AdminCallException or OrleansException or TimeoutException or IOException or UnauthorizedAccessException)
         {
-            error.WriteLine($"cst: {ErrorText.Of(e)}");
-            return ExitFailed;
+            return Fail(args.Json, ErrorText.Of(e), ExitFailed);
         }
     }
 
-    /// <summary>Checks the whole command line before anything connects, and returns what to run.</summary>
-    private Func<AdminSession, Task<int>> Bind(CommandArgs args)
+    /// <summary>The one line on stderr, and under <c>--json</c> the same as a JSON object on stdout.</summary>
+    private int Fail(bool json, string message, int exitCode)
     {
-        var w = args.Words;
-        var verb = w.Count > 0 ? w[0] : throw new InputException("no verb given.");
-        switch (verb)
+        error.WriteLine($"cst: {message}");
+        if (json)
         {
-            case "import":
-            {
-                var file = w.Count == 2 ? w[1] : throw new InputException("import takes one file: cst import FILE.json|FILE.csv");
-                var document = ParseImport(file);
-                return s => ImportAsync(s, document);
-            }
-
-            case "ente" when w.Count == 2 && w[1] == "list":
-                return s => EnteListAsync(s, args.Option("--search"), args.Json);
-            case "ente" when w.Count == 3 && w[1] == "show":
-            {
-                int? year = args.Option("--year") is { } y ? Input.Year(y) : null;
-                return s => EnteShowAsync(s, w[2], year, args.Json);
-            }
-
-            case "ente":
-                throw new InputException("say 'cst ente list' or 'cst ente show KEY'.");
-            case "deadlines":
-            {
-                var days = args.Option("--days") is { } d ? Input.Integer(d, "--days", 0, 3660) : 30;
-                return s => DeadlinesAsync(s, days, args.Json);
-            }
-
-            case "notices":
-            {
-                var max = args.Option("--max") is { } m ? Input.Integer(m, "--max", 1, 100_000) : 100;
-                return s => NoticesAsync(s, args.Option("--ente"), max, args.Json);
-            }
-
-            case "audit":
-            {
-                var max = args.Option("--max") is { } m ? Input.Integer(m, "--max", 1, 100_000) : 100;
-                return s => AuditAsync(s, args.Option("--filter"), max, args.Json);
-            }
-
-            case "billing":
-                return BindBilling(args);
-            default:
-                throw new InputException($"unknown verb '{verb}' (cst --help lists them).");
+            WriteJson(new JsonObject { ["error"] = message, ["exitCode"] = exitCode });
         }
+
+        return exitCode;
     }
 
-    private Func<AdminSession, Task<int>> BindBilling(CommandArgs args)
+    /// <summary>The command tree: the root (no verb: the console) and one registration per verb group.</summary>
+    private StrictCommandLine Build()
     {
-        var w = args.Words;
-        var action = w.Count == 2 ? w[1] : throw new InputException("say billing preview, run, close, status or export, with --year Y.");
-        if (action is not ("preview" or "run" or "close" or "status" or "export"))
-        {
-            throw new InputException($"unknown billing action '{action}': preview, run, close, status or export.");
-        }
+        var root = new Command("cst", "The CST admin console: with no verb a terminal UI, with a verb one command for scripts (cst --help).");
+        var commandLine = new StrictCommandLine(root);
+        root.Options.Add(_json);
+        _connection.AddTo(root);
+        root.SetAction(_ => ExitOk);
+        _helpVerb = new Command("help", "this overview") { Hidden = true };
+        root.Subcommands.Add(_helpVerb);
+        AddImport(root);
+        AddEnte(root);
+        AddDeadlines(root);
+        AddBilling(root, commandLine);
+        AddNotices(root);
+        AddAudit(root);
+        return commandLine;
+    }
 
-        var year = Input.Year(args.Option("--year") ?? throw new InputException("--year is required."), "--year");
-        if (args.Recompute && action != "run")
+    /// <summary>Declares a verb under <paramref name="parent"/> with its options and arguments, and what it runs.</summary>
+    private Command Verb(Command parent, string name, string description, Symbol[] symbols, Func<ParseResult, Func<AdminSession, Task<int>>> bind)
+    {
+        var verb = new Command(name, description);
+        foreach (var symbol in symbols)
         {
-            throw new InputException("--recompute goes with billing run (a preview is always computed again).");
-        }
-
-        if (args.Option("--revision") is not null && action is not ("status" or "export"))
-        {
-            throw new InputException("--revision goes with billing status or billing export.");
-        }
-
-        int? revision = args.Option("--revision") is { } r ? Input.Integer(r, "--revision", 0, 10_000) : null;
-        switch (action)
-        {
-            case "preview":
-                return s => BillingRunAsync(s, year, BillingRunMode.Preview, recompute: false, args.Json);
-            case "run":
-                return s => BillingRunAsync(s, year, BillingRunMode.Final, args.Recompute, args.Json);
-            case "close":
-                return async s =>
-                {
-                    var grain = s.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(year, BillingRunMode.Final));
-                    var view = await s.CallAsync("closing the billing run", () => grain.CloseAsync(s.Operator));
-                    WriteResult(args.Json, BillingJson(view), BillingText.Describe(view));
-                    return ExitOk;
-                };
-            case "status":
+            switch (symbol)
             {
-                var mode = BillingMode(args);
-                return s => BillingStatusAsync(s, year, mode, revision, args.Json);
+                case Option option:
+                    verb.Options.Add(option);
+                    break;
+                case Argument argument:
+                    verb.Arguments.Add(argument);
+                    break;
             }
+        }
 
-            default:
+        parent.Subcommands.Add(verb);
+        _verbs[verb] = bind;
+        return verb;
+    }
+
+    private static Command Group(Command parent, string name, string description)
+    {
+        var group = new Command(name, description);
+        parent.Subcommands.Add(group);
+        return group;
+    }
+
+    private bool Json(ParseResult p) => p.GetValue(_json);
+
+    private static Option<int?> Year(string description, bool required)
+    {
+        var year = StrictCommandLine.Integer("--year", 2000, 2100, description, "YEAR");
+        year.Required = required;
+        return year;
+    }
+
+    private static Option<int?> Max() => StrictCommandLine.Integer("--max", 1, 100_000, "at most N rows (default 100)");
+
+    private void AddImport(Command root)
+    {
+        var file = new Argument<string>("FILE") { Description = "a JSON import document (.json, see docs/import-format.md) or a CSV of enti (.csv)" };
+        Verb(root, "import", "import enti from a JSON import document (.json) or a CSV of enti (.csv)", [file], p =>
+        {
+            var document = ParseImport(p.GetValue(file)!);
+            return s => ImportAsync(s, document);
+        });
+    }
+
+    private void AddEnte(Command root)
+    {
+        var ente = Group(root, "ente", "the enti: list, show");
+        var search = StrictCommandLine.Text("--search", "only the enti whose code or name contains TEXT", "TEXT");
+        Verb(ente, "list", "enti with population, active services and this year's estimate", [search],
+            p => s => EnteListAsync(s, p.GetValue(search), Json(p)));
+
+        var key = new Argument<string>("KEY") { Description = "the ente's code (ISTAT code, or codice fiscale)" };
+        var year = Year("the year of the statement shown (default this year)", required: false);
+        Verb(ente, "show", "one ente: identity, mailboxes, devices, services, statement of the year", [key, year],
+            p => s => EnteShowAsync(s, p.GetValue(key)!, p.GetValue(year), Json(p)));
+    }
+
+    private void AddDeadlines(Command root)
+    {
+        var days = StrictCommandLine.Integer("--days", 0, 3660, "the next N days (default 30)");
+        Verb(root, "deadlines", "deadlines of the next N days across all enti", [days],
+            p => s => DeadlinesAsync(s, p.GetValue(days) ?? 30, Json(p)));
+    }
+
+    private void AddNotices(Command root)
+    {
+        var ente = StrictCommandLine.Text("--ente", "only the notices of this ente", "KEY");
+        var max = Max();
+        Verb(root, "notices", "latest notices of deadlines", [ente, max],
+            p => s => NoticesAsync(s, p.GetValue(ente), p.GetValue(max) ?? 100, Json(p)));
+    }
+
+    private void AddAudit(Command root)
+    {
+        var filter = StrictCommandLine.Text("--filter", "only the rows whose object or operator contains TEXT", "TEXT");
+        var max = Max();
+        Verb(root, "audit", "latest audit rows", [filter, max],
+            p => s => AuditAsync(s, p.GetValue(filter), p.GetValue(max) ?? 100, Json(p)));
+    }
+
+    private void AddBilling(Command root, StrictCommandLine commandLine)
+    {
+        var billing = Group(root, "billing", "the year-end billing: preview, run, close, status, export");
+        const string yearText = "the billing year";
+        static Option<string?> Mode() => StrictCommandLine.Choice("--mode", "the preview (default) or the final run", StringComparer.Ordinal, "preview", "final");
+        static Option<int?> Revision() => StrictCommandLine.Integer("--revision", 0, 10_000, "that completed revision (default the latest)");
+
+        var year = Year(yearText, required: true);
+        Verb(billing, "preview", "compute the preview of a year, with progress", [year],
+            p => s => BillingRunAsync(s, p.GetValue(year)!.Value, BillingRunMode.Preview, recompute: false, Json(p)));
+
+        var runYear = Year(yearText, required: true);
+        var recompute = new Option<bool>("--recompute") { Description = "compute a completed final revision again" };
+        var run = Verb(billing, "run", "the final run of a year that is over; on a closed year, a revision of adjustments", [runYear, recompute],
+            p => s => BillingRunAsync(s, p.GetValue(runYear)!.Value, BillingRunMode.Final, p.GetValue(recompute), Json(p)));
+        commandLine.Hint(run, "--mode", "it is always the final run; for a preview say 'cst billing preview --year Y'.");
+
+        var closeYear = Year(yearText, required: true);
+        Verb(billing, "close", "close the completed final run (immutable from then on)", [closeYear], p =>
+        {
+            var y = p.GetValue(closeYear)!.Value;
+            var json = Json(p);
+            return async s =>
             {
-                var format = args.Option("--format") ?? "csv";
-                if (!BillingExporter.Formats.Contains(format))
+                var grain = s.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(y, BillingRunMode.Final));
+                var view = await s.CallAsync("closing the billing run", () => grain.CloseAsync(s.Operator));
+                WriteResult(json, BillingJson(view), BillingText.Describe(view));
+                return ExitOk;
+            };
+        });
+
+        var statusYear = Year(yearText, required: true);
+        var statusMode = Mode();
+        var statusRevision = Revision();
+        Verb(billing, "status", "progress of the latest revision, or the totals of revision N", [statusYear, statusMode, statusRevision],
+            p => s => BillingStatusAsync(s, p.GetValue(statusYear)!.Value, BillingMode(p.GetValue(statusMode)), p.GetValue(statusRevision), Json(p)));
+
+        var exportYear = Year(yearText, required: true);
+        var exportMode = Mode();
+        var exportRevision = Revision();
+        var format = StrictCommandLine.Choice("--format", "CSV (; and decimal comma), JSON, text (one statement per payer in a folder) or all (default csv)", StringComparer.Ordinal, [.. BillingExporter.Formats]);
+        var directory = StrictCommandLine.Text("--out", "the directory written to (default the current one)", "DIR");
+        Verb(billing, "export", "write a run's statements and totals as files", [exportYear, exportMode, exportRevision, format, directory], p =>
+        {
+            var y = p.GetValue(exportYear)!.Value;
+            var mode = BillingMode(p.GetValue(exportMode));
+            var revision = p.GetValue(exportRevision);
+            var chosen = p.GetValue(format) ?? "csv";
+            var folder = p.GetValue(directory) ?? ".";
+            var json = Json(p);
+            return async s =>
+            {
+                var grain = s.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(y, mode));
+                var result = await BillingExporter.ExportAsync(s, grain, chosen, folder, revision);
+                if (json)
                 {
-                    throw new InputException($"--format must be csv, json, text or all, not '{format}'.");
+                    var node = TotalsJson(result.Totals);
+                    node["files"] = new JsonArray([.. result.Files.Select(f => JsonValue.Create(f))]);
+                    node["statementsDirectory"] = result.TextDirectory;
+                    node["statementFiles"] = result.TextDirectory is null ? null : result.TextStatements;
+                    WriteJson(node);
+                }
+                else
+                {
+                    output.WriteLine(result.Summary);
+                    foreach (var file in result.Files)
+                    {
+                        output.WriteLine(file);
+                    }
+
+                    if (result.TextDirectory is { } written)
+                    {
+                        output.WriteLine(FormattableString.Invariant($"{written}{Path.DirectorySeparatorChar}  ({result.TextStatements} statements, one per payer)"));
+                    }
                 }
 
-                var mode = BillingMode(args);
-                var directory = args.Option("--out") ?? ".";
-                return async s =>
-                {
-                    var grain = s.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(year, mode));
-                    var result = await BillingExporter.ExportAsync(s, grain, format, directory, revision);
-                    if (args.Json)
-                    {
-                        var node = TotalsJson(result.Totals);
-                        node["files"] = new JsonArray([.. result.Files.Select(f => JsonValue.Create(f))]);
-                        node["statementsDirectory"] = result.TextDirectory;
-                        node["statementFiles"] = result.TextDirectory is null ? null : result.TextStatements;
-                        WriteJson(node);
-                    }
-                    else
-                    {
-                        output.WriteLine(result.Summary);
-                        foreach (var file in result.Files)
-                        {
-                            output.WriteLine(file);
-                        }
-
-                        if (result.TextDirectory is { } folder)
-                        {
-                            output.WriteLine(FormattableString.Invariant($"{folder}{Path.DirectorySeparatorChar}  ({result.TextStatements} statements, one per payer)"));
-                        }
-                    }
-
-                    return ExitOk;
-                };
-            }
-        }
+                return ExitOk;
+            };
+        });
     }
 
-    private static BillingRunMode BillingMode(CommandArgs args) => (args.Option("--mode") ?? "preview") switch
-    {
-        "preview" => BillingRunMode.Preview,
-        "final" => BillingRunMode.Final,
-        var other => throw new InputException($"--mode must be preview or final, not '{other}'."),
-    };
+    private static BillingRunMode BillingMode(string? mode) => mode is "final" ? BillingRunMode.Final : BillingRunMode.Preview;
 
     private static ImportDocument ParseImport(string file)
     {

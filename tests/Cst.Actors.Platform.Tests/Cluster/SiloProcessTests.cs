@@ -142,6 +142,43 @@ public sealed class SiloProcessTests(PostgresFixture postgres)
         }
     }
 
+    [Theory]
+    [InlineData("--silo-prot", "migrate", "--silo-prot", "5", "-x")]
+    [InlineData("--silo-prot", "--silo-prot", "11112")]
+    [InlineData("--silo-port", "migrate", "--silo-port", "11112")]
+    [InlineData("--silo-port", "--silo-port", "99999")]
+    [InlineData("--silo-port", "--silo-port", "eleven")]
+    [InlineData("--gateway-port", "run", "--gateway-port")]
+    [InlineData("--demo-data", "--demo-data", "Sometimes")]
+    [InlineData("Silo:SiloPrt", "--Silo:SiloPrt=11112")]
+    [InlineData("serve", "serve")]
+    public async Task Silo_BadCommandLine_ExitsTwoWithOneLineNamingItBeforeStarting(string named, params string[] arguments)
+    {
+        // A database is given: should the line be accepted, the old program would migrate it or start a silo on it.
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var silo = SiloProcess.Start(arguments, new Dictionary<string, string> { ["CST_ConnectionStrings__Cst"] = connectionString });
+
+        var exitCode = await silo.WaitForExitAsync(StopBound);
+
+        Assert.True(exitCode == 2, $"expected exit code 2, got {exitCode}; output:\n{silo.Output}");
+        var line = Assert.Single(silo.Output.Trim().Split('\n'));
+        Assert.StartsWith("cst-silo: ", line, StringComparison.Ordinal);
+        Assert.Contains(named, line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Silo_MigrateHelp_ListsTheMigrateOptionsOnly()
+    {
+        await using var silo = SiloProcess.Start(["migrate", "--help"], new Dictionary<string, string>());
+
+        var exitCode = await silo.WaitForExitAsync(StopBound);
+
+        Assert.True(exitCode == 0, $"expected exit code 0, got {exitCode}; output:\n{silo.Output}");
+        Assert.Contains("--sql-dir", silo.Output, StringComparison.Ordinal);
+        Assert.Contains("--connection-string", silo.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("--silo-port", silo.Output, StringComparison.Ordinal);
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -224,7 +261,7 @@ public sealed class SiloProcessTests(PostgresFixture postgres)
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"expected cst-silo to exit within {bound.TotalSeconds} s; output:\n{Output}");
+                Assert.Fail($"expected cst-silo to exit by itself within {bound.TotalSeconds} s; output:\n{Output}");
             }
 
             return _process.ExitCode;

@@ -1,0 +1,149 @@
+using System.CommandLine;
+using System.Text.RegularExpressions;
+using Cst.Actors.Connection;
+using Cst.Actors.Grains;
+
+namespace Cst.Actors.Silo.Hosting;
+
+/// <summary>
+/// <c>cst-silo [run|migrate] [options]</c>: the verbs and options of the silo program. Every option feeds a
+/// configuration key (the table of <see cref="SiloConfiguration"/>), so the command line, <c>CST_</c> environment
+/// variables and appsettings.json stay one configuration, the command line last. A configuration key may also be
+/// given directly as <c>--Section:Key=value</c> when it is one the silo reads. Anything else (an unknown or
+/// misplaced option, a stray word, a missing or malformed value) is refused with one line, before anything starts.
+/// </summary>
+public sealed partial class SiloCommandLine
+{
+    public const string Run = "run";
+    public const string Migrate = "migrate";
+
+    private readonly CommandLineInput _input;
+    private readonly Dictionary<string, string?> _overrides;
+
+    private SiloCommandLine(CommandLineInput input, string? error, string verb, Dictionary<string, string?> overrides)
+    {
+        _input = input;
+        Error = error;
+        Verb = verb;
+        _overrides = overrides;
+    }
+
+    /// <summary>Why the line is refused, in one line naming the offending word; null when it is sound.</summary>
+    public string? Error { get; }
+
+    /// <summary>The line asks for help (<c>--help</c>, <c>-h</c>, <c>-?</c>, or the verb <c>help</c>).</summary>
+    public bool Help => Error is null && (_input.Help || Verb == "help");
+
+    /// <summary><see cref="Run"/> (also with no verb) or <see cref="Migrate"/>.</summary>
+    public string Verb { get; }
+
+    /// <summary>The configuration given on the line, as keys and values.</summary>
+    public IReadOnlyDictionary<string, string?> Overrides => _overrides;
+
+    public static SiloCommandLine Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+
+        // --Section:Key=value: a configuration key the silo reads (cst-bench passes Billing:* and Logging:* this way).
+        var keys = new List<KeyValuePair<string, string?>>();
+        var rest = new List<string>();
+        string? unknownKey = null;
+        foreach (var arg in args.TakeWhile(a => a != "--"))
+        {
+            if (ConfigurationKeyArgument().Match(arg) is { Success: true } match)
+            {
+                var key = match.Groups["key"].Value;
+                unknownKey ??= IsKnownKey(key) ? null : key;
+                keys.Add(new(key, match.Groups["value"].Value));
+            }
+            else
+            {
+                rest.Add(arg);
+            }
+        }
+
+        rest.AddRange(args.SkipWhile(a => a != "--"));
+
+        var connection = ConfigurationOptions.Connection(recursive: false);
+        var sql = new ConfigurationOptions();
+        sql.Add(StrictCommandLine.Text("--sql-dir", $"directory of the SQL scripts ({SiloConfiguration.SqlDirectoryKey}), default sql/ beside the program", "DIR"), SiloConfiguration.SqlDirectoryKey);
+        var silo = new ConfigurationOptions();
+        silo.Add(StrictCommandLine.Port("--silo-port", $"silo-to-silo port ({SiloConfiguration.SiloPortKey}), default {SiloEndpoints.DefaultSiloPort}"), SiloConfiguration.SiloPortKey);
+        silo.Add(StrictCommandLine.Port("--gateway-port", $"port clients connect to ({SiloConfiguration.GatewayPortKey}), default {SiloEndpoints.DefaultGatewayPort}"), SiloConfiguration.GatewayPortKey);
+        silo.Add(StrictCommandLine.Address("--listen-address", $"address the silo listens on ({SiloConfiguration.ListenAddressKey}), default 127.0.0.1; 0.0.0.0 for all"), SiloConfiguration.ListenAddressKey);
+        silo.Add(StrictCommandLine.Address("--advertised-address", $"address other silos and clients reach ({SiloConfiguration.AdvertisedAddressKey}), default 127.0.0.1"), SiloConfiguration.AdvertisedAddressKey);
+        silo.Add(StrictCommandLine.Choice("--demo-data", $"{DemoDataLoader.LoadKey}: FirstStart (default: on the embedded PostgreSQL with no enti yet), Always or Never", StringComparer.OrdinalIgnoreCase, "FirstStart", "Always", "Never"), DemoDataLoader.LoadKey);
+
+        var root = new Command("cst-silo", $"The Orleans silo of Cst.Actors. Options also come from appsettings.json beside the program and from environment variables {SiloConfiguration.EnvironmentPrefix}<Section>__<Key>; a key the silo reads may be given as --Section:Key=value.");
+        var commandLine = new StrictCommandLine(root);
+        var run = new Command(Run, "(default) start the silo; without a connection string, first start a private PostgreSQL; apply what is missing of sql/");
+        var migrate = new Command(Migrate, "apply the missing sql/ scripts to the database and exit");
+        var help = new Command("help", "this help") { Hidden = true };
+        foreach (var command in new[] { root, run })
+        {
+            connection.AddTo(command);
+            sql.AddTo(command);
+            silo.AddTo(command);
+            command.SetAction(_ => 0);
+        }
+
+        connection.AddTo(migrate);
+        sql.AddTo(migrate);
+        migrate.SetAction(_ => 0);
+        help.SetAction(_ => 0);
+        root.Subcommands.Add(run);
+        root.Subcommands.Add(migrate);
+        root.Subcommands.Add(help);
+
+        var input = commandLine.Parse(rest);
+        var verb = input.Command == root ? Run : input.Command.Name;
+        var error = input.Error ?? (unknownKey is null ? null
+            : $"'{unknownKey}' is not a configuration key the silo reads (cst-silo --help; README.md, Configuration).");
+        if (error is null && verb == Migrate
+            && silo.Options.FirstOrDefault(o => input.Result.GetResult(o) is { Implicit: false }) is { } misplaced)
+        {
+            error = $"migrate does not take '{misplaced.Name}'; it goes with run (cst-silo --help).";
+        }
+
+        var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        if (error is null)
+        {
+            foreach (var (key, value) in keys)
+            {
+                overrides[key] = value;
+            }
+
+            foreach (var options in new[] { connection, sql, silo })
+            {
+                foreach (var (key, value) in options.Overrides(input.Result))
+                {
+                    overrides[key] = value;
+                }
+            }
+        }
+
+        return new SiloCommandLine(input, error, verb, overrides);
+    }
+
+    /// <summary>Writes the help of the command named (the whole program's for <c>help</c>); returns 0.</summary>
+    public int WriteHelp(TextWriter output) =>
+        Verb == "help" ? Parse(["--help"]).WriteHelp(output) : _input.WriteHelp(output);
+
+    /// <summary>The keys the silo reads: its table, the billing run's options, and the logging section.</summary>
+    private static bool IsKnownKey(string key)
+    {
+        string[] keys =
+        [
+            "ConnectionStrings:" + SiloConfiguration.ConnectionStringName, SiloConfiguration.ClusterIdKey, SiloConfiguration.ServiceIdKey,
+            SiloConfiguration.SiloPortKey, SiloConfiguration.GatewayPortKey, SiloConfiguration.ListenAddressKey,
+            SiloConfiguration.AdvertisedAddressKey, SiloConfiguration.EmbeddedDataDirectoryKey, SiloConfiguration.EmbeddedPortKey,
+            SiloConfiguration.SqlDirectoryKey, DemoDataLoader.LoadKey,
+            .. typeof(BillingRunOptions).GetProperties().Select(p => $"{CstSiloBuilderExtensions.BillingRunOptionsSection}:{p.Name}"),
+        ];
+        return keys.Contains(key, StringComparer.OrdinalIgnoreCase)
+            || key.StartsWith("Logging:", StringComparison.OrdinalIgnoreCase);
+    }
+
+    [GeneratedRegex(@"^--(?<key>[A-Za-z][A-Za-z0-9_.-]*(:[A-Za-z0-9_.*-]+)+)=(?<value>.*)$", RegexOptions.Singleline)]
+    private static partial Regex ConfigurationKeyArgument();
+}
