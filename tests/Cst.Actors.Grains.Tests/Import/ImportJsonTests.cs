@@ -23,6 +23,24 @@ public sealed partial class ImportJsonTests
     }
 
     [Fact]
+    public async Task ParseFile_BytesThatAreNotUtf8_AreRefusedNamingLineAndColumn_NotStoredAsReplacementCharacters()
+    {
+        var bytes = System.Text.Encoding.ASCII.GetBytes("{\n  \"format\": \"cst-import/1\",\n  \"enti\": [ { \"name\": \"Comune di Forl")
+            .Concat(new byte[] { 0xEC }) // "ì" in Windows-1252
+            .Concat(System.Text.Encoding.ASCII.GetBytes("\", \"istatCode\": \"040012\", \"adheredOn\": \"2021-01-01\" } ]\n}\n")).ToArray();
+        var path = Path.Combine(Path.GetTempPath(), $"cst-import-{Guid.NewGuid():N}.json");
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var result = await ImportJson.ParseFileAsync(path);
+
+        Assert.Null(result.Document);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((3, 38), (error.Line, error.Column));
+        Assert.Contains("0xEC", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FormatDocument_ContainsTheExampleFileVerbatim()
     {
         var document = File.ReadAllText(ImportFiles.FormatDocumentPath);
