@@ -93,8 +93,9 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
             case "import":
             {
                 var file = w.Count == 2 ? w[1] : throw new InputException("import takes one file: cst import FILE.json|FILE.csv");
-                var document = ParseImport(file);
-                return s => ImportAsync(s, document);
+                var report = new ImportReportWriter(output, error, args.Json);
+                var parsed = report.Read(file);
+                return async s => report.Write(file, await new CstImporter(s.Grains).ImportAsync(parsed, s.Operator));
             }
 
             case "ente" when w.Count == 2 && w[1] == "list":
@@ -221,41 +222,6 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
         "final" => BillingRunMode.Final,
         var other => throw new InputException($"--mode must be preview or final, not '{other}'."),
     };
-
-    private static ImportDocument ParseImport(string file)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read {file}: {e.Message}");
-        }
-
-        var result = file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? EntiCsv.Parse(text) : ImportJson.Parse(text);
-        if (!result.Success)
-        {
-            var first = result.Errors.FirstOrDefault();
-            var more = result.Errors.Count > 1 ? $" (and {result.Errors.Count - 1} more error(s))" : string.Empty;
-            throw new InputException($"{file} is not a valid import file: {first}{more}");
-        }
-
-        return result.Document!;
-    }
-
-    private async Task<int> ImportAsync(AdminSession session, ImportDocument document)
-    {
-        var report = await new CstImporter(session.Grains).ImportAsync(document, session.Operator);
-        foreach (var ente in report.Enti.Where(e => e.Outcome is ImportOutcome.Rejected or ImportOutcome.Failed))
-        {
-            error.WriteLine($"cst import: {ente}");
-        }
-
-        output.WriteLine(report.Summary);
-        return report.Succeeded ? ExitOk : ExitFailed;
-    }
 
     private async Task<int> EnteListAsync(AdminSession session, string? search, bool json)
     {
