@@ -43,7 +43,7 @@ public sealed record ImportParseResult(ImportDocument? Document, ImmutableList<I
     /// <summary>What the reader did that the operator should know, e.g. "read as Windows-1252 ...".</summary>
     public ImmutableList<string> Notes { get; init; } = [];
 
-    /// <summary>The line of the file where each ente of <see cref="Document"/> starts; empty when not known (JSON).</summary>
+    /// <summary>The line of the file where each ente of <see cref="Document"/> starts (a CSV row, a JSON object); empty when not known.</summary>
     public ImmutableList<int> Lines { get; init; } = [];
 
     /// <summary>The rows that could not be read as an ente (CSV): they are reported as refused enti.</summary>
@@ -97,7 +97,8 @@ public static class ImportJson
                     $"format is \"{document.Format}\"; this version reads \"{ImportDocument.CurrentFormat}\""));
             }
 
-            return new ImportParseResult(document, []);
+            var lines = EnteLines(json);
+            return new ImportParseResult(document, []) { Lines = lines.Count == document.Enti.Count ? lines : [] };
         }
         catch (JsonException e)
         {
@@ -119,6 +120,33 @@ public static class ImportJson
         return decoded.Text is { } text
             ? Parse(text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text) with { Notes = decoded.Note is { } n ? [n] : [] }
             : Fail(decoded.Error!);
+    }
+
+    /// <summary>The line where each object of the top-level "enti" list starts, so that the report can name it.</summary>
+    private static ImmutableList<int> EnteLines(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var lines = ImmutableList.CreateBuilder<int>();
+        var inEnti = false;
+        var newlines = 0;
+        var counted = 0;
+        while (reader.Read())
+        {
+            if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                inEnti = reader.ValueTextEquals("enti");
+            }
+            else if (inEnti && reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var at = (int)reader.TokenStartIndex;
+                newlines += bytes.AsSpan(counted, at - counted).Count((byte)'\n');
+                counted = at;
+                lines.Add(newlines + 1);
+            }
+        }
+
+        return lines.ToImmutable();
     }
 
     /// <summary>The document as indented JSON, nulls and empty lists left out.</summary>

@@ -20,6 +20,8 @@ public sealed partial class ImportJsonTests
         Assert.Equal(7, adria.Services.Count);
         Assert.Equal(1.5m, adria.Services[3].Consumption[1].Quantity);
         Assert.Equal("93000120290", enti[2].Capofila);
+        Assert.Equal(3, result.Lines.Count);
+        Assert.Equal(4, result.Lines[0]); // "enti": [ is line 3, the first ente's "{" line 4
     }
 
     [Fact]
