@@ -76,9 +76,11 @@ public static class ImportText
             return Refuse(c.Line, c.Column, c.Message);
         }
 
+        // Show the first converted value, so that the operator can see at a glance whether the letters are right.
         var sample = converted.Split('\n').Select((l, i) => (Line: i + 1, Text: l.TrimEnd('\r'))).First(l => l.Text.Any(ch => ch > 127));
+        var value = sample.Text.Split(';').First(v => v.Any(ch => ch > 127)).Trim().Trim('"');
         return new DecodedText(converted,
-            $"read as Windows-1252 (the file is not UTF-8; Excel's \"CSV\" on Windows writes it), e.g. line {sample.Line}: {Cut(sample.Text)}",
+            $"read as Windows-1252 (the file is not UTF-8; Excel's \"CSV\" on Windows writes it): check the accented letters, e.g. line {sample.Line}: \"{Cut(value)}\"",
             null);
     }
 

@@ -77,7 +77,7 @@ public sealed class EntiCsvTests
 
         Assert.True(result.Success, string.Join("\n", result.Errors));
         Assert.Equal("Comune di Forlì", Assert.Single(result.Document!.Enti).Name);
-        Assert.Contains(result.Notes, n => n.Contains("read as Windows-1252", StringComparison.Ordinal) && n.Contains("line 2", StringComparison.Ordinal));
+        Assert.Contains(result.Notes, n => n.Contains("read as Windows-1252", StringComparison.Ordinal) && n.Contains("line 2: \"Comune di Forlì\"", StringComparison.Ordinal));
     }
 
     [Fact]
