@@ -117,12 +117,12 @@ else
         var outcomes = report.Enti.GroupBy(e => e.Outcome).Select(g => $"{g.Key} {g.Count()}");
         Report("import time", $"{Secs(importTime)} ({(objects + document.Enti.Count) / importTime.TotalSeconds:N0} grains/s)");
         Report("import outcomes", string.Join(", ", outcomes));
-        foreach (var failed in report.Enti.Where(e => e.Outcome is ImportOutcome.Failed or ImportOutcome.Rejected).Take(5))
+        foreach (var failed in report.Enti.Where(e => e.Outcome is ImportOutcome.Failed or ImportOutcome.Refused).Take(5))
         {
             Console.WriteLine($"    {failed.EnteId}: {string.Join("; ", failed.Reasons)}");
         }
 
-        if (options.Out is not null && report.Enti.All(e => e.Outcome is not (ImportOutcome.Failed or ImportOutcome.Rejected)))
+        if (options.Out is not null && report.Enti.All(e => e.Outcome is not (ImportOutcome.Failed or ImportOutcome.Refused)))
         {
             await File.WriteAllTextAsync(importedMarker, datasetKey);
         }

@@ -138,6 +138,96 @@ public sealed class CommandModeTests(AdminCluster cluster)
     }
 
     [Fact]
+    public async Task Import_CsvJson_IsAJsonReportWithEachEnte_AndTheTextReportHasALinePerEnte()
+    {
+        var (agna, arre) = (AdminCluster.NewIstatCode(), AdminCluster.NewIstatCode());
+        var file = await CsvAsync("nome;codice_istat;data_adesione;popolazione;anno_popolazione\n"
+            + $"Comune di Agna;{agna};2021-01-01;3400;2026\n"
+            + $"Comune di Arre;{arre};2021-01-01;2150;2026\n");
+        try
+        {
+            var (code, output, err) = await RunAsync("import", file, "--json");
+
+            Assert.True(code == CommandMode.ExitOk, err);
+            var report = JsonDocument.Parse(output).RootElement;
+            Assert.True(report.GetProperty("succeeded").GetBoolean());
+            Assert.Equal(2, report.GetProperty("summary").GetProperty("created").GetInt32());
+            var enti = report.GetProperty("enti").EnumerateArray().ToList();
+            Assert.Equal([(2, agna, "created"), (3, arre, "created")],
+                enti.Select(e => (e.GetProperty("line").GetInt32(), e.GetProperty("ente").GetString(), e.GetProperty("outcome").GetString())));
+
+            (code, output, err) = await RunAsync("import", file);
+
+            Assert.True(code == CommandMode.ExitOk, err);
+            Assert.Contains($"line 2: {agna} Comune di Agna: unchanged", output, StringComparison.Ordinal);
+            Assert.Contains($"line 3: {arre} Comune di Arre: unchanged", output, StringComparison.Ordinal);
+            Assert.Contains("2 enti: 0 created, 0 updated, 2 unchanged, 0 refused, 0 failed", output, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Import_CsvWithABadRow_ListsEveryEnteAndError_ExitsOne_AndWritesNothing()
+    {
+        var (good, bad) = (AdminCluster.NewIstatCode(), AdminCluster.NewIstatCode());
+        var file = await CsvAsync("nome;codice_istat;data_adesione;popolazione;anno_popolazione\n"
+            + $"Comune Buono;{good};2021-01-01;3400;2026\n"
+            + $"Comune Cattivo;{bad};31/02/2021;duemila;2026\n");
+        try
+        {
+            var (code, output, err) = await RunAsync("import", file);
+
+            Assert.Equal(CommandMode.ExitFailed, code);
+            Assert.Contains($"line 2: {good} Comune Buono: not imported", output, StringComparison.Ordinal);
+            Assert.Contains($"line 3: {bad} Comune Cattivo: refused", output, StringComparison.Ordinal);
+            Assert.Contains("line 3, column 3 (data_adesione)", output, StringComparison.Ordinal);
+            Assert.Contains("line 3, column 4 (popolazione)", output, StringComparison.Ordinal);
+            Assert.Single(err.Trim().Split('\n'));
+
+            (code, output, _) = await RunAsync("import", file, "--json");
+
+            Assert.Equal(CommandMode.ExitFailed, code);
+            var report = JsonDocument.Parse(output).RootElement;
+            Assert.Equal(["not imported", "refused"], report.GetProperty("enti").EnumerateArray().Select(e => e.GetProperty("outcome").GetString()));
+            Assert.Equal([(3, 3), (3, 4)], report.GetProperty("errors").EnumerateArray().Select(e => (e.GetProperty("line").GetInt32(), e.GetProperty("column").GetInt32())));
+            Assert.Empty(await cluster.ReadAsync("SELECT object FROM audit WHERE object IN ($1, $2)", "ente:" + good, "ente:" + bad));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public async Task Import_CommaSeparatedCsv_ExitsTwoWithTheSeparatorMessage_AsJsonToo()
+    {
+        var file = await CsvAsync("nome,codice_istat,data_adesione\nComune di Agna,028002,2021-01-01\n");
+        try
+        {
+            var (code, output, err) = await RunAsync("import", file, "--json");
+
+            Assert.Equal(CommandMode.ExitUsage, code);
+            var error = Assert.Single(JsonDocument.Parse(output).RootElement.GetProperty("errors").EnumerateArray());
+            Assert.Contains("this file is separated by commas; the CST format uses ';'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+            Assert.Contains("separated by commas", err, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<string> CsvAsync(string text)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"cst-enti-{Guid.NewGuid():N}.csv");
+        await File.WriteAllTextAsync(file, text);
+        return file;
+    }
+
+    [Fact]
     public async Task EnteListAndDeadlines_Json_ParseAndHoldTheEnte()
     {
         var (enteId, mailbox, _, name) = await cluster.NewEnteAsync();

@@ -204,8 +204,10 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         var file = new Argument<string>("FILE") { Description = "a JSON import document (.json, see docs/import-format.md) or a CSV of enti (.csv)" };
         Verb(root, "import", "import enti from a JSON import document (.json) or a CSV of enti (.csv)", [file], p =>
         {
-            var document = ParseImport(p.GetValue(file)!);
-            return s => ImportAsync(s, document);
+            var path = p.GetValue(file)!;
+            var report = new ImportReportWriter(output, error, Json(p));
+            var document = report.Read(path);
+            return async s => report.Write(path, await new CstImporter(s.Grains).ImportAsync(document, s.Operator));
         });
     }
 
@@ -327,41 +329,6 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     }
 
     private static BillingRunMode BillingMode(string? mode) => mode is "final" ? BillingRunMode.Final : BillingRunMode.Preview;
-
-    private static ImportDocument ParseImport(string file)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(file);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InputException($"cannot read {file}: {e.Message}");
-        }
-
-        var result = file.EndsWith(".csv", StringComparison.OrdinalIgnoreCase) ? EntiCsv.Parse(text) : ImportJson.Parse(text);
-        if (!result.Success)
-        {
-            var first = result.Errors.FirstOrDefault();
-            var more = result.Errors.Count > 1 ? $" (and {result.Errors.Count - 1} more error(s))" : string.Empty;
-            throw new InputException($"{file} is not a valid import file: {first}{more}");
-        }
-
-        return result.Document!;
-    }
-
-    private async Task<int> ImportAsync(AdminSession session, ImportDocument document)
-    {
-        var report = await new CstImporter(session.Grains).ImportAsync(document, session.Operator);
-        foreach (var ente in report.Enti.Where(e => e.Outcome is ImportOutcome.Rejected or ImportOutcome.Failed))
-        {
-            error.WriteLine($"cst import: {ente}");
-        }
-
-        output.WriteLine(report.Summary);
-        return report.Succeeded ? ExitOk : ExitFailed;
-    }
 
     private async Task<int> EnteListAsync(AdminSession session, string? search, bool json)
     {

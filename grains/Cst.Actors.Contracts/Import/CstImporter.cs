@@ -22,11 +22,13 @@ namespace Cst.Actors.Contracts.Import;
 /// no transaction spanning them. The guarantee is built in three steps: (1) the whole ente is checked with the pure
 /// domain (<see cref="ImportValidator"/>) and (2) against what the engine already holds (an object of the document
 /// that exists with other facts: another ente, another request, issue or activation, another disdetta or withdrawal
-/// date), and an ente that fails either check is <see cref="ImportOutcome.Rejected"/> before anything of it is
+/// date), and an ente that fails either check is <see cref="ImportOutcome.Refused"/> before anything of it is
 /// written; (3) only then are its operations applied, in date order, each an idempotent upsert. If step 3 still fails
 /// half-way (the database, a rule only a grain can see, a concurrent operator) the ente is reported
 /// <see cref="ImportOutcome.Failed"/> with what was written kept; importing the same file again replays the done
 /// operations as no-ops and completes the rest, so the engine converges on the document. Other enti are unaffected.
+/// A parsed CSV (<see cref="ImportAsync(ImportParseResult, string, CancellationToken)"/>) adds one rule: steps 1 and 2
+/// run for every row first, and one refused row means nothing of the file is written (docs/import-format.md says why).
 /// </para>
 /// <para>
 /// Order: enti that are another's capofila first (the payer must exist); within an ente, registration, population,
@@ -56,24 +58,14 @@ public sealed class CstImporter(IGrainFactory grains)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentException.ThrowIfNullOrWhiteSpace(operatorName);
-        var listini = await LoadListiniAsync(document).ConfigureAwait(false);
         var count = document.Enti.Count;
         var results = new EnteImportResult?[count];
-        var checks = new EnteCheck[count];
-
-        // The grains' business date: a document replaying history cannot report facts after it.
-        var today = await grains.GetGrain<Admin.IAdminQueryGrain>(Admin.IAdminQueryGrain.Key).TodayAsync().ConfigureAwait(false);
-        for (var i = 0; i < count; i++)
-        {
-            checks[i] = ImportValidator.Check(document.Enti[i], id => listini.GetValueOrDefault(id), today);
-        }
-
-        RejectDuplicates(document, checks);
+        var checks = await CheckDocumentAsync(document).ConfigureAwait(false);
         for (var i = 0; i < count; i++)
         {
             if (!checks[i].Valid)
             {
-                results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Rejected, 0, checks[i].Reasons);
+                results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Refused, 0, checks[i].Reasons);
             }
         }
 
@@ -100,9 +92,9 @@ public sealed class CstImporter(IGrainFactory grains)
                 }
                 else if (results[lead] is { } leadResult)
                 {
-                    if (leadResult.Outcome is ImportOutcome.Rejected or ImportOutcome.Failed)
+                    if (leadResult.Outcome is ImportOutcome.Refused or ImportOutcome.Failed)
                     {
-                        results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Rejected, 0,
+                        results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Refused, 0,
                             [$"its capofila {capofila} was not imported ({leadResult.Outcome.ToString().ToLowerInvariant()})"]);
                     }
                     else
@@ -117,7 +109,7 @@ public sealed class CstImporter(IGrainFactory grains)
             {
                 foreach (var i in pending)
                 {
-                    results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Rejected, 0,
+                    results[i] = Result(i, document.Enti[i], checks[i].EnteId, ImportOutcome.Refused, 0,
                         [$"its capofila {Capofila(document.Enti[i])} is part of a cycle of capofila in this document"]);
                 }
 
@@ -133,6 +125,88 @@ public sealed class CstImporter(IGrainFactory grains)
 
         return new ImportReport([.. results.Select(r => r!)]);
     }
+
+    /// <summary>
+    /// Imports a parsed file. A file that could not be read (<see cref="ImportParseResult.Document"/> null) writes
+    /// nothing and reports its errors. A JSON document is imported ente by ente (<see cref="ImportAsync(ImportDocument, string, CancellationToken)"/>).
+    /// A CSV (<see cref="ImportParseResult.WholeFile"/>) is imported whole or not at all: every row is read and
+    /// checked (steps 1 and 2, reading only); if any is refused, nothing is written and the report lists each row
+    /// refused with its reasons and the others as not imported; otherwise it is applied as a JSON document is.
+    /// </summary>
+    public async Task<ImportReport> ImportAsync(ImportParseResult file, string operatorName, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentException.ThrowIfNullOrWhiteSpace(operatorName);
+        var empty = new ImportReport([]) { Errors = file.Errors, Notes = file.Notes, WholeFile = file.WholeFile };
+        if (file.Document is not { } document)
+        {
+            return empty;
+        }
+
+        var leftOut = file.LeftOut.Select(row => (row.Line, Result: new EnteImportResult(-1, row.Key, row.Name, ImportOutcome.Refused, 0,
+            [.. file.Errors.Where(e => e.Line == row.Line).Select(e => e.ToString())]) { Line = row.Line })).ToList();
+        int LineOf(int i) => i < file.Lines.Count ? file.Lines[i] : 0;
+
+        ImportReport report;
+        var refusals = file.WholeFile ? await RefusalsAsync(document).ConfigureAwait(false) : [];
+        if (file.WholeFile && (leftOut.Count > 0 || refusals.Any(r => r is not null)))
+        {
+            var refused = leftOut.Count + refusals.Count(r => r is not null);
+            var note = $"the file has {refused} refused {(refused == 1 ? "ente" : "enti")}, and a CSV is imported whole or not at all: nothing of it was written";
+            var checkedEnti = document.Enti.Select((ente, i) => Result(i, ente, EnteKeyOf(ente), refusals[i] is null ? ImportOutcome.NotImported : ImportOutcome.Refused, 0,
+                refusals[i] ?? [note]));
+            report = new ImportReport([.. checkedEnti]);
+        }
+        else
+        {
+            report = await ImportAsync(document, operatorName, cancellationToken).ConfigureAwait(false);
+        }
+
+        var numbered = report.Enti.Select((r, i) => (Line: LineOf(i), Result: r with { Line = LineOf(i) }));
+        return empty with { Enti = [.. numbered.Concat(leftOut).OrderBy(r => r.Line).Select(r => r.Result)] };
+    }
+
+    /// <summary>Steps 1 and 2 for every ente of the document, reading only: the reasons to refuse each (null: none).</summary>
+    private async Task<List<ImmutableList<string>?>> RefusalsAsync(ImportDocument document)
+    {
+        var checks = await CheckDocumentAsync(document).ConfigureAwait(false);
+        var keys = checks.Where(c => c.Valid).Select(c => c.EnteId!).ToHashSet(StringComparer.Ordinal);
+        var result = new List<ImmutableList<string>?>();
+        for (var i = 0; i < checks.Length; i++)
+        {
+            if (!checks[i].Valid)
+            {
+                result.Add(checks[i].Reasons);
+                continue;
+            }
+
+            var ente = document.Enti[i];
+            var reasons = await CheckAgainstEngineAsync(ente, checks[i].EnteId!, capofilaInDocument: Capofila(ente) is { } c && keys.Contains(c)).ConfigureAwait(false);
+            result.Add(reasons.Count > 0 ? [.. reasons] : null);
+        }
+
+        return result;
+    }
+
+    /// <summary>Step 1 for every ente, and the keys given twice.</summary>
+    private async Task<EnteCheck[]> CheckDocumentAsync(ImportDocument document)
+    {
+        var listini = await LoadListiniAsync(document).ConfigureAwait(false);
+
+        // The grains' business date: a document replaying history cannot report facts after it.
+        var today = await grains.GetGrain<Admin.IAdminQueryGrain>(Admin.IAdminQueryGrain.Key).TodayAsync().ConfigureAwait(false);
+        var checks = new EnteCheck[document.Enti.Count];
+        for (var i = 0; i < checks.Length; i++)
+        {
+            checks[i] = ImportValidator.Check(document.Enti[i], id => listini.GetValueOrDefault(id), today);
+        }
+
+        RejectDuplicates(document, checks);
+        return checks;
+    }
+
+    /// <summary>The key the report names a checked ente by (the validator has said whether it is a valid one).</summary>
+    private static string? EnteKeyOf(ImportEnte ente) => Blank(ente.IstatCode) ?? Blank(ente.CodiceFiscale);
 
     private async Task<Dictionary<string, Listino>> LoadListiniAsync(ImportDocument document)
     {
@@ -195,27 +269,31 @@ public sealed class CstImporter(IGrainFactory grains)
             var reasons = await CheckAgainstEngineAsync(ente, key, capofilaInDocument).ConfigureAwait(false);
             if (reasons.Count > 0)
             {
-                return Result(index, ente, key, ImportOutcome.Rejected, 0, [.. reasons]);
+                return Result(index, ente, key, ImportOutcome.Refused, 0, [.. reasons]);
             }
 
             int changes;
             ImmutableList<string> updated;
+            bool existed;
             if (Bulk)
             {
                 var own = (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente;
+                existed = own.Length > 0;
                 (var changedObjects, updated) = await ApplyBulkAsync(ente, key, op).ConfigureAwait(false);
                 changes = (own == (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente ? 0 : 1) + changedObjects;
             }
             else
             {
                 var before = await FingerprintAsync(ente, key).ConfigureAwait(false);
+                existed = before.Ente.Length > 0;
                 updated = await ApplyAsync(ente, key, op).ConfigureAwait(false);
                 var after = await FingerprintAsync(ente, key).ConfigureAwait(false);
                 changes = (before.Ente == after.Ente ? 0 : 1) + after.Children.Count(c => before.Children.GetValueOrDefault(c.Key) != c.Value);
             }
 
-            // An existing ente whose identity or payer changed says what changed (the reasons of an applied ente).
-            return Result(index, ente, key, changes == 0 ? ImportOutcome.Unchanged : ImportOutcome.Applied, changes, updated);
+            // An existing ente whose identity or payer changed says what changed.
+            var outcome = changes == 0 ? ImportOutcome.Unchanged : existed ? ImportOutcome.Updated : ImportOutcome.Created;
+            return Result(index, ente, key, outcome, changes, []) with { Details = updated };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -381,7 +459,7 @@ public sealed class CstImporter(IGrainFactory grains)
             }
         }
 
-        return updates.Count == 0 ? [] : ["updated: " + string.Join(", ", updates)];
+        return [.. updates];
     }
 
     private async Task<ImmutableList<string>> ApplyAsync(ImportEnte ente, string key, string op)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using CsvHelper;
 using Cst.Actors.Domain.Enti;
 using NodaTime;
 using NodaTime.Text;
@@ -10,10 +11,13 @@ namespace Cst.Actors.Contracts.Import;
 
 /// <summary>
 /// Reads a list of enti from a <c>;</c>-separated CSV with a header row (docs/import-format.md, "CSV of enti"): UTF-8
-/// with or without BOM, fields optionally in double quotes (<c>""</c> for a quote inside), columns in any order,
-/// Italian or English column names, decimal comma and thousands dots tolerated in numbers, dates as yyyy-MM-dd or
-/// dd/MM/yyyy. Each row is one ente of the resulting document. A row with a problem is left out and reported with its
-/// line and column; the other rows are kept, so the import applies them (all-or-nothing per ente).
+/// with or without BOM, or Windows-1252 (converted, and the result says so), fields optionally in double quotes
+/// (<c>""</c> for a quote inside, line breaks allowed inside), columns in any order, Italian or English column names,
+/// decimal comma and thousands dots tolerated in numbers, dates as yyyy-MM-dd or dd/MM/yyyy. Tokenizing is CsvHelper's
+/// (RFC 4180, with malformed quoting reported per record); this class maps the columns and checks the values. Each row
+/// is one ente of the resulting document; a row with a problem is left out of it (<see cref="ImportParseResult.LeftOut"/>)
+/// and every problem is reported with its line and column. The result is marked
+/// <see cref="ImportParseResult.WholeFile"/>: the importer applies a CSV only when every row is good.
 /// </summary>
 public static partial class EntiCsv
 {
@@ -36,9 +40,25 @@ public static partial class EntiCsv
 
     private static readonly LocalDatePattern ItalianDate = LocalDatePattern.CreateWithInvariantCulture("dd/MM/yyyy");
 
-    /// <summary>Reads a file (UTF-8, with or without BOM) and parses it.</summary>
+    /// <summary>Reads a file and parses it: see <see cref="Parse(byte[])"/>.</summary>
     public static async Task<ImportParseResult> ParseFileAsync(string path, CancellationToken cancellationToken = default) =>
-        Parse(await File.ReadAllTextAsync(path, Encoding.UTF8, cancellationToken).ConfigureAwait(false));
+        Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Parses the bytes of a CSV: UTF-8 (with or without BOM) as it is, Windows-1252 converted with a note in
+    /// <see cref="ImportParseResult.Notes"/>, anything else refused naming the line.
+    /// </summary>
+    public static ImportParseResult Parse(byte[] bytes)
+    {
+        var decoded = ImportText.Decode(bytes, allowWindows1252: true);
+        if (decoded.Text is not { } text)
+        {
+            return new ImportParseResult(null, [decoded.Error!]) { WholeFile = true };
+        }
+
+        var result = Parse(text);
+        return decoded.Note is { } note ? result with { Notes = result.Notes.Add(note) } : result;
+    }
 
     /// <summary>Parses the text of a CSV of enti; never throws for bad input.</summary>
     public static ImportParseResult Parse(string text)
@@ -49,77 +69,175 @@ public static partial class EntiCsv
             text = text[1..];
         }
 
-        var lines = text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n');
         var errors = ImmutableList.CreateBuilder<ImportError>();
-        if (lines.Length == 0 || string.IsNullOrWhiteSpace(lines[0]))
+        ImportParseResult Refuse(ImportError error) => new(null, [error]) { WholeFile = true };
+
+        // Excel may write a first line "sep=;" naming the separator.
+        var firstLine = FirstLine(text, out var firstLineNumber);
+        if (firstLine.StartsWith("sep=", StringComparison.OrdinalIgnoreCase))
         {
-            return new ImportParseResult(null, [new ImportError(1, 1, "header", "the file has no header row; the first line must name the columns, e.g. "
-                + string.Join(';', Columns.Select(c => c.Name)))]);
+            if (firstLine.Trim() != "sep=;")
+            {
+                return Refuse(new ImportError(firstLineNumber, 1, "header", $"the file declares \"{firstLine.Trim()}\": {SeparatorMessage(firstLine.Trim()[4..])}"));
+            }
+
+            text = text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..];
+            text = new string('\n', firstLineNumber) + text; // keep the line numbers of the file
+            firstLine = FirstLine(text, out firstLineNumber);
+        }
+
+        if (firstLine.Length == 0)
+        {
+            return Refuse(new ImportError(1, 1, "header", "the file has no header row; the first line must name the columns, e.g. "
+                + string.Join(';', Columns.Select(c => c.Name))));
+        }
+
+        if (!firstLine.Contains(';', StringComparison.Ordinal) && (firstLine.Contains(',', StringComparison.Ordinal) || firstLine.Contains('\t', StringComparison.Ordinal)))
+        {
+            return Refuse(new ImportError(firstLineNumber, 0, "header", SeparatorMessage(firstLine.Contains('\t', StringComparison.Ordinal) ? "\t" : ",")));
+        }
+
+        var malformed = new Dictionary<long, CsvMalformedReason>();
+        var rows = new List<(int Line, string[] Fields)>();
+        string[] header;
+        var options = CsvReaderOptions.Default with
+        {
+            Separator = ';',
+            HasHeader = true,
+            TrackLineNumbers = true,
+            SkipEmptyLines = true,
+            TrimWhitespace = true,
+            FieldCountMismatch = CsvFieldCountHandling.Allow,
+            MalformedData = CsvMalformedDataHandling.Recover,
+            OnMalformedRecord = m => malformed.TryAdd(m.LineNumber, m.Reason),
+        };
+        using (var reader = CsvReader.FromText(text, options))
+        {
+            header = [.. reader.Headers];
+            while (reader.Read())
+            {
+                var fields = new string[reader.FieldCount];
+                for (var i = 0; i < fields.Length; i++)
+                {
+                    fields[i] = reader.GetString(i) ?? string.Empty;
+                }
+
+                // Spreadsheets write rows of empty cells (";;;;") below the data: they are not enti.
+                if (fields.All(string.IsNullOrWhiteSpace))
+                {
+                    continue;
+                }
+
+                rows.Add(((int)reader.LineNumber, fields));
+            }
+        }
+
+        if (malformed.TryGetValue(firstLineNumber, out var headerProblem))
+        {
+            errors.Add(new ImportError(firstLineNumber, 0, "header", Malformed(headerProblem)));
         }
 
         // Header: each name to its column index.
-        var header = SplitLine(lines[0], 1, errors);
         var index = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (var i = 0; i < header.Count; i++)
+        for (var i = 0; i < header.Length; i++)
         {
             var name = header[i].Trim().ToLowerInvariant();
             var column = Columns.FirstOrDefault(c => c.Name == name || c.Alias == name);
             if (column.Name is null)
             {
-                errors.Add(new ImportError(1, i + 1, header[i], $"unknown column \"{header[i]}\"; the columns are {string.Join(", ", Columns.Select(c => c.Name))}"));
+                errors.Add(new ImportError(firstLineNumber, i + 1, header[i], $"unknown column \"{header[i]}\"; the columns are {string.Join(", ", Columns.Select(c => c.Name))}"));
             }
             else if (!index.TryAdd(column.Name, i))
             {
-                errors.Add(new ImportError(1, i + 1, header[i], $"column \"{column.Name}\" appears twice"));
+                errors.Add(new ImportError(firstLineNumber, i + 1, header[i], $"column \"{column.Name}\" appears twice"));
             }
         }
 
         foreach (var required in Columns.Where(c => c.Required && !index.ContainsKey(c.Name)))
         {
-            errors.Add(new ImportError(1, 0, required.Name, $"the header has no column \"{required.Name}\", which is required"));
+            errors.Add(new ImportError(firstLineNumber, 0, required.Name, $"the header has no column \"{required.Name}\", which is required"));
         }
 
         if (errors.Count > 0)
         {
-            return new ImportParseResult(null, errors.ToImmutable());
+            return new ImportParseResult(null, errors.ToImmutable()) { WholeFile = true };
         }
 
         var enti = ImmutableList.CreateBuilder<ImportEnte>();
-        for (var l = 1; l < lines.Length; l++)
+        var lines = ImmutableList.CreateBuilder<int>();
+        var leftOut = ImmutableList.CreateBuilder<LeftOutRow>();
+        foreach (var (lineNumber, fields) in rows)
         {
-            var lineNumber = l + 1;
-            if (string.IsNullOrWhiteSpace(lines[l]))
-            {
-                continue;
-            }
-
             var rowErrors = ImmutableList.CreateBuilder<ImportError>();
-            var fields = SplitLine(lines[l], lineNumber, rowErrors);
-            if (fields.Count != header.Count && rowErrors.Count == 0)
+            if (malformed.TryGetValue(lineNumber, out var problem))
             {
-                rowErrors.Add(new ImportError(lineNumber, Math.Min(fields.Count, header.Count) + 1, "row",
-                    $"the row has {fields.Count} fields and the header {header.Count}; check for a missing or extra ';'"));
+                rowErrors.Add(new ImportError(lineNumber, 0, "row", Malformed(problem)));
+            }
+            else if (fields.Length != header.Length)
+            {
+                rowErrors.Add(new ImportError(lineNumber, Math.Min(fields.Length, header.Length) + 1, "row",
+                    $"the row has {fields.Length} fields and the header {header.Length}; check for a missing or extra ';'"));
             }
 
+            // A row whose shape is wrong is reported for its shape only: its values would be read from the wrong columns.
+            var ente = ReadRow(fields, index, lineNumber, rowErrors.Count == 0 ? rowErrors : ImmutableList.CreateBuilder<ImportError>());
             if (rowErrors.Count == 0)
             {
-                var ente = ReadRow(fields, index, lineNumber, rowErrors);
-                if (rowErrors.Count == 0)
-                {
-                    enti.Add(ente);
-                }
+                enti.Add(ente);
+                lines.Add(lineNumber);
+            }
+            else
+            {
+                leftOut.Add(new LeftOutRow(lineNumber, string.IsNullOrWhiteSpace(ente.Name) ? "(no name)" : ente.Name.Trim(),
+                    ente.IstatCode ?? ente.CodiceFiscale));
             }
 
             errors.AddRange(rowErrors);
         }
 
-        return new ImportParseResult(new ImportDocument { Enti = enti.ToImmutable() }, errors.ToImmutable());
+        return new ImportParseResult(new ImportDocument { Enti = enti.ToImmutable() }, errors.ToImmutable())
+        {
+            Lines = lines.ToImmutable(),
+            LeftOut = leftOut.ToImmutable(),
+            WholeFile = true,
+        };
     }
 
-    private static ImportEnte ReadRow(List<string> fields, Dictionary<string, int> index, int line, ImmutableList<ImportError>.Builder errors)
+    private static string SeparatorMessage(string separator) =>
+        $"this file is separated by {(separator == "\t" ? "tabs" : separator == "," ? "commas" : $"'{separator}'")}; the CST format uses ';' "
+        + "(Excel on an Italian Windows writes ';' with \"CSV (delimitato dal separatore di elenco)\" or \"CSV UTF-8\")";
+
+    private static string Malformed(CsvMalformedReason reason) => reason switch
+    {
+        CsvMalformedReason.StrayQuote =>
+            "a double quote inside a field that does not start with one; put the whole field in double quotes and write the quote as \"\"",
+        CsvMalformedReason.TextAfterClosingQuote =>
+            "text after the closing double quote of a field; a quote inside a quoted field is written \"\"",
+        CsvMalformedReason.UnterminatedQuote =>
+            "a field in double quotes that is never closed; it runs to the end of the file (a quote inside is written \"\")",
+        _ => $"the row is malformed ({reason})",
+    };
+
+    /// <summary>The first line that is not blank, and its 1-based number.</summary>
+    private static string FirstLine(string text, out int lineNumber)
+    {
+        lineNumber = 0;
+        foreach (var line in text.Split('\n'))
+        {
+            lineNumber++;
+            if (!string.IsNullOrWhiteSpace(line))
+            {
+                return line.TrimEnd('\r');
+            }
+        }
+
+        return string.Empty;
+    }
+
+    private static ImportEnte ReadRow(string[] fields, Dictionary<string, int> index, int line, ImmutableList<ImportError>.Builder errors)
     {
         string? Field(string name) =>
-            index.TryGetValue(name, out var i) && fields[i].Trim() is { Length: > 0 } value ? value : null;
+            index.TryGetValue(name, out var i) && i < fields.Length && fields[i].Trim() is { Length: > 0 } value ? value : null;
 
         void Error(string name, string message) =>
             errors.Add(new ImportError(line, index.TryGetValue(name, out var i) ? i + 1 : 0, name, message));
@@ -249,57 +367,6 @@ public static partial class EntiCsv
             && value == decimal.Truncate(value) && value <= int.MaxValue
             ? (int)value
             : null;
-    }
-
-    /// <summary>Splits one line on ';' outside double quotes.</summary>
-    private static List<string> SplitLine(string line, int lineNumber, ImmutableList<ImportError>.Builder errors)
-    {
-        var fields = new List<string>();
-        var current = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    current.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    current.Append(c);
-                }
-            }
-            else if (c == '"' && current.ToString().Trim().Length == 0)
-            {
-                current.Clear();
-                quoted = true;
-            }
-            else if (c == ';')
-            {
-                fields.Add(current.ToString());
-                current.Clear();
-            }
-            else
-            {
-                current.Append(c);
-            }
-        }
-
-        if (quoted)
-        {
-            errors.Add(new ImportError(lineNumber, fields.Count + 1, "row",
-                "a quoted field is not closed; a field in double quotes ends with a double quote (a quote inside is written \"\")"));
-        }
-
-        fields.Add(current.ToString());
-        return fields;
     }
 
     [GeneratedRegex(@"^\d{1,3}(\.\d{3})+(,\d+)?$")]

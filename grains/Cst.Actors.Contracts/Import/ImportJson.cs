@@ -14,7 +14,7 @@ namespace Cst.Actors.Contracts.Import;
 
 /// <summary>A problem in an import file, located for the operator: line and column (1-based), and where in the data.</summary>
 /// <param name="Line">1-based line of the file; 0 when the problem is not tied to a line.</param>
-/// <param name="Column">1-based column (JSON: character in the line; CSV: field number); 0 when unknown.</param>
+/// <param name="Column">1-based column (JSON and encoding problems: byte of the line; CSV: field number); 0 when unknown.</param>
 /// <param name="Location">The JSON path ($.enti[2].mailboxes[0].tier) or the CSV column name.</param>
 [GenerateSerializer, Immutable, Alias("cst.import.ImportError")]
 public sealed record ImportError(
@@ -23,15 +23,41 @@ public sealed record ImportError(
     [property: Id(2)] string Location,
     [property: Id(3)] string Message)
 {
-    public override string ToString() =>
-        Line > 0 ? $"line {Line}, column {Column} ({Location}): {Message}" : $"{Location}: {Message}";
+    public override string ToString() => Line switch
+    {
+        > 0 when Column > 0 => $"line {Line}, column {Column} ({Location}): {Message}",
+        > 0 => $"line {Line} ({Location}): {Message}",
+        _ => $"{Location}: {Message}",
+    };
 }
 
-/// <summary>A parsed file: the document (null when the file could not be read at all) and the problems found.</summary>
+/// <summary>
+/// A parsed file: the document (null when the file could not be read at all) and the problems found. For a CSV the
+/// document holds the rows that could be read; the others are in <see cref="LeftOut"/>, their problems in
+/// <see cref="Errors"/>.
+/// </summary>
 public sealed record ImportParseResult(ImportDocument? Document, ImmutableList<ImportError> Errors)
 {
     public bool Success => Document is not null && Errors.IsEmpty;
+
+    /// <summary>What the reader did that the operator should know, e.g. "read as Windows-1252 ...".</summary>
+    public ImmutableList<string> Notes { get; init; } = [];
+
+    /// <summary>The line of the file where each ente of <see cref="Document"/> starts (a CSV row, a JSON object); empty when not known.</summary>
+    public ImmutableList<int> Lines { get; init; } = [];
+
+    /// <summary>The rows that could not be read as an ente (CSV): they are reported as refused enti.</summary>
+    public ImmutableList<LeftOutRow> LeftOut { get; init; } = [];
+
+    /// <summary>
+    /// True for a CSV of enti: the file is imported whole or not at all (docs/import-format.md says why); false for a
+    /// JSON document, imported ente by ente.
+    /// </summary>
+    public bool WholeFile { get; init; }
 }
+
+/// <summary>A CSV row that could not be read as an ente: its line and what could be read of its name and key.</summary>
+public sealed record LeftOutRow(int Line, string Name, string? Key);
 
 /// <summary>
 /// Reads and writes the JSON import format (docs/import-format.md) with System.Text.Json: camelCase names, dates as
@@ -71,7 +97,8 @@ public static class ImportJson
                     $"format is \"{document.Format}\"; this version reads \"{ImportDocument.CurrentFormat}\""));
             }
 
-            return new ImportParseResult(document, []);
+            var lines = EnteLines(json);
+            return new ImportParseResult(document, []) { Lines = lines.Count == document.Enti.Count ? lines : [] };
         }
         catch (JsonException e)
         {
@@ -81,7 +108,46 @@ public static class ImportJson
 
     /// <summary>Reads a file (UTF-8, with or without BOM) and parses it.</summary>
     public static async Task<ImportParseResult> ParseFileAsync(string path, CancellationToken cancellationToken = default) =>
-        Parse(await File.ReadAllTextAsync(path, cancellationToken).ConfigureAwait(false));
+        Parse(await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>
+    /// Parses the bytes of a file: UTF-8 with or without BOM. Bytes that are not UTF-8 are refused naming their line
+    /// and column, never read as U+FFFD (which would store a wrong name without a word).
+    /// </summary>
+    public static ImportParseResult Parse(byte[] bytes)
+    {
+        var decoded = ImportText.Decode(bytes, allowWindows1252: false);
+        return decoded.Text is { } text
+            ? Parse(text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text) with { Notes = decoded.Note is { } n ? [n] : [] }
+            : Fail(decoded.Error!);
+    }
+
+    /// <summary>The line where each object of the top-level "enti" list starts, so that the report can name it.</summary>
+    private static ImmutableList<int> EnteLines(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var lines = ImmutableList.CreateBuilder<int>();
+        var inEnti = false;
+        var newlines = 0;
+        var counted = 0;
+        while (reader.Read())
+        {
+            if (reader.CurrentDepth == 1 && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                inEnti = reader.ValueTextEquals("enti");
+            }
+            else if (inEnti && reader.CurrentDepth == 2 && reader.TokenType == JsonTokenType.StartObject)
+            {
+                var at = (int)reader.TokenStartIndex;
+                newlines += bytes.AsSpan(counted, at - counted).Count((byte)'\n');
+                counted = at;
+                lines.Add(newlines + 1);
+            }
+        }
+
+        return lines.ToImmutable();
+    }
 
     /// <summary>The document as indented JSON, nulls and empty lists left out.</summary>
     public static string Write(ImportDocument document) => JsonSerializer.Serialize(document, Options);

@@ -70,7 +70,7 @@ public static class DemoDataLoader
         var started = Stopwatch.StartNew();
         var document = DemoData.Build(clock.Today());
         var report = await new CstImporter(grains).ImportAsync(document, Operator, cancellationToken).ConfigureAwait(false);
-        foreach (var ente in report.Enti.Where(e => e.Outcome is ImportOutcome.Rejected or ImportOutcome.Failed))
+        foreach (var ente in report.Enti.Where(e => e.Outcome is ImportOutcome.Refused or ImportOutcome.Failed))
         {
             logger.LogWarning("Demo data: {Ente}", ente.ToString());
         }

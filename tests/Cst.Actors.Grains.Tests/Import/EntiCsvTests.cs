@@ -1,3 +1,4 @@
+using System.Text;
 using Cst.Actors.Contracts.Import;
 using Cst.Actors.Domain.Enti;
 using NodaTime;
@@ -65,5 +66,112 @@ public sealed class EntiCsvTests
         var error = Assert.Single(result.Errors);
         Assert.Equal(2, error.Line);
         Assert.Contains("2 fields", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ParseFile_Windows1252FromExcel_ReadsForli_AndSaysItWasConverted()
+    {
+        var path = await WriteAsync(Windows1252.GetBytes("nome;codice_istat;data_adesione\r\nComune di Forlì;040012;2021-01-01\r\n"));
+
+        var result = await EntiCsv.ParseFileAsync(path);
+
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        Assert.Equal("Comune di Forlì", Assert.Single(result.Document!.Enti).Name);
+        Assert.Contains(result.Notes, n => n.Contains("read as Windows-1252", StringComparison.Ordinal) && n.Contains("line 2: \"Comune di Forlì\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ParseFile_Utf8WithoutBom_IsReadAsItIs_WithoutANote()
+    {
+        var path = await WriteAsync(Encoding.UTF8.GetBytes("nome;codice_istat;data_adesione\nComune di Forlì;040012;2021-01-01\n"));
+
+        var result = await EntiCsv.ParseFileAsync(path);
+
+        Assert.Equal("Comune di Forlì", Assert.Single(result.Document!.Enti).Name);
+        Assert.Empty(result.Notes);
+    }
+
+    [Fact]
+    public async Task ParseFile_ByteNeitherUtf8NorWindows1252_IsRefusedNamingItsLine()
+    {
+        // 0x81 is undefined in Windows-1252 (and a C1 control in ISO-8859-1): no office writes it in a name.
+        var bytes = Encoding.ASCII.GetBytes("nome;codice_istat;data_adesione\nComune di Agna;028002;2021-01-01\nComune di Arre")
+            .Concat(new byte[] { 0x81 }).Concat(Encoding.ASCII.GetBytes(";028006;2021-01-01\n")).ToArray();
+
+        var result = await EntiCsv.ParseFileAsync(await WriteAsync(bytes));
+
+        Assert.Null(result.Document);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(3, error.Line);
+        Assert.DoesNotContain(result.Errors, e => e.Message.Contains('\uFFFD', StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ParseFile_Utf8AndWindows1252Mixed_IsRefusedNamingTheLineThatIsNotUtf8()
+    {
+        var bytes = Encoding.UTF8.GetBytes("nome;codice_istat;data_adesione\nComune di Forlì;040012;2021-01-01\n")
+            .Concat(Windows1252.GetBytes("Comune di Arquà Petrarca;028005;2021-01-01\n")).ToArray();
+
+        var result = await EntiCsv.ParseFileAsync(await WriteAsync(bytes));
+
+        Assert.Null(result.Document);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((3, 15), (error.Line, error.Column));
+        Assert.Contains("mixes two encodings", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_QuotedCellWithLineBreak_IsOneField_AndLaterRowsKeepTheirFileLines()
+    {
+        var csv = "nome;codice_istat;data_adesione;referente_nome\r\n"
+            + "Comune di Agna;028002;2021-01-01;\"Ufficio CED\r\nsecondo piano\"\r\n"
+            + "Comune di Arre;028006;31/02/2021;\r\n";
+
+        var result = EntiCsv.Parse(csv);
+
+        var agna = Assert.Single(result.Document!.Enti);
+        Assert.Equal("Ufficio CED\r\nsecondo piano", agna.ReferenteName);
+        Assert.Equal(2, Assert.Single(result.Lines));
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((4, 3, "data_adesione"), (error.Line, error.Column, error.Location));
+        Assert.Equal(4, Assert.Single(result.LeftOut).Line);
+    }
+
+    [Fact]
+    public void Parse_StrayQuoteInAField_IsReportedWithItsLine()
+    {
+        var result = EntiCsv.Parse("nome;codice_istat;data_adesione\nComune di Agna;028002;2021-01-01\nComune \"Arre;028006;2021-01-01\n");
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(3, error.Line);
+        Assert.Contains("double quote", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Parse_CommaSeparatedFile_SaysSoInsteadOfAnUnknownColumn()
+    {
+        var result = EntiCsv.Parse("nome,codice_istat,data_adesione\nComune di Agna,028002,2021-01-01\n");
+
+        Assert.Null(result.Document);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(1, error.Line);
+        Assert.Contains("this file is separated by commas; the CST format uses ';'", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown column", error.Message, StringComparison.Ordinal);
+    }
+
+    private static Encoding Windows1252
+    {
+        get
+        {
+            Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+            return Encoding.GetEncoding(1252);
+        }
+    }
+
+    private static async Task<string> WriteAsync(byte[] bytes)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"cst-enti-{Guid.NewGuid():N}.csv");
+        await File.WriteAllBytesAsync(path, bytes);
+        return path;
     }
 }

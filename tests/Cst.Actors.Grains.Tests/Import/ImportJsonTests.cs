@@ -20,6 +20,26 @@ public sealed partial class ImportJsonTests
         Assert.Equal(7, adria.Services.Count);
         Assert.Equal(1.5m, adria.Services[3].Consumption[1].Quantity);
         Assert.Equal("93000120290", enti[2].Capofila);
+        Assert.Equal(3, result.Lines.Count);
+        Assert.Equal(4, result.Lines[0]); // "enti": [ is line 3, the first ente's "{" line 4
+    }
+
+    [Fact]
+    public async Task ParseFile_BytesThatAreNotUtf8_AreRefusedNamingLineAndColumn_NotStoredAsReplacementCharacters()
+    {
+        var bytes = System.Text.Encoding.ASCII.GetBytes("{\n  \"format\": \"cst-import/1\",\n  \"enti\": [ { \"name\": \"Comune di Forl")
+            .Concat(new byte[] { 0xEC }) // "ì" in Windows-1252
+            .Concat(System.Text.Encoding.ASCII.GetBytes("\", \"istatCode\": \"040012\", \"adheredOn\": \"2021-01-01\" } ]\n}\n")).ToArray();
+        var path = Path.Combine(Path.GetTempPath(), $"cst-import-{Guid.NewGuid():N}.json");
+        await File.WriteAllBytesAsync(path, bytes);
+
+        var result = await ImportJson.ParseFileAsync(path);
+
+        Assert.Null(result.Document);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal((3, 38), (error.Line, error.Column));
+        Assert.Contains("0xEC", error.Message, StringComparison.Ordinal);
+        Assert.Contains("UTF-8", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

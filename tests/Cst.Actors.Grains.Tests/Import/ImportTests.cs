@@ -30,7 +30,7 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
         var first = await Importer.ImportAsync(document, ImportOperator);
 
         Assert.True(first.Succeeded, string.Join("\n", first.Enti));
-        Assert.All(first.Enti, e => Assert.Equal(ImportOutcome.Applied, e.Outcome));
+        Assert.All(first.Enti, e => Assert.Equal(ImportOutcome.Created, e.Outcome));
 
         // One audit row per change, in the order the history happened.
         // A new ente is registered with its populations and payer in one change.
@@ -89,9 +89,9 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
 
         var report = await Importer.ImportAsync(document, ImportOperator);
 
-        Assert.Equal(ImportOutcome.Applied, report.Enti[0].Outcome);
+        Assert.Equal(ImportOutcome.Created, report.Enti[0].Outcome);
         var rejected = report.Enti[1];
-        Assert.Equal((ImportOutcome.Rejected, bad), (rejected.Outcome, rejected.EnteId));
+        Assert.Equal((ImportOutcome.Refused, bad), (rejected.Outcome, rejected.EnteId));
         Assert.Contains(rejected.Reasons, r => r.Contains("platinum", StringComparison.Ordinal) && r.Contains(badMailbox, StringComparison.Ordinal));
         Assert.Contains(rejected.Reasons, r => r.Contains("2020-12-01", StringComparison.Ordinal) && r.Contains("2021-01-01", StringComparison.Ordinal));
         output.WriteLine(rejected.ToString());
@@ -116,7 +116,7 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
             ImportOperator);
 
         var result = Assert.Single(report.Enti);
-        Assert.Equal(ImportOutcome.Rejected, result.Outcome);
+        Assert.Equal(ImportOutcome.Refused, result.Outcome);
         Assert.Contains(owner, Assert.Single(result.Reasons), StringComparison.Ordinal);
         Assert.False(await Client.GetGrain<IEnteGrain>(other).ExistsAsync());
     }
@@ -142,6 +142,78 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Windows1252Csv_ImportsForli_AndTheReportSaysItWasConverted()
+    {
+        var istat = NewIstatCode();
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var path = Path.Combine(Path.GetTempPath(), $"cst-enti-{Guid.NewGuid():N}.csv");
+        await File.WriteAllBytesAsync(path, System.Text.Encoding.GetEncoding(1252).GetBytes(
+            $"nome;codice_istat;data_adesione;popolazione;anno_popolazione\r\nComune di Forlì;{istat};01/01/2021;3.400;2026\r\n"));
+
+        var report = await Importer.ImportAsync(await EntiCsv.ParseFileAsync(path), ImportOperator);
+
+        var forli = Assert.Single(report.Enti);
+        Assert.Equal((ImportOutcome.Created, 2), (forli.Outcome, forli.Line));
+        Assert.Contains(report.Notes, n => n.Contains("read as Windows-1252", StringComparison.Ordinal));
+        Assert.Equal("Comune di Forlì", (await Client.GetGrain<IEnteGrain>(istat).GetAsync()).Registration.Name);
+    }
+
+    [Fact]
+    public async Task CsvWithBadRows_WritesNothing_ListsEveryErrorByLine_AndTheCorrectedFileImportsWhole()
+    {
+        var (agna, arre, arqua, bad) = (NewIstatCode(), NewIstatCode(), NewIstatCode(), NewIstatCode());
+        string Csv(string arreDate, string arquaPopulation, string badCode) =>
+            "nome;codice_istat;data_adesione;popolazione;anno_popolazione\n"
+            + $"Comune di Agna;{agna};2021-01-01;3400;2026\n"
+            + $"Comune di Arre;{arre};{arreDate};2150;2026\n"
+            + $"Comune di Arquà Petrarca;{arqua};{arreDate};{arquaPopulation};2026\n"
+            + $"Comune di Bagnoli;{badCode};2021-01-01;3600;2026\n";
+        var keys = new[] { agna, arre, arqua, bad };
+        var before = await TablesAsync(keys);
+
+        var report = await Importer.ImportAsync(EntiCsv.Parse(Csv("31/02/2021", "1.845,5", bad[..5])), ImportOperator);
+
+        // Every ente, by its line: the good one is not imported, each bad one refused with every reason.
+        Assert.Equal([2, 3, 4, 5], report.Enti.Select(e => e.Line));
+        Assert.Equal([ImportOutcome.NotImported, ImportOutcome.Refused, ImportOutcome.Refused, ImportOutcome.Refused], report.Enti.Select(e => e.Outcome));
+        Assert.Contains("line 3, column 3 (data_adesione)", Assert.Single(report.Enti[1].Reasons), StringComparison.Ordinal);
+        Assert.Collection(report.Enti[2].Reasons,
+            r => Assert.Contains("line 4, column 3 (data_adesione)", r, StringComparison.Ordinal),
+            r => Assert.Contains("line 4, column 4 (popolazione)", r, StringComparison.Ordinal));
+        Assert.Contains(report.Enti[3].Reasons, r => r.Contains(bad[..5], StringComparison.Ordinal));
+        Assert.Equal([3, 4, 4], report.Errors.Select(e => e.Line));
+        Assert.False(report.Succeeded);
+        output.WriteLine(string.Join("\n", report.Enti));
+
+        // Nothing of the file was written: no ente, no stored row, no audit row.
+        Assert.Equal(before, await TablesAsync(keys));
+        Assert.False(await Client.GetGrain<IEnteGrain>(agna).ExistsAsync());
+
+        // The corrected file imports whole, and again changes nothing.
+        var corrected = EntiCsv.Parse(Csv("2021-03-01", "1.845", bad));
+        Assert.All((await Importer.ImportAsync(corrected, ImportOperator)).Enti, e => Assert.Equal(ImportOutcome.Created, e.Outcome));
+        Assert.All((await Importer.ImportAsync(corrected, ImportOperator)).Enti, e => Assert.Equal(ImportOutcome.Unchanged, e.Outcome));
+        Assert.Equal(1_845, Assert.Single((await Client.GetGrain<IEnteGrain>(arqua).GetAsync()).Population).Inhabitants);
+    }
+
+    [Fact]
+    public async Task CsvWithAnEnteTheEngineRefuses_WritesNothingOfTheOthers()
+    {
+        // Step 2 (against the engine) for a CSV: a capofila neither registered nor in the file.
+        var (good, member) = (NewIstatCode(), NewIstatCode());
+        var csv = "nome;codice_istat;data_adesione;capofila\n"
+            + $"Comune Buono;{good};2021-01-01;\n"
+            + $"Comune Associato;{member};2021-01-01;{NewIstatCode()}\n";
+        var before = await TablesAsync([good, member]);
+
+        var report = await Importer.ImportAsync(EntiCsv.Parse(csv), ImportOperator);
+
+        Assert.Equal([ImportOutcome.NotImported, ImportOutcome.Refused], report.Enti.Select(e => e.Outcome));
+        Assert.Contains("neither registered nor in this document", Assert.Single(report.Enti[1].Reasons), StringComparison.Ordinal);
+        Assert.Equal(before, await TablesAsync([good, member]));
+    }
+
+    [Fact]
     public async Task Ente_ThatAGrainRefusesHalfWay_IsReportedFailed_AndTheCorrectedFileConverges()
     {
         // The engine holds a mailbox active from 2021-05-03 that the file does not mention; the file moves the
@@ -160,7 +232,7 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
 
         var corrected = file with { AdheredOn = new LocalDate(2021, 1, 1) };
         var applied = Assert.Single((await Importer.ImportAsync(new ImportDocument { Enti = [corrected] }, ImportOperator)).Enti);
-        Assert.Equal((ImportOutcome.Applied, 1), (applied.Outcome, applied.Changes));
+        Assert.Equal((ImportOutcome.Updated, 1), (applied.Outcome, applied.Changes));
         Assert.Equal(3_000, Assert.Single((await Client.GetGrain<IEnteGrain>(ente).GetAsync()).Population).Inhabitants);
     }
 
@@ -194,8 +266,8 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
             + $"{document.Enti.Sum(e => e.Mailboxes.Count)} mailboxes, {document.Enti.Sum(e => e.Devices.Count)} devices, "
             + $"{document.Enti.Sum(e => e.Services.Count)} services; {await cluster.CountAsync("SELECT count(*) FROM audit WHERE operator = 'demo-data'")} audit rows; "
             + $"{await cluster.CountAsync("SELECT count(*) FROM notice WHERE ente LIKE '028%'")} notices");
-        Assert.True(report.Succeeded, string.Join("\n", report.Enti.Where(e => e.Outcome != ImportOutcome.Applied)));
-        Assert.Equal(102, report.Applied);
+        Assert.True(report.Succeeded, string.Join("\n", report.Enti.Where(e => e.Outcome != ImportOutcome.Created)));
+        Assert.Equal(102, report.Created);
         var listed = await Client.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).ListAsync();
         Assert.Equal(102, listed.Count(e => e.IstatCode is { } c && c.StartsWith("028", StringComparison.Ordinal)));
         Assert.Equal(206_192, (await Client.GetGrain<IEnteGrain>("028060").GetAsync()).Population[^1].Inhabitants);
@@ -221,17 +293,30 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
         var renamed = await importer.ImportAsync(new ImportDocument { Enti = [Ente(istat, "Comune di Prova")] }, ImportOperator);
 
         var result = Assert.Single(renamed.Enti);
-        Assert.Equal(ImportOutcome.Applied, result.Outcome);
-        Assert.Equal(["updated: name 'Comune di Abano Terme' → 'Comune di Prova'"], result.Reasons);
-        Assert.Equal($"{istat} Comune di Prova: applied (1 change); updated: name 'Comune di Abano Terme' → 'Comune di Prova'", result.ToString());
+        Assert.Equal(ImportOutcome.Updated, result.Outcome);
+        Assert.Equal(["name 'Comune di Abano Terme' → 'Comune di Prova'"], result.Details);
+        Assert.Equal($"{istat} Comune di Prova: updated: name 'Comune di Abano Terme' → 'Comune di Prova' (1 change)", result.ToString());
         Assert.Equal(["register", "edit"], Actions(await cluster.AuditAsync("ente:" + istat)));
 
         // A payer given from a year is a dated change, reported too; the same document again changes nothing.
         var payer = new ImportDocument { Enti = [Ente(istat, "Comune di Prova") with { Capofila = lead, CapofilaFrom = 2026 }] };
         var paid = Assert.Single((await importer.ImportAsync(payer, ImportOperator)).Enti);
-        Assert.Equal([$"updated: pays itself → payer itself, {lead} from 2026"], paid.Reasons);
+        Assert.Equal([$"pays itself → payer itself, {lead} from 2026"], paid.Details);
         Assert.Equal((null, lead), ((await Client.GetGrain<IEnteGrain>(istat).GetAsync()).CapofilaIn(2025), (await Client.GetGrain<IEnteGrain>(istat).GetAsync()).CapofilaIn(2026)));
         Assert.Equal(ImportOutcome.Unchanged, Assert.Single((await importer.ImportAsync(payer, ImportOperator)).Enti).Outcome);
+    }
+
+    /// <summary>The stored grain rows and audit rows of these keys.</summary>
+    private async Task<string> TablesAsync(IEnumerable<string> keys)
+    {
+        var rows = new List<string>();
+        foreach (var key in keys)
+        {
+            rows.AddRange(await cluster.StoredRowsAsync(key));
+            rows.Add($"audit {key}: {await cluster.CountAsync("SELECT count(*) FROM audit WHERE object LIKE $1", $"%{key}%")}");
+        }
+
+        return string.Join("\n", rows);
     }
 
     private static ImportEnte Ente(string istat, string name) => new()
