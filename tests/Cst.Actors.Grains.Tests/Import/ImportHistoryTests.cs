@@ -116,7 +116,7 @@ public sealed class ImportHistoryTests(GrainsCluster cluster)
 
         var result = Assert.Single((await Importer.ImportAsync(document, ImportOperator)).Enti);
 
-        Assert.Equal(ImportOutcome.Rejected, result.Outcome);
+        Assert.Equal(ImportOutcome.Refused, result.Outcome);
         Assert.Contains(result.Reasons, r => r.Contains(address, StringComparison.Ordinal)
             && r.Contains($"a disdetta cannot be received on {Iso(later)}, after today {Iso(today)}", StringComparison.Ordinal));
         Assert.Contains(result.Reasons, r => r.Contains("WO-2026-0042", StringComparison.Ordinal)
