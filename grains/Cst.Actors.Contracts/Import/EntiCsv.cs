@@ -81,8 +81,14 @@ public static partial class EntiCsv
                 return Refuse(new ImportError(firstLineNumber, 1, "header", $"the file declares \"{firstLine.Trim()}\": {SeparatorMessage(firstLine.Trim()[4..])}"));
             }
 
-            text = text[(text.IndexOf('\n', StringComparison.Ordinal) + 1)..];
-            text = new string('\n', firstLineNumber) + text; // keep the line numbers of the file
+            // Blank it out rather than cut it, so that every later line keeps its number in the file.
+            var end = 0;
+            for (var l = 0; l < firstLineNumber && end >= 0; l++)
+            {
+                end = text.IndexOf('\n', end) is var nl and >= 0 ? nl + 1 : -1;
+            }
+
+            text = new string('\n', firstLineNumber) + (end < 0 ? string.Empty : text[end..]);
             firstLine = FirstLine(text, out firstLineNumber);
         }
 

@@ -159,6 +159,16 @@ public sealed class EntiCsvTests
         Assert.DoesNotContain("unknown column", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Parse_ExcelSeparatorLine_IsAccepted_AndLinesKeepTheirNumbers()
+    {
+        var result = EntiCsv.Parse("sep=;\r\nnome;codice_istat;data_adesione\r\nComune di Agna;028002;2021-01-01\r\n");
+
+        Assert.True(result.Success, string.Join("\n", result.Errors));
+        Assert.Equal(3, Assert.Single(result.Lines));
+        Assert.Contains("separated by commas", Assert.Single(EntiCsv.Parse("sep=,\nnome,data_adesione\n").Errors).Message, StringComparison.Ordinal);
+    }
+
     private static Encoding Windows1252
     {
         get
