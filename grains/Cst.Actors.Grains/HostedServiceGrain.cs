@@ -87,7 +87,7 @@ public sealed class HostedServiceGrain(
         }
 
         var membership = await Ente(enteId).GetMembershipAsync();
-        var listino = Services.Catalogue.Catalogue.Get(membership.ListinoId);
+        var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
         var variant = string.IsNullOrWhiteSpace(activation.Variant) ? null : activation.Variant.Trim();
         var service = CatalogueChecks.Service(listino, serviceId, variant, activation.ActivatedOn);
         CheckAgreedPrice(service, variant, activation.AgreedPrice);
@@ -156,7 +156,7 @@ public sealed class HostedServiceGrain(
 
         Guard.PositiveQuantity(entry.Quantity, $"consumption of {Subject}");
         State.Lifecycle!.CheckActiveOn(entry.RecordedOn, "consumption");
-        var service = Services.Catalogue.Catalogue.Get((await Ente(State.EnteId).GetMembershipAsync()).ListinoId)
+        var service = (await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId))
             .VersionInForceOn(entry.RecordedOn).FindService(State.ServiceId);
         var consumptionComponents = service?.ComponentsFor(State.Variant).Where(c => c.Kind == ChargeKind.Consumption).ToList() ?? [];
         if (consumptionComponents.Count == 0
@@ -183,7 +183,7 @@ public sealed class HostedServiceGrain(
         EnsureExists();
         Guard.Quantity(euros, $"agreed price of {Subject}");
         var service = CatalogueChecks.Service(
-            Services.Catalogue.Catalogue.Get((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
             State.ServiceId, State.Variant, State.Lifecycle!.ActivatedOn!.Value);
         CheckAgreedPrice(service, State.Variant, euros);
         return await ApplyAsync(State with { AgreedPrice = euros }, "set agreed price", op);

@@ -89,7 +89,7 @@ public sealed class PecMailboxGrain(
             variant = CatalogueChecks.CustomDomainPackVariant;
         }
 
-        var listino = Services.Catalogue.Catalogue.Get(membership.ListinoId);
+        var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
         CatalogueChecks.Service(listino, CatalogueChecks.PecServiceId, variant, request.RequestedOn);
         var wanted = new PecMailboxState
         {
