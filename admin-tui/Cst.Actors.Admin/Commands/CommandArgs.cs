@@ -27,6 +27,8 @@ public sealed class CommandArgs
         ["--max"] = null,
         ["--mode"] = null,
         ["--revision"] = null,
+        ["--version"] = null,
+        ["--act"] = null,
     };
 
     private readonly Dictionary<string, string> _options = new(StringComparer.Ordinal);

@@ -25,7 +25,9 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
-    public static string Usage =>
+    public static string Usage => UsageText.Replace("  listino\n", ListinoCommands.Usage + "\n", StringComparison.Ordinal);
+
+    private static string UsageText =>
         """
         cst                       open the admin console (a terminal UI)
         cst VERB [options]        run one command and exit:
@@ -43,6 +45,7 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
                                                 CSV (; and decimal comma), JSON, and/or text: one readable
                                                 statement per payer in a folder (default csv, latest revision)
           notices [--ente KEY] [--max N]        latest notices of deadlines
+          listino
           audit [--filter TEXT] [--max N]       latest audit rows
         Options: --json (output for scripts), --connection-string, --cluster-id, --service-id, --data-dir,
         --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
@@ -127,6 +130,9 @@ public sealed class CommandMode(TextWriter output, TextWriter error, bool progre
 
             case "billing":
                 return BindBilling(args);
+            case "listino":
+                return new ListinoCommands(output).Bind(w, new ListinoOptions(args.Option("--version"), args.Option("--act"),
+                    args.Option("--year"), args.Option("--format"), args.Option("--out"), args.Json));
             default:
                 throw new InputException($"unknown verb '{verb}' (cst --help lists them).");
         }
