@@ -24,6 +24,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IClock>(SystemClock.Instance);
         services.TryAddSingleton<ICatalogueSource, ClusterCatalogueSource>();
         services.TryAddSingleton<IListinoStore>(sp => new PostgresListinoStore(dataSource(sp), sp.GetRequiredService<IClock>()));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ListinoSeeding>();
         services.TryAddSingleton<INoticeLog>(sp => new PostgresNoticeLog(dataSource(sp)));
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(dataSource(sp)));
         services.TryAddSingleton<IBillingStore>(sp => new PostgresBillingStore(dataSource(sp)));

@@ -21,6 +21,22 @@ public interface IListinoStore
 
     /// <summary>The versions of the listino that statement lines of a final billing run name.</summary>
     Task<ImmutableHashSet<string>> UsedByFinalRunsAsync(string listinoId);
+
+    /// <summary>Seeds an empty listino table with the shipped files (done by the first read otherwise).</summary>
+    Task EnsureSeededAsync();
+}
+
+/// <summary>
+/// Seeds the listino tables when the silo starts (the schema is migrated before), so the first grain call that prices
+/// or checks a tariff does not pay for it.
+/// </summary>
+public sealed class ListinoSeeding(IListinoStore store) : ILifecycleParticipant<ISiloLifecycle>
+{
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        ArgumentNullException.ThrowIfNull(lifecycle);
+        lifecycle.Subscribe(nameof(ListinoSeeding), ServiceLifecycleStage.ApplicationServices, _ => store.EnsureSeededAsync());
+    }
 }
 
 /// <summary>The listino tables in PostgreSQL, on the silo's shared data source.</summary>
@@ -169,7 +185,7 @@ public sealed class PostgresListinoStore(NpgsqlDataSource dataSource, IClock clo
     /// Seeds an empty listino table with the shipped files, every version adopted with the act its file names. Silos
     /// starting together queue on the table lock; the later ones find it filled and write nothing.
     /// </summary>
-    private async Task EnsureSeededAsync()
+    public async Task EnsureSeededAsync()
     {
         if (_seeded)
         {
