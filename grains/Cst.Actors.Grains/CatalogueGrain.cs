@@ -6,16 +6,26 @@ using NodaTime;
 
 namespace Cst.Actors.Grains;
 
-/// <summary>Serves the shipped listini to clients. No state and no reminder; stateless workers would do as well.</summary>
+/// <summary>
+/// The catalogue as a whole: lists the listini held in the database and routes each question to the grain that owns
+/// the listino. No state of its own.
+/// </summary>
 [GrainType("catalogue")]
-public sealed class CatalogueGrain(GrainServices services) : Grain, ICatalogueGrain
+public sealed class CatalogueGrain(IListinoStore store) : Grain, ICatalogueGrain
 {
-    public Task<ImmutableList<string>> GetListinoIdsAsync() =>
-        Task.FromResult(services.Catalogue.Catalogue.Listini.Select(l => l.Id).ToImmutableList());
+    public Task<ImmutableList<string>> GetListinoIdsAsync() => store.ListinoIdsAsync();
 
-    public Task<Listino> GetListinoAsync(string listinoId) =>
-        Task.FromResult(services.Catalogue.Catalogue.Get(listinoId));
+    public Task<Listino> GetListinoAsync(string listinoId) => Listino(listinoId).GetInForceAsync();
 
-    public Task<ListinoVersion> GetVersionInForceAsync(string listinoId, LocalDate on) =>
-        Task.FromResult(services.Catalogue.Catalogue.Get(listinoId).VersionInForceOn(on));
+    public async Task<ListinoVersion> GetVersionInForceAsync(string listinoId, LocalDate on) =>
+        (await Listino(listinoId).GetInForceAsync()).VersionInForceOn(on);
+
+    public Task<ImmutableList<ListinoLoadResult>> LoadAsync(string fileName, string text, string act, string operatorName)
+    {
+        // Parsed here only to learn which listino the file is for; the owner parses and validates it again.
+        var listino = ListinoLoader.ParseFile(fileName, text);
+        return Listino(listino.Id).LoadAsync(fileName, text, act, operatorName);
+    }
+
+    private IListinoGrain Listino(string listinoId) => GrainFactory.GetGrain<IListinoGrain>(listinoId);
 }

@@ -63,7 +63,7 @@ public sealed class EnteGrain(
     {
         ArgumentNullException.ThrowIfNull(creation);
         var op = BusinessTime.Operator(operatorName);
-        var clean = Checked(creation.Registration);
+        var clean = await CheckedAsync(creation.Registration);
         var population = ImmutableList<PopulationCount>.Empty;
         foreach (var count in creation.Population ?? [])
         {
@@ -110,7 +110,7 @@ public sealed class EnteGrain(
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
-        var clean = Checked(registration);
+        var clean = await CheckedAsync(registration);
         var before = state.State.Registration!;
         var changes = EnteChanges.Between(before, clean);
         if (changes.Count == 0)
@@ -147,7 +147,7 @@ public sealed class EnteGrain(
     }
 
     /// <summary>The registration checked (key, name, adhesion, listino, referente PEC) and normalised as stored.</summary>
-    private EnteRegistration Checked(EnteRegistration registration)
+    private async Task<EnteRegistration> CheckedAsync(EnteRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
         var key = EnteKey.For(registration.Kind, registration.IstatCode, registration.CodiceFiscale);
@@ -163,7 +163,7 @@ public sealed class EnteGrain(
         }
 
         Guard.Date(registration.AdheredOn, $"adhesion date of {Subject}");
-        services.Catalogue.Catalogue.Get(registration.ListinoId);
+        await services.Catalogue.GetAsync(registration.ListinoId);
         if (registration.ReferentePec is { Length: > 0 } pec)
         {
             PecAddress.Parse(pec);
@@ -307,20 +307,23 @@ public sealed class EnteGrain(
         return Task.FromResult(History());
     }
 
-    public Task<Statement> GetStatementAsync(int year) => Task.FromResult(Statement(year, BillingRunMode.Final));
+    public Task<Statement> GetStatementAsync(int year) => StatementAsync(year, BillingRunMode.Final);
 
-    public Task<EnteBilling> BillAsync(int year, BillingRunMode mode)
+    public async Task<EnteBilling> BillAsync(int year, BillingRunMode mode)
     {
-        var lines = LineKeys.Assign(Statement(year, mode));
-        return Task.FromResult(new EnteBilling(View(), lines));
+        var lines = LineKeys.Assign(await StatementAsync(year, mode));
+        return new EnteBilling(View(), lines);
     }
 
-    /// <summary>The year's statement by the pricing core, from this ente's own state; a preview projects the year's end.</summary>
-    private Statement Statement(int year, BillingRunMode mode)
+    /// <summary>
+    /// The year's statement by the pricing core, from this ente's own state and the listino as the cluster holds it
+    /// (its adopted versions); a preview projects the year's end.
+    /// </summary>
+    private async Task<Statement> StatementAsync(int year, BillingRunMode mode)
     {
         EnsureExists();
         var history = History();
-        var listino = services.Catalogue.Catalogue.Get(history.ListinoId);
+        var listino = await services.Catalogue.GetAsync(history.ListinoId);
         return mode == BillingRunMode.Preview
             ? PreviewProjection.Compute(listino, history, year)
             : StatementCalculator.Compute(listino, history, year);

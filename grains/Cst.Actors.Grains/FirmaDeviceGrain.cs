@@ -113,7 +113,7 @@ public sealed class FirmaDeviceGrain(
         }
 
         var membership = await Ente(issue.EnteId).GetMembershipAsync();
-        var listino = Services.Catalogue.Catalogue.Get(membership.ListinoId);
+        var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
         CatalogueChecks.Service(listino, CatalogueChecks.PecServiceId, VariantOf(issue.Kind), issue.IssuedOn);
         if (issue.IssuedOn < membership.AdheredOn)
         {

@@ -87,7 +87,7 @@ public sealed class HostedServiceGrain(
         }
 
         var membership = await Ente(enteId).GetMembershipAsync();
-        var listino = Services.Catalogue.Catalogue.Get(membership.ListinoId);
+        var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
         var variant = string.IsNullOrWhiteSpace(activation.Variant) ? null : activation.Variant.Trim();
         var service = CatalogueChecks.Service(listino, serviceId, variant, activation.ActivatedOn);
         CheckAgreedPrice(service, variant, activation.AgreedPrice);
@@ -161,7 +161,7 @@ public sealed class HostedServiceGrain(
 
         // Refused now, with the components to choose from, rather than failing every statement of the ente later.
         var service = CatalogueChecks.Service(
-            Services.Catalogue.Catalogue.Get((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
             State.ServiceId, State.Variant, entry.RecordedOn);
         _ = Priceability.ConsumptionComponent(service, State.Variant, entry.ComponentId, Subject).Value;
 
@@ -181,7 +181,7 @@ public sealed class HostedServiceGrain(
         EnsureExists();
         Guard.Quantity(euros, $"agreed price of {Subject}");
         var service = CatalogueChecks.Service(
-            Services.Catalogue.Catalogue.Get((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
             State.ServiceId, State.Variant, State.Lifecycle!.ActivatedOn!.Value);
         CheckAgreedPrice(service, State.Variant, euros);
         return await ApplyAsync(State with { AgreedPrice = euros }, "set agreed price", op);

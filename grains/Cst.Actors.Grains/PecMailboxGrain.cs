@@ -89,7 +89,7 @@ public sealed class PecMailboxGrain(
             variant = CatalogueChecks.CustomDomainPackVariant;
         }
 
-        var listino = Services.Catalogue.Catalogue.Get(membership.ListinoId);
+        var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
         CatalogueChecks.Service(listino, CatalogueChecks.PecServiceId, variant, request.RequestedOn);
         var wanted = new PecMailboxState
         {
@@ -150,7 +150,7 @@ public sealed class PecMailboxGrain(
         State.Lifecycle!.CheckActiveOn(effectiveOn, "tier change");
 
         // The tier must be offered on the day it takes effect, or the statements of that year could not price it.
-        CatalogueChecks.Service(Services.Catalogue.Catalogue.Get(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
+        CatalogueChecks.Service(await Services.Catalogue.GetAsync(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
         var existing = State.TierChanges.FirstOrDefault(c => c.EffectiveOn == effectiveOn);
         if (existing?.Variant == variant || (existing is null && TierOn(State.Variant, State.TierChanges, effectiveOn) == variant))
         {
@@ -316,7 +316,7 @@ public sealed class PecMailboxGrain(
         if (gigabytes > 0)
         {
             var listinoId = (await Ente(State.EnteId).GetMembershipAsync()).ListinoId;
-            CatalogueChecks.Service(Services.Catalogue.Catalogue.Get(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
+            CatalogueChecks.Service(await Services.Catalogue.GetAsync(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
         }
 
         var list = current.RemoveAll(c => c.EffectiveOn == effectiveOn).Add(new QuantityChange(effectiveOn, gigabytes))

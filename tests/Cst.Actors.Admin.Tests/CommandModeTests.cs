@@ -20,6 +20,139 @@ public sealed class CommandModeTests(AdminCluster cluster)
         return (code, output.ToString(), error.ToString());
     }
 
+    private static string ListinoYaml(string id, string version, string from, string perInhabitant) =>
+        $$"""
+        listino: {{id}}
+        name: Listino di prova
+        versions:
+          - version: "{{version}}"
+            effective_from: {{from}}
+            adopted_by: "Delibera di prova"
+            month_counting: more-than-half
+            membership_quota:
+              section: "Convenzione art. 5"
+              bands:
+                - { from: 1, per_inhabitant: {{perInhabitant}} }
+            services:
+              - id: s.1
+                name: Helpdesk
+                section: "s.1"
+                components:
+                  - id: helpdesk
+                    name: Helpdesk
+                    kind: included
+        """;
+
+    [Fact]
+    public async Task Listino_LoadTwiceDiffAdoptListShow_WorkFromTheCommandLine()
+    {
+        var id = "prova-" + Guid.NewGuid().ToString("N")[..8];
+        var first = Path.Combine(Path.GetTempPath(), $"{id}-2020.yaml");
+        var second = Path.Combine(Path.GetTempPath(), $"{id}-2027.yaml");
+        await File.WriteAllTextAsync(first, ListinoYaml(id, "2020", "2020-01-01", "0.20"));
+        await File.WriteAllTextAsync(second, ListinoYaml(id, "2027", "2027-01-01", "0.25"));
+        try
+        {
+            var load = await RunAsync("listino", "load", first, "--act", "Delibera n. 1");
+            Assert.Equal((0, $"{id} 2020: loaded as a draft (adopt it with: cst listino adopt {id} 2020)"), (load.Code, load.Out.Trim()));
+            var again = await RunAsync("listino", "load", first, "--act", "Delibera n. 1");
+            Assert.Contains("unchanged", again.Out, StringComparison.Ordinal);
+            Assert.Equal(0, (await RunAsync("listino", "adopt", id, "2020")).Code);
+            Assert.Equal(0, (await RunAsync("listino", "load", second, "--act", "Decreto n. 45 del 12/10/2026")).Code);
+
+            var diff = await RunAsync("listino", "diff", id, "2020", "2027");
+            Assert.Equal(0, diff.Code);
+            Assert.Contains("1 tariff(s) differ", diff.Out, StringComparison.Ordinal);
+            Assert.Contains("1- 0.20/inhabitant -> 1- 0.25/inhabitant", diff.Out, StringComparison.Ordinal);
+
+            var list = await RunAsync("listino", "list", "--json");
+            using var json = JsonDocument.Parse(list.Out);
+            var versions = json.RootElement.EnumerateArray().Single(l => l.GetProperty("id").GetString() == id).GetProperty("versions");
+            Assert.Equal(["2020 adopted Delibera n. 1", "2027 draft Decreto n. 45 del 12/10/2026"],
+                versions.EnumerateArray().Select(v => $"{v.GetProperty("version").GetString()} {v.GetProperty("status").GetString()} {v.GetProperty("act").GetString()}"));
+
+            var adopt = await RunAsync("listino", "adopt", id, "2027");
+            Assert.Contains("adopted; it prices statements from 2027-01-01", adopt.Out, StringComparison.Ordinal);
+            var show = await RunAsync("listino", "show", id, "--version", "2027");
+            Assert.Contains("2027-01-01, adopted, act: Decreto n. 45", show.Out, StringComparison.Ordinal);
+            Assert.Contains("Helpdesk", show.Out, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(first);
+            File.Delete(second);
+        }
+    }
+
+    [Fact]
+    public async Task ListinoImpact_DraftRaisingTheQuota_GivesEveryEntesTwoPreviewsAndTheirTotals()
+    {
+        var (enteId, _, _, _) = await cluster.NewEnteAsync();
+        var (file, text) = Domain.Catalogue.ListinoLoader.ShippedFiles().Single(f => f.FileName == "cst-padova-2020-10.yaml");
+        var draft = Path.Combine(Path.GetTempPath(), $"cst-padova-2027-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(draft, text
+            .Replace("version: \"2020-10\"", "version: \"2027-impact\"", StringComparison.Ordinal)
+            .Replace("effective_from: 2020-10-01", "effective_from: 2027-01-01", StringComparison.Ordinal)
+            .Replace("{ from: 1, to: 5000, per_inhabitant: 0.20 }", "{ from: 1, to: 5000, per_inhabitant: 0.25 }", StringComparison.Ordinal));
+        try
+        {
+            Assert.Equal(0, (await RunAsync("listino", "load", draft, "--act", "Proposta di decreto")).Code);
+
+            var (code, output, err) = await RunAsync("listino", "impact", "cst-padova", "2027-impact", "--year", "2027", "--json");
+
+            Assert.Equal((0, string.Empty), (code, err));
+            using var json = JsonDocument.Parse(output);
+            var enti = json.RootElement.GetProperty("enti").EnumerateArray().ToList();
+            // 4,321 inhabitants (projected from 2026): quota 4,321 x 0.20 = 864.20 now, 4,321 x 0.25 = 1,080.25 proposed.
+            var ente = enti.Single(e => e.GetProperty("ente").GetString() == enteId);
+            Assert.Equal(216.05m, ente.GetProperty("difference").GetDecimal());
+            var quota = json.RootElement.GetProperty("byService").EnumerateArray().Single(s => s.GetProperty("service").GetString() == "quota");
+            Assert.True(quota.GetProperty("difference").GetDecimal() >= 216.05m);
+
+            // Every ente of the listino is there, and the current side is what each ente's own 2027 preview totals.
+            var expected = 0m;
+            foreach (var e in enti)
+            {
+                var billing = await cluster.Cluster.Client.GetGrain<Contracts.Enti.IEnteGrain>(e.GetProperty("ente").GetString()!)
+                    .BillAsync(2027, BillingRunMode.Preview);
+                expected += billing.Lines.Sum(l => l.Amount.Euros);
+                Assert.Equal(billing.Lines.Sum(l => l.Amount.Euros), e.GetProperty("current").GetDecimal());
+            }
+
+            Assert.Equal(expected, json.RootElement.GetProperty("current").GetDecimal());
+            Assert.Equal(enti.Sum(e => e.GetProperty("proposed").GetDecimal()), json.RootElement.GetProperty("proposed").GetDecimal());
+            Assert.Equal(json.RootElement.GetProperty("byService").EnumerateArray().Sum(s => s.GetProperty("proposed").GetDecimal()),
+                json.RootElement.GetProperty("proposed").GetDecimal());
+            Assert.Empty(await cluster.ReadAsync("SELECT 1 FROM billing_run WHERE year = 2027"));
+        }
+        finally
+        {
+            File.Delete(draft);
+        }
+    }
+
+    [Theory]
+    [InlineData("listino", "load", "x.yaml")]
+    [InlineData("listino", "adopt", "cst-padova")]
+    [InlineData("listino", "list", "--act", "x")]
+    [InlineData("listino")]
+    public async Task Listino_BadInput_ExitsTwoWithTheReason(params string[] args)
+    {
+        var (code, output, err) = await RunAsync(args);
+
+        Assert.Equal((CommandMode.ExitUsage, string.Empty), (code, output));
+        Assert.StartsWith("cst: ", err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ListinoAdopt_UnknownVersion_ExitsOneNamingIt()
+    {
+        var (code, _, err) = await RunAsync("listino", "adopt", "cst-padova", "2099");
+
+        Assert.Equal(CommandMode.ExitFailed, code);
+        Assert.Contains("'2099'", err, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task EnteShow_UnknownEnte_ExitsOneWithOnePlainLine()
     {

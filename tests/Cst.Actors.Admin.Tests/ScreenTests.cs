@@ -150,7 +150,8 @@ public sealed class ScreenTests(AdminCluster cluster)
             .WaitFor("1 audit row(s)".Length > 0 ? "matching" : string.Empty)
             .Keys(Key.F5).WaitFor("Notices (latest")
             .Keys(Key.F7).WaitFor("Catalogue:")
-            .WaitFor("cst-padova");
+            .WaitFor("cst-padova")
+            .WaitFor("adopted: ");
         harness.Run(cluster.Session(), main => main.Show(new AuditScreen(main)));
     }
     [Fact]

@@ -5,8 +5,8 @@ using NodaTime;
 namespace Cst.Actors.Contracts.Catalogue;
 
 /// <summary>
-/// Serves the listini (price lists, with all their versions) to clients. Stateless: the listini ship with the silo
-/// and every activation reads the same ones, so any key works; use <see cref="Key"/>.
+/// The catalogue as a whole: the listini the cluster holds (each owned by its <see cref="IListinoGrain"/>), and the
+/// entry point for loading a file whose listino is named inside it. Stateless; use <see cref="Key"/>.
 /// </summary>
 public interface ICatalogueGrain : IGrainWithStringKey
 {
@@ -15,9 +15,12 @@ public interface ICatalogueGrain : IGrainWithStringKey
     /// <summary>The ids of the listini, e.g. "cst-padova".</summary>
     Task<ImmutableList<string>> GetListinoIdsAsync();
 
-    /// <summary>A listino with all its versions; throws <c>CstDomainError</c> for an unknown id.</summary>
+    /// <summary>A listino with its adopted versions; throws <c>CstDomainError</c> for an unknown id.</summary>
     Task<Listino> GetListinoAsync(string listinoId);
 
     /// <summary>The version of a listino in force on <paramref name="on"/>.</summary>
     Task<ListinoVersion> GetVersionInForceAsync(string listinoId, LocalDate on);
+
+    /// <summary>Loads a YAML file into the listino it names (see <see cref="IListinoGrain.LoadAsync"/>).</summary>
+    Task<ImmutableList<ListinoLoadResult>> LoadAsync(string fileName, string text, string act, string operatorName);
 }

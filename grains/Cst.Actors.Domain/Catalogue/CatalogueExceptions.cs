@@ -81,3 +81,18 @@ public sealed class UnknownListinoException(string listinoId)
 {
     public string ListinoId { get; } = listinoId;
 }
+
+/// <summary>A version id that the listino does not hold.</summary>
+public sealed class UnknownListinoVersionException(string listinoId, string versionId)
+    : DomainException($"Listino '{listinoId}' has no version '{versionId}'.");
+
+/// <summary>A version that a final billing run has priced statements with: it can never change; load a new version instead.</summary>
+public sealed class ListinoVersionInUseException(string listinoId, string versionId)
+    : DomainException($"Version '{versionId}' of listino '{listinoId}' has priced statements of a final billing run and "
+        + "can never change: load the correction as a new version (another id and effective_from).");
+
+/// <summary>Two adopted versions of a listino taking effect on the same day.</summary>
+public sealed class ListinoVersionClashException(string message) : DomainException(message);
+
+/// <summary>A file loaded into the wrong listino, or loaded without its act.</summary>
+public sealed class ListinoMismatchException(string message) : DomainException(message);

@@ -31,14 +31,19 @@ public static class ListinoLoader
     };
 
     /// <summary>The listini shipped inside this assembly (<c>Catalogue/Listini/*.yaml</c>).</summary>
-    public static PriceCatalogue LoadShipped()
+    public static PriceCatalogue LoadShipped() => LoadFiles(ShippedFiles());
+
+    /// <summary>
+    /// The shipped files as (file name, YAML text), in name order: the examples of the format, and what an empty
+    /// database is seeded with (the cluster prices with the versions it holds, not with these).
+    /// </summary>
+    public static IReadOnlyList<(string FileName, string Text)> ShippedFiles()
     {
         var assembly = typeof(ListinoLoader).Assembly;
-        var files = assembly.GetManifestResourceNames()
+        return [.. assembly.GetManifestResourceNames()
             .Where(name => name.StartsWith(ResourcePrefix, StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)
-            .Select(name => (name[ResourcePrefix.Length..], ReadResource(assembly, name)));
-        return LoadFiles(files);
+            .Select(name => (name[ResourcePrefix.Length..], ReadResource(assembly, name)))];
     }
 
     /// <summary>Loads a set of files given as (file name, YAML text) and merges them into listini.</summary>

@@ -625,6 +625,7 @@ public static class StatementCalculator
             }
 
             var counting = _listino.VersionInForceOn(segments[0].Start).MonthCounting;
+            segments = OneTierPerMonth(segments);
             var levels = new Dictionary<string, List<(Segment Segment, decimal Level)>>(StringComparer.Ordinal);
             var order = new List<string>();
             foreach (var segment in segments)
@@ -657,6 +658,65 @@ public static class StatementCalculator
                     below = level;
                 }
             }
+        }
+
+        /// <summary>
+        /// DESIGN rule 7, a change of tier or variant inside a month: the month counts once, for the variant in force on
+        /// most of its active days; on a tie, the later one. So the whole active part of such a month is given to that
+        /// variant before months are counted: standard to silver on 16 June (15 days each) bills June as silver, where
+        /// counting each variant's 15 days on its own would lose June. Quantities keep their own dates (layers, C16).
+        /// </summary>
+        private static List<Segment> OneTierPerMonth(List<Segment> segments)
+        {
+            var pieces = new List<Segment>();
+            foreach (var segment in segments)
+            {
+                var start = segment.Start;
+                while (start < segment.End)
+                {
+                    var nextMonth = new LocalDate(start.Year, start.Month, 1).PlusMonths(1);
+                    var end = LocalDate.Min(nextMonth, segment.End);
+                    pieces.Add(segment with { Start = start, End = end });
+                    start = end;
+                }
+            }
+
+            foreach (var month in pieces.GroupBy(p => (p.Start.Year, p.Start.Month)).ToList())
+            {
+                if (month.Select(p => p.Variant).Distinct().Count() < 2)
+                {
+                    continue;
+                }
+
+                var winner = month.GroupBy(p => p.Variant)
+                    .Select(g => (Variant: g.Key, Days: g.Sum(p => Period.DaysBetween(p.Start, p.End)), Latest: g.Max(p => p.Start)))
+                    .OrderByDescending(v => v.Days)
+                    .ThenByDescending(v => v.Latest)
+                    .First().Variant;
+                for (var i = 0; i < pieces.Count; i++)
+                {
+                    if ((pieces[i].Start.Year, pieces[i].Start.Month) == month.Key)
+                    {
+                        pieces[i] = pieces[i] with { Variant = winner };
+                    }
+                }
+            }
+
+            var merged = new List<Segment>();
+            foreach (var piece in pieces)
+            {
+                if (merged.Count > 0 && merged[^1].End == piece.Start && merged[^1].Variant == piece.Variant
+                    && merged[^1].Quantity == piece.Quantity)
+                {
+                    merged[^1] = merged[^1] with { End = piece.End };
+                }
+                else
+                {
+                    merged.Add(piece);
+                }
+            }
+
+            return merged;
         }
 
         /// <summary>The unbroken spans over which the chargeable level is at least <paramref name="level"/>.</summary>

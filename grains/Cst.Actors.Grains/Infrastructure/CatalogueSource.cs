@@ -1,17 +1,17 @@
+using Cst.Actors.Contracts.Catalogue;
 using Cst.Actors.Domain.Catalogue;
 
 namespace Cst.Actors.Grains.Infrastructure;
 
-/// <summary>The listini the silo prices with: the shipped ones, loaded once.</summary>
+/// <summary>The listini the grains price and check with: what the cluster holds, asked of each listino's grain.</summary>
 public interface ICatalogueSource
 {
-    PriceCatalogue Catalogue { get; }
+    /// <summary>The listino's adopted versions; <see cref="UnknownListinoException"/> for an id the cluster does not hold.</summary>
+    Task<Listino> GetAsync(string listinoId);
 }
 
-/// <summary>The listini shipped inside the domain assembly.</summary>
-public sealed class ShippedCatalogueSource : ICatalogueSource
+/// <summary>The listini held by the cluster (<see cref="IListinoGrain"/>): no tariff is compiled into the silo.</summary>
+public sealed class ClusterCatalogueSource(IGrainFactory grains) : ICatalogueSource
 {
-    private readonly Lazy<PriceCatalogue> _catalogue = new(ListinoLoader.LoadShipped);
-
-    public PriceCatalogue Catalogue => _catalogue.Value;
+    public Task<Listino> GetAsync(string listinoId) => grains.GetGrain<IListinoGrain>(listinoId).GetInForceAsync();
 }

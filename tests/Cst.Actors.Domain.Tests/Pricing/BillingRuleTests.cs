@@ -296,6 +296,79 @@ public class BillingRuleTests
         Assert.Equal(11m, Amount(statement, "s.11", "pec-gold"));
     }
 
+    // Rule 7, a change of tier inside a month: the month counts once, for the tier of most of its days (tie: the later).
+    // Seed 001 s.11: PEC standard 7.50/yr, silver 15.00/yr; s.13 antivirus base 15.00, avanzato 25.00 per client a year.
+
+    [Fact]
+    public void Compute_TierChangeOnJune16_BillsTwelveMonths()
+    {
+        // Standard to silver on 16 June 2026: 15 of June's 30 days each, a tie, so June is silver's.
+        // Standard Jan-May 5 months: 7.50 x 5 / 12 = 3.125 -> 3.13; silver Jun-Dec 7 months: 15 x 7 / 12 = 8.75.
+        // 5 + 7 = 12 months; 3.13 + 8.75 = 11.88 (counting each tier's 15 days alone gave 11 months, 10.63).
+        var mailbox = Sub("s.11", "pec-standard", "2024-01-01") with { VariantChanges = [new(D("2026-06-16"), "pec-silver")] };
+
+        var statement = Bill(2026, mailbox);
+
+        var standard = Assert.Single(Lines(statement, "s.11", "pec-standard"));
+        var silver = Assert.Single(Lines(statement, "s.11", "pec-silver"));
+        Assert.Equal((5, 3.13m), (standard.Months ?? 0, standard.Amount.Euros));
+        Assert.Equal((7, 8.75m), (silver.Months ?? 0, silver.Amount.Euros));
+        Assert.Equal(11.88m, ServiceTotal(statement, "s.11"));
+    }
+
+    [Fact]
+    public void Compute_TierChangeOnJune17_MonthGoesToTierOfMostDays()
+    {
+        // Standard to silver on 17 June 2026: standard 16 of 30 June days, silver 14, so June is standard's.
+        // Standard Jan-Jun 6 months: 7.50 x 6 / 12 = 3.75; silver Jul-Dec 6 months: 15 x 6 / 12 = 7.50; total 11.25.
+        var mailbox = Sub("s.11", "pec-standard", "2024-01-01") with { VariantChanges = [new(D("2026-06-17"), "pec-silver")] };
+
+        var statement = Bill(2026, mailbox);
+
+        Assert.Equal(3.75m, Amount(statement, "s.11", "pec-standard"));
+        Assert.Equal(7.50m, Amount(statement, "s.11", "pec-silver"));
+    }
+
+    [Fact]
+    public void Compute_TierChangeOnFebruary15_TieGoesToLaterTier()
+    {
+        // February 2026 has 28 days: standard 1-14, silver 15-28, 14 each, a tie: February is silver's.
+        // Standard January: 7.50 x 1 / 12 = 0.625 -> 0.63; silver Feb-Dec 11 months: 15 x 11 / 12 = 13.75.
+        var mailbox = Sub("s.11", "pec-standard", "2024-01-01") with { VariantChanges = [new(D("2026-02-15"), "pec-silver")] };
+
+        var statement = Bill(2026, mailbox);
+
+        Assert.Equal(0.63m, Amount(statement, "s.11", "pec-standard"));
+        Assert.Equal(13.75m, Amount(statement, "s.11", "pec-silver"));
+    }
+
+    [Fact]
+    public void Compute_ActivationAndTierChangeInOneMonth_CountsTheMonthOnceForTheLongerTier()
+    {
+        // Activated standard on 10 June 2026, silver from 20 June: active 21 of 30 June days (counts once);
+        // standard 10 days, silver 11, so June is silver's: silver Jun-Dec 7 months 15 x 7 / 12 = 8.75, no standard line.
+        var mailbox = Sub("s.11", "pec-standard", "2026-06-10") with { VariantChanges = [new(D("2026-06-20"), "pec-silver")] };
+
+        var statement = Bill(2026, mailbox);
+
+        Assert.Empty(Lines(statement, "s.11", "pec-standard"));
+        Assert.Equal(8.75m, Amount(statement, "s.11", "pec-silver"));
+    }
+
+    [Fact]
+    public void Compute_VariantChangeOfHostedServiceMidMonth_BillsEveryMonth()
+    {
+        // Antivirus for 12 clients, base to avanzato on 16 April 2025 (15 of 30 days each: April is avanzato's).
+        // Base Jan-Mar: 12 x 15 x 3 / 12 = 45.00; avanzato Apr-Dec: 12 x 25 x 9 / 12 = 225.00; 270.00 for 12 months.
+        var antivirus = Antivirus("2024-01-01") with { VariantChanges = [new(D("2025-04-16"), "avanzato")] };
+
+        var statement = Bill(2025, antivirus);
+
+        Assert.Equal(45m, Amount(statement, "s.13", "modulo-base"));
+        Assert.Equal(225m, Amount(statement, "s.13", "modulo-avanzato"));
+        Assert.Equal(12, statement.Lines.Where(l => l.ServiceId == "s.13").Sum(l => l.Months ?? 0));
+    }
+
     [Fact]
     public void Compute_TierChangeToCustomDomain_ChargesItsOneOffThen()
     {

@@ -167,12 +167,12 @@ public sealed class CatalogueScreen : Screen
         Add(_title, _table);
     }
 
-    public override string Help => "Catalogue: listini, versions and tariffs (read only)";
+    public override string Help => "Catalogue: listini, each version with its act and status (adopted or draft), and its tariffs (read only; cst listino load/adopt to change)";
 
     public override async Task RefreshAsync()
     {
         await _vm.LoadAsync();
-        _title.Text = $"Catalogue: {_vm.Rows.Count} services over all listino versions";
+        _title.Text = $"Catalogue: {_vm.Rows.Count(r => r.Service == "version")} listino versions, {_vm.Rows.Count(r => r.Service != "version")} services";
         _table.Table = new ListTableSource<TariffRow>(_vm.Rows,
             ("Listino", t => t.Listino), ("Version", t => t.Version), ("Service", t => t.Service), ("Name", t => Fit(t.Name, 28)), ("Charges", t => t.Charges));
         _table.Update();
