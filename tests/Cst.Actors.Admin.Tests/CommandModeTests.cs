@@ -343,7 +343,10 @@ public sealed class CommandModeTests(AdminCluster cluster)
             var (code, output, err) = await RunAsync("import", file, "--json");
 
             Assert.Equal(CommandMode.ExitUsage, code);
-            var error = Assert.Single(JsonDocument.Parse(output).RootElement.GetProperty("errors").EnumerateArray());
+            // One JSON value on stdout: the report, carrying the error and exit code as every --json failure does.
+            var root = JsonDocument.Parse(output).RootElement;
+            Assert.Equal(CommandMode.ExitUsage, root.GetProperty("exitCode").GetInt32());
+            var error = Assert.Single(root.GetProperty("errors").EnumerateArray());
             Assert.Contains("this file is separated by commas; the CST format uses ';'", error.GetProperty("message").GetString(), StringComparison.Ordinal);
             Assert.Contains("separated by commas", err, StringComparison.Ordinal);
         }

@@ -121,7 +121,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         }
         catch (InputException e)
         {
-            return Fail(args.Json, e.Message, ExitUsage);
+            return Fail(args.Json && !e.InJsonOutput, e.Message, ExitUsage);
         }
         catch (Exception e) when (e is CstDomainError or CstInfrastructureError or AdminCallException or OrleansException or TimeoutException or IOException or UnauthorizedAccessException)
         {

@@ -36,9 +36,22 @@ public sealed class ImportReportWriter(TextWriter output, TextWriter error, bool
         if (parsed.Document is null)
         {
             var report = new ImportReport([]) { Errors = parsed.Errors, Notes = parsed.Notes, WholeFile = parsed.WholeFile };
-            WriteReport(file, report);
             var more = parsed.Errors.Count > 1 ? $" (and {parsed.Errors.Count - 1} more, in the report)" : string.Empty;
-            throw new InputException($"{file} cannot be imported, nothing was written: {parsed.Errors.FirstOrDefault()}{more}");
+            var message = $"{file} cannot be imported, nothing was written: {parsed.Errors.FirstOrDefault()}{more}";
+            if (json)
+            {
+                // One JSON value on stdout: the report, carrying the error as every --json failure does.
+                var node = Json(file, report);
+                node["error"] = message;
+                node["exitCode"] = CommandMode.ExitUsage;
+                output.WriteLine(node.ToJsonString(JsonOptions));
+            }
+            else
+            {
+                WriteReport(file, report);
+            }
+
+            throw new InputException(message) { InJsonOutput = json };
         }
 
         return parsed;

@@ -24,4 +24,11 @@ public static class ErrorText
 }
 
 /// <summary>Input the console itself refuses (a malformed date, an unknown verb): the message says which and why.</summary>
-public sealed class InputException(string message) : Exception(message);
+public sealed class InputException(string message) : Exception(message)
+{
+    /// <summary>
+    /// Already written on stdout as part of a JSON answer (an import file's report, which then carries the error and
+    /// exit code itself), so that stdout stays one JSON value.
+    /// </summary>
+    public bool InJsonOutput { get; init; }
+}
