@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cst.Actors.Contracts;
+using Cst.Actors.Contracts.Billing;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Errors;
@@ -218,11 +219,30 @@ public sealed class EnteGrain(
         }
 
         await CheckCapofilaAsync(capofila);
+        await CheckPayerYearsOpenAsync(fromYear);
         var adhered = state.State.Registration!.AdheredOn.Year;
         // Payers as a list of dated changes from now on; an old state's single capofila is folded into it.
         await CommitAsync(state.State with { Payers = next, CapofilaId = null }, "set payer", op,
             PayerHistory.Describe(held, adhered), PayerHistory.Describe(next, adhered));
         return View();
+    }
+
+    /// <summary>
+    /// A closed final run's statements keep the payer they were issued to, and so do its later revisions of adjustments:
+    /// a payer change takes effect only from a year that has no closed final run.
+    /// </summary>
+    private async Task CheckPayerYearsOpenAsync(int fromYear)
+    {
+        for (var year = services.Clock.Today().Year; year >= fromYear; year--)
+        {
+            var run = await GrainFactory.GetGrain<IBillingRunGrain>(BillingRunKey.For(year, BillingRunMode.Final)).GetProgressAsync();
+            if (run.Status == BillingRunStatus.Closed || run.Revision > 1)
+            {
+                throw new IllegalTransitionException(Subject, "payer",
+                    $"the final billing run of {year} is closed and its statements keep the payer they were issued to; "
+                    + $"a payer change of {Subject} can take effect from {year + 1} at the earliest, not {fromYear}");
+            }
+        }
     }
 
     /// <summary>A capofila must be another registered ente.</summary>

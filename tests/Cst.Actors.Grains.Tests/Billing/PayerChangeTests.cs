@@ -1,5 +1,6 @@
 using Cst.Actors.Contracts.Billing;
 using Cst.Actors.Contracts.Enti;
+using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Domain.Billing;
 using Xunit.Abstractions;
 using static Cst.Actors.Grains.Tests.TestEnti;
@@ -26,6 +27,12 @@ public sealed class PayerChangeTests(GrainsCluster fixture, ITestOutputHelper ou
         await final2025.CloseAsync(Operator);
         var closed = await fixture.ReadAsync(Statements2025);
         Assert.Contains($"1 {e.Gamma} -> {e.Beta} Comune di Beta 761.00", closed);
+
+        // A change from the closed year itself is refused: its statements and adjustments keep their payer.
+        var refused = await Assert.ThrowsAsync<CstDomainError>(() => fixture.Client.GetGrain<IEnteGrain>(e.Gamma).SetPayerAsync(e.Alfa, 2025, Operator));
+        Assert.Contains("final billing run of 2025 is closed", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("from 2026 at the earliest", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(e.Beta, (await fixture.Client.GetGrain<IEnteGrain>(e.Gamma).GetAsync()).CapofilaIn(2025));
 
         // From 2026 Alfa pays for Gamma.
         var gamma = await fixture.Client.GetGrain<IEnteGrain>(e.Gamma).SetPayerAsync(e.Alfa, 2026, Operator);
