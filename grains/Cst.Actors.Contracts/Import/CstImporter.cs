@@ -316,7 +316,7 @@ public sealed class CstImporter(IGrainFactory grains)
                 reasons.Add($"ente {key} withdrew on {Iso(w)}; the document says {(ente.WithdrawnOn is { } d ? "it withdrew on " + Iso(d) : "it has not withdrawn")}");
             }
 
-            if (view.Registration.ListinoId != ListinoOf(ente))
+            if (Blank(ente.Listino) is not null && view.Registration.ListinoId != ListinoOf(ente))
             {
                 reasons.Add($"ente {key} is billed on listino {view.Registration.ListinoId}; the document says {ListinoOf(ente)}, which would reprice its past statements");
             }
@@ -426,7 +426,20 @@ public sealed class CstImporter(IGrainFactory grains)
         if (await enteGrain.ExistsAsync().ConfigureAwait(false))
         {
             var held = await enteGrain.GetAsync().ConfigureAwait(false);
-            var changes = EnteChanges.Between(held.Registration, wanted);
+
+            // What the document does not give (a CSV without the referente's columns, say) stays as held: only a
+            // value given and different is a change.
+            var had = held.Registration;
+            wanted = wanted with
+            {
+                IstatCode = wanted.IstatCode ?? had.IstatCode,
+                CodiceFiscale = wanted.CodiceFiscale ?? had.CodiceFiscale,
+                ListinoId = Blank(ente.Listino) is null ? had.ListinoId : wanted.ListinoId,
+                ReferentePec = wanted.ReferentePec ?? had.ReferentePec,
+                ReferenteEmail = wanted.ReferenteEmail ?? had.ReferenteEmail,
+                ReferenteName = wanted.ReferenteName ?? had.ReferenteName,
+            };
+            var changes = EnteChanges.Between(had, wanted);
             if (changes.Count > 0)
             {
                 await enteGrain.EditAsync(wanted, op).ConfigureAwait(false);
@@ -438,10 +451,11 @@ public sealed class CstImporter(IGrainFactory grains)
                 await enteGrain.SetPopulationAsync(p.Year, p.Inhabitants, op).ConfigureAwait(false);
             }
 
-            // A document without a year that agrees with the payer in force now leaves the history as it is.
+            // A document without a year that gives no capofila, or the payer in force now, leaves the history as it is.
             var adhered = wanted.AdheredOn.Year;
             var payers = PayerHistory.From(held.Payers, fromYear, capofila);
-            var agrees = ente.CapofilaFrom is null && (held.Payers.Count == 0 ? null : held.Payers[^1].CapofilaId) == capofila;
+            var agrees = ente.CapofilaFrom is null
+                && (capofila is null || (held.Payers.Count == 0 ? null : held.Payers[^1].CapofilaId) == capofila);
             if (!agrees && !payers.SequenceEqual(held.Payers))
             {
                 await enteGrain.SetPayerAsync(capofila, fromYear, op).ConfigureAwait(false);

@@ -306,6 +306,33 @@ public sealed class ImportTests(GrainsCluster cluster, ITestOutputHelper output)
         Assert.Equal(ImportOutcome.Unchanged, Assert.Single((await importer.ImportAsync(payer, ImportOperator)).Enti).Outcome);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Import_OfAnExistingEnte_WithoutReferenteOrCapofila_KeepsWhatIsHeld(bool bulk)
+    {
+        var istat = NewIstatCode();
+        var lead = NewIstatCode();
+        var importer = new CstImporter(Client) { Bulk = bulk };
+        var full = Ente(istat, "Comune di Abano Terme") with
+        {
+            ReferenteName = "Ufficio CED",
+            ReferentePec = "protocollo@pec.comune.abano.example",
+            Capofila = lead,
+        };
+        await importer.ImportAsync(new ImportDocument { Enti = [Ente(lead, "Comune Capofila " + lead), full] }, ImportOperator);
+        var audit = Actions(await cluster.AuditAsync("ente:" + istat));
+
+        // A CSV of enti with only name, code and adhesion: nothing it does not give is cleared.
+        var bare = Assert.Single((await importer.ImportAsync(new ImportDocument { Enti = [Ente(istat, "Comune di Abano Terme")] }, ImportOperator)).Enti);
+
+        Assert.Equal(ImportOutcome.Unchanged, bare.Outcome);
+        var held = await Client.GetGrain<IEnteGrain>(istat).GetAsync();
+        Assert.Equal(("Ufficio CED", "protocollo@pec.comune.abano.example", lead),
+            (held.Registration.ReferenteName, held.Registration.ReferentePec, held.CapofilaIn(2026)));
+        Assert.Equal(audit, Actions(await cluster.AuditAsync("ente:" + istat)));
+    }
+
     /// <summary>The stored grain rows and audit rows of these keys.</summary>
     private async Task<string> TablesAsync(IEnumerable<string> keys)
     {
