@@ -292,5 +292,3 @@ public sealed class ListinoCommands(TextWriter output)
 
     private static string Fit(string text, int width) => text.Length > width ? text[..(width - 1)] + "~" : text.PadRight(width);
 }
-
-/// <summary>The options of the listino verbs, already read from the command line.</summary>
