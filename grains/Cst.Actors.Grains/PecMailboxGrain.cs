@@ -4,6 +4,7 @@ using System.Globalization;
 using Cst.Actors.Contracts;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Pec;
+using Cst.Actors.Domain.Catalogue;
 using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Pricing;
@@ -22,7 +23,7 @@ public sealed record PecMailboxState : IOwnedObjectState<PecMailboxState>
     /// <summary>The request date, activation, disdetta and cessation (null until requested).</summary>
     [Id(1)] public ServiceLifecycle? Lifecycle { get; init; }
 
-    /// <summary>The s.11 variant at activation (pec-standard...; pec-personalizzate for a pack mailbox).</summary>
+    /// <summary>The variant of the PEC service at activation (pec-standard...; pec-personalizzate for a pack mailbox; "" when the service has none).</summary>
     [Id(2)] public string Variant { get; init; } = string.Empty;
 
     [Id(3)] public ImmutableList<VariantChange> TierChanges { get; init; } = [];
@@ -38,6 +39,15 @@ public sealed record PecMailboxState : IOwnedObjectState<PecMailboxState>
     [Id(7)] public long Version { get; init; }
 
     [Id(8)] public DeadlineProgress Deadlines { get; init; } = DeadlineProgress.None;
+
+    /// <summary>The listino's PEC mailbox service the mailbox is a subscription of (empty in records before it was kept: s.11).</summary>
+    [Id(9)] public string ServiceId { get; init; } = string.Empty;
+
+    /// <summary>The tier names of the listino, by variant ("" for a service without variants), to show the tier by name.</summary>
+    [Id(10)] public ImmutableDictionary<string, string> TierNames { get; init; } = ImmutableDictionary<string, string>.Empty;
+
+    /// <summary>The service billing the mailbox.</summary>
+    public string BilledService => ServiceId.Length == 0 ? CatalogueChecks.PecServiceId : ServiceId;
 
     public bool Exists => Lifecycle is not null;
 
@@ -77,10 +87,14 @@ public sealed class PecMailboxGrain(
         }
 
         var membership = await Ente(request.EnteId).GetMembershipAsync();
-        var variant = CatalogueChecks.PecTierVariant(membership.ListinoId, request.Tier);
+        var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
+
+        // The listino says which of its services is the PEC mailbox service and which variants are its tiers.
+        var pec = CatalogueChecks.PecMailbox(listino, request.RequestedOn);
+        var variant = CatalogueChecks.PecTierVariant(listino.Id, pec, request.Tier);
         if (request.CustomDomainPackId is { } pack)
         {
-            if (variant != CatalogueChecks.PecTiers["standard"])
+            if (!string.Equals(pec.Find(request.Tier)?.Name, "standard", StringComparison.OrdinalIgnoreCase))
             {
                 throw new IllegalTransitionException(Subject, "request",
                     $"{Subject} belongs to custom-domain pack {pack}, whose mailboxes are on the standard contract; tier '{request.Tier}' is refused");
@@ -89,11 +103,12 @@ public sealed class PecMailboxGrain(
             variant = CatalogueChecks.CustomDomainPackVariant;
         }
 
-        var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
-        CatalogueChecks.Service(listino, CatalogueChecks.PecServiceId, variant, request.RequestedOn);
+        CatalogueChecks.Service(listino, pec.ServiceId, variant, request.RequestedOn);
         var wanted = new PecMailboxState
         {
             EnteId = request.EnteId,
+            ServiceId = pec.ServiceId,
+            TierNames = NamesOf(pec),
             Lifecycle = ServiceLifecycle.Request(Subject, request.RequestedOn),
             Variant = variant,
             PackId = string.IsNullOrWhiteSpace(request.CustomDomainPackId) ? null : request.CustomDomainPackId.Trim(),
@@ -101,7 +116,7 @@ public sealed class PecMailboxGrain(
         if (State.Exists)
         {
             if (State.EnteId == wanted.EnteId && State.Lifecycle!.RequestedOn == wanted.Lifecycle.RequestedOn
-                && State.Variant == wanted.Variant && State.PackId == wanted.PackId)
+                && State.Variant == wanted.Variant && State.PackId == wanted.PackId && State.BilledService == wanted.ServiceId)
             {
                 return View();
             }
@@ -145,12 +160,20 @@ public sealed class PecMailboxGrain(
                 $"{Subject} belongs to custom-domain pack {pack} and is billed by the pack; its tier cannot change");
         }
 
-        var listinoId = (await Ente(State.EnteId).GetMembershipAsync()).ListinoId;
-        var variant = CatalogueChecks.PecTierVariant(listinoId, tier);
+        var listino = await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId);
+        var pec = CatalogueChecks.PecMailbox(listino, effectiveOn);
+        var variant = CatalogueChecks.PecTierVariant(listino.Id, pec, tier);
+        if (pec.ServiceId != State.BilledService)
+        {
+            throw new IllegalTransitionException(Subject, "tier change",
+                $"{Subject} is a subscription of service {State.BilledService}, but listino {listino.Id} names {pec.ServiceId} as its PEC service on {Iso(effectiveOn)}; "
+                + "its tier cannot change to another service's");
+        }
+
         State.Lifecycle!.CheckActiveOn(effectiveOn, "tier change");
 
         // The tier must be offered on the day it takes effect, or the statements of that year could not price it.
-        CatalogueChecks.Service(await Services.Catalogue.GetAsync(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
+        CatalogueChecks.Service(listino, pec.ServiceId, variant, effectiveOn);
         var existing = State.TierChanges.FirstOrDefault(c => c.EffectiveOn == effectiveOn);
         if (existing?.Variant == variant || (existing is null && TierOn(State.Variant, State.TierChanges, effectiveOn) == variant))
         {
@@ -158,9 +181,10 @@ public sealed class PecMailboxGrain(
         }
 
         // A change on the activation day is the tier the mailbox starts on.
+        var named = State with { TierNames = State.TierNames.SetItems(NamesOf(pec)) };
         var next = effectiveOn == State.Lifecycle.ActivatedOn
-            ? State with { Variant = variant }
-            : State with
+            ? named with { Variant = variant }
+            : named with
             {
                 TierChanges = State.TierChanges.RemoveAll(c => c.EffectiveOn == effectiveOn)
                     .Add(new VariantChange(effectiveOn, variant))
@@ -228,15 +252,16 @@ public sealed class PecMailboxGrain(
             return [];
         }
 
-        var result = ImmutableList.Create(new Subscription(Key, CatalogueChecks.PecServiceId, activated)
+        var result = ImmutableList.Create(new Subscription(Key, state.BilledService, activated)
         {
-            Variant = state.Variant,
+            // A service without variants (CIT Brescia's pec) is subscribed without one.
+            Variant = state.Variant.Length == 0 ? null : state.Variant,
             VariantChanges = state.TierChanges,
             DisdettaReceivedOn = lifecycle.DisdettaReceivedOn,
             CeasedOn = lifecycle.CeasedOn,
         });
-        result = AddQuantitySubscription(result, lifecycle, state.ExtraSpace, CatalogueChecks.ExtraSpaceVariant);
-        return AddQuantitySubscription(result, lifecycle, state.Conservazione, CatalogueChecks.ConservazioneVariant);
+        result = AddQuantitySubscription(result, state, lifecycle, state.ExtraSpace, CatalogueChecks.ExtraSpaceVariant);
+        return AddQuantitySubscription(result, state, lifecycle, state.Conservazione, CatalogueChecks.ConservazioneVariant);
     }
 
     protected override string Summarize(PecMailboxState state)
@@ -249,7 +274,7 @@ public sealed class PecMailboxGrain(
         var parts = new List<string>
         {
             $"ente {state.EnteId}",
-            $"tier {TierOn(state.Variant, state.TierChanges, LocalDate.MaxIsoValue)}",
+            $"tier {TierName(state, TierOn(state.Variant, state.TierChanges, LocalDate.MaxIsoValue))}",
             $"status {l.StatusOn(Today)}",
             $"requested {Iso(l.RequestedOn)}",
         };
@@ -316,7 +341,7 @@ public sealed class PecMailboxGrain(
         if (gigabytes > 0)
         {
             var listinoId = (await Ente(State.EnteId).GetMembershipAsync()).ListinoId;
-            CatalogueChecks.Service(await Services.Catalogue.GetAsync(listinoId), CatalogueChecks.PecServiceId, variant, effectiveOn);
+            CatalogueChecks.Service(await Services.Catalogue.GetAsync(listinoId), State.BilledService, variant, effectiveOn);
         }
 
         var list = current.RemoveAll(c => c.EffectiveOn == effectiveOn).Add(new QuantityChange(effectiveOn, gigabytes))
@@ -324,7 +349,7 @@ public sealed class PecMailboxGrain(
         return await ApplyAsync(set(State, list), $"set {field}", op);
     }
 
-    private ImmutableList<Subscription> AddQuantitySubscription(ImmutableList<Subscription> result,
+    private ImmutableList<Subscription> AddQuantitySubscription(ImmutableList<Subscription> result, PecMailboxState state,
         ServiceLifecycle lifecycle, ImmutableList<QuantityChange> changes, string variant)
     {
         var first = changes.FirstOrDefault(c => c.Quantity > 0);
@@ -339,7 +364,7 @@ public sealed class PecMailboxGrain(
             return result;
         }
 
-        return result.Add(new Subscription($"{Key}#{variant}", CatalogueChecks.PecServiceId, first.EffectiveOn)
+        return result.Add(new Subscription($"{Key}#{variant}", state.BilledService, first.EffectiveOn)
         {
             Variant = variant,
             Quantity = first.Quantity,
@@ -352,7 +377,7 @@ public sealed class PecMailboxGrain(
     {
         var s = State;
         var l = s.Lifecycle!;
-        return new PecMailboxView(Key, s.EnteId, TierName(TierOn(s.Variant, s.TierChanges, Today)), l.StatusOn(Today),
+        return new PecMailboxView(Key, s.EnteId, TierName(s, TierOn(s.Variant, s.TierChanges, Today)), l.StatusOn(Today),
             l.RequestedOn, l.ActivatedOn, l.DisdettaReceivedOn, l.DisdettaEvidence, l.EndsOn,
             QuantityOn(s.ExtraSpace, Today), QuantityOn(s.Conservazione, Today), s.PackId, SubscriptionsOf(s), s.Deadlines);
     }
@@ -360,8 +385,12 @@ public sealed class PecMailboxGrain(
     private static string TierOn(string variant, ImmutableList<VariantChange> changes, LocalDate day) =>
         changes.LastOrDefault(c => c.EffectiveOn <= day)?.Variant ?? variant;
 
-    private static string TierName(string variant) =>
-        CatalogueChecks.PecTiers.FirstOrDefault(t => t.Value == variant).Key ?? variant;
+    private static string TierName(PecMailboxState state, string variant) =>
+        state.TierNames.TryGetValue(variant, out var name) ? name
+            : CatalogueChecks.PecTiers.FirstOrDefault(t => t.Value == variant).Key ?? variant;
+
+    private static ImmutableDictionary<string, string> NamesOf(PecMailboxService pec) =>
+        pec.Tiers.ToImmutableDictionary(t => t.Variant ?? string.Empty, t => t.Name, StringComparer.Ordinal);
 
     private static decimal QuantityOn(ImmutableList<QuantityChange> changes, LocalDate day) =>
         changes.LastOrDefault(c => c.EffectiveOn <= day)?.Quantity ?? 0m;

@@ -344,7 +344,9 @@ public sealed class CstImporter(IGrainFactory grains)
                     + $"{(pack is null ? string.Empty : " in pack " + pack)}");
             }
             else if (held.Subscriptions.FirstOrDefault(s => s.Id == address) is { } billed && pack is null
-                && billed.Variant != Domain.Lifecycle.CatalogueChecks.PecTierVariant(ListinoOf(ente), m.Tier))
+                && (billed.Variant ?? string.Empty) != Domain.Lifecycle.CatalogueChecks.PecTierVariant(
+                    await grains.GetGrain<ICatalogueGrain>(ICatalogueGrain.Key).GetListinoAsync(ListinoOf(ente)).ConfigureAwait(false),
+                    m.Tier, m.RequestedOn!.Value))
             {
                 reasons.Add($"PEC mailbox {address} started on variant {billed.Variant}; the document says tier '{m.Tier}'");
             }

@@ -171,9 +171,12 @@ public static class ImportValidator
         }
 
         var pack = string.IsNullOrWhiteSpace(m.CustomDomainPack) ? null : m.CustomDomainPack.Trim();
+
+        // The tier is one of the listino's own tier names (standard... for Padova; standard only for CIT Brescia).
+        var pec = PecOf(c, requested, what);
         string? variant = null;
-        Try(c.Reasons, () => variant = CatalogueChecks.PecTierVariant(c.ListinoId, m.Tier), what);
-        if (pack is not null && variant is not null && variant != CatalogueChecks.PecTiers["standard"])
+        Try(c.Reasons, () => variant = CatalogueChecks.PecTierVariant(c.ListinoId, pec, m.Tier), what);
+        if (pack is not null && variant is not null && !string.Equals(pec.Find(m.Tier)?.Name, "standard", StringComparison.OrdinalIgnoreCase))
         {
             c.Reasons.Add($"{what} belongs to custom-domain pack {pack}, whose mailboxes are on the standard contract; tier '{m.Tier}' is refused");
         }
@@ -185,7 +188,7 @@ public static class ImportValidator
 
         if (c.Listino is { } listino && variant is not null)
         {
-            Try(c.Reasons, () => CatalogueChecks.Service(listino, CatalogueChecks.PecServiceId,
+            Try(c.Reasons, () => CatalogueChecks.Service(listino, pec.ServiceId,
                 pack is null ? variant : CatalogueChecks.CustomDomainPackVariant, requested), what);
         }
 
@@ -207,10 +210,11 @@ public static class ImportValidator
                 continue;
             }
 
-            if (Try(c.Reasons, () => CatalogueChecks.PecTierVariant(c.ListinoId, change.Tier), what) && c.Listino is { } prices)
+            var pecThen = PecOf(c, on, what);
+            if (Try(c.Reasons, () => CatalogueChecks.PecTierVariant(c.ListinoId, pecThen, change.Tier), what) && c.Listino is { } prices)
             {
-                Try(c.Reasons, () => CatalogueChecks.Service(prices, CatalogueChecks.PecServiceId,
-                    CatalogueChecks.PecTierVariant(c.ListinoId, change.Tier), on), what);
+                Try(c.Reasons, () => CatalogueChecks.Service(prices, pecThen.ServiceId,
+                    CatalogueChecks.PecTierVariant(c.ListinoId, pecThen, change.Tier), on), what);
             }
 
             if (on == lifecycle.ActivatedOn)
@@ -231,9 +235,24 @@ public static class ImportValidator
         {
             if (c.Listino is { } prices && change is { EffectiveOn: { } from, Quantity: > 0 })
             {
-                Try(c.Reasons, () => CatalogueChecks.Service(prices, CatalogueChecks.PecServiceId, spaceVariant, from), what);
+                Try(c.Reasons, () => CatalogueChecks.Service(prices, pec.ServiceId, spaceVariant, from), what);
             }
         }
+    }
+
+    /// <summary>
+    /// The PEC mailbox service and tiers of the ente's listino on <paramref name="on"/>; the Disciplinare's s.11 when
+    /// the listino is unknown (that is reported on its own) or names none (reported here).
+    /// </summary>
+    private static PecMailboxService PecOf(Context c, LocalDate on, string what)
+    {
+        PecMailboxService? pec = null;
+        if (c.Listino is { } listino)
+        {
+            Try(c.Reasons, () => pec = CatalogueChecks.PecMailbox(listino, on), what);
+        }
+
+        return pec ?? PecMailboxService.Disciplinare2020;
     }
 
     private static void CheckDevice(Context c, ImportDevice d)

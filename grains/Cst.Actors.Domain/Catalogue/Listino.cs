@@ -102,6 +102,9 @@ public sealed record ListinoVersion(
     ImmutableArray<CatalogueService> Services,
     string SourceFile)
 {
+    /// <summary>The version's PEC mailbox service and tiers (its <c>pec_mailbox</c>), or null when it declares none.</summary>
+    public PecMailboxService? PecMailbox { get; init; }
+
     public CatalogueService? FindService(string serviceId)
     {
         foreach (var service in Services)

@@ -81,6 +81,12 @@ public static class ListinoDiff
             text.Append(CultureInfo.InvariantCulture, $"{key.Service}/{key.Component} {tariff.Name}: {tariff.Terms} | {tariff.Extra}\n");
         }
 
+        if (version.PecMailbox is { } pec)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"pec mailbox {pec.ServiceId}: {string.Join(", ", pec.Tiers.Select(t => t.Name + "=" + t.Variant))}\n");
+        }
+
         return text.ToString();
     }
 

@@ -138,7 +138,7 @@ public static class ListinoLoader
     private static ListinoVersion ParseVersion(string file, string path, YamlNode node)
     {
         var f = new YamlFields(file, path, node,
-            "version", "effective_from", "adopted_by", "month_counting", "membership_quota", "services", "note");
+            "version", "effective_from", "adopted_by", "month_counting", "membership_quota", "services", "pec_mailbox", "note");
         var id = f.RequiredString("version");
         var effectiveFrom = f.RequiredDate("effective_from");
         var adoptedBy = f.RequiredString("adopted_by");
@@ -167,7 +167,70 @@ public static class ListinoLoader
             services.Add(service);
         }
 
-        return new ListinoVersion(id, effectiveFrom, adoptedBy, counting, quota, [.. services], file);
+        var pec = f.TryGet("pec_mailbox", out var pecNode)
+            ? ParsePecMailbox(file, f.Child("pec_mailbox"), pecNode, id, services)
+            : null;
+        return new ListinoVersion(id, effectiveFrom, adoptedBy, counting, quota, [.. services], file) { PecMailbox = pec };
+    }
+
+    /// <summary>
+    /// The version's PEC mailbox service: a service of the same version, and its tiers, each a variant of that service
+    /// (or, for a service without variants, a single tier without one).
+    /// </summary>
+    private static PecMailboxService ParsePecMailbox(string file, string path, YamlNode node, string versionId,
+        List<CatalogueService> services)
+    {
+        var f = new YamlFields(file, path, node, "service", "tiers", "note");
+        var serviceId = f.RequiredString("service");
+        var service = services.FirstOrDefault(s => s.Id == serviceId)
+            ?? throw f.Invalid("service", $"service '{serviceId}' is not in version '{versionId}'; "
+                + $"known services: {string.Join(", ", services.Select(s => s.Id))}.");
+        var tierNodes = f.Sequence("tiers", required: true);
+        var tiers = new List<PecTier>();
+        for (var i = 0; i < tierNodes.Count; i++)
+        {
+            var t = new YamlFields(file, $"{f.Child("tiers")}[{i}]", tierNodes[i], "tier", "variant");
+            var name = t.RequiredString("tier");
+            var variant = t.OptionalString("variant");
+            if (service.Variants.IsDefaultOrEmpty)
+            {
+                if (variant is not null)
+                {
+                    throw t.Invalid("variant", $"service '{serviceId}' has no variants, so tier '{name}' cannot be variant '{variant}'; "
+                        + "leave 'variant' out: the tier is priced by the service itself.");
+                }
+
+                if (tierNodes.Count > 1)
+                {
+                    throw f.Invalid("tiers", $"service '{serviceId}' has no variants, so it can have a single tier, not {tierNodes.Count}.");
+                }
+            }
+            else if (variant is null)
+            {
+                throw new ListinoMissingFieldException(file, t.Line, t.Child("variant"),
+                    $"tier '{name}' needs the variant of service '{serviceId}' that prices it ({string.Join(", ", service.Variants)}).");
+            }
+            else if (!service.Variants.Contains(variant))
+            {
+                throw t.Invalid("variant", $"tier '{name}' is variant '{variant}', which service '{serviceId}' does not declare "
+                    + $"(its variants: {string.Join(", ", service.Variants)}).");
+            }
+
+            if (tiers.Any(x => string.Equals(x.Name, name, StringComparison.OrdinalIgnoreCase) || (variant is not null && x.Variant == variant)))
+            {
+                throw new DuplicateCatalogueIdException(file, t.Line, t.Child("tier"),
+                    $"tier '{name}' (variant '{variant}') repeats another tier's name or variant.");
+            }
+
+            tiers.Add(new PecTier(name, variant));
+        }
+
+        if (tiers.Count == 0)
+        {
+            throw new ListinoMissingFieldException(file, f.Line, f.Child("tiers"), "the PEC mailbox service needs at least one tier.");
+        }
+
+        return new PecMailboxService(serviceId, [.. tiers]);
     }
 
     private static MembershipQuota ParseQuota(string file, string path, YamlNode node)

@@ -64,14 +64,57 @@ public static class CatalogueChecks
         return service;
     }
 
-    /// <summary>The s.11 variant of the PEC tier <paramref name="tier"/> (standard, silver, gold, massiva).</summary>
-    public static string PecTierVariant(string listinoId, string? tier)
+    /// <summary>The s.11 variant of the PEC tier <paramref name="tier"/> (standard, silver, gold, massiva) of the Disciplinare.</summary>
+    public static string PecTierVariant(string listinoId, string? tier) =>
+        PecTierVariant(listinoId, PecMailboxService.Disciplinare2020, tier);
+
+    /// <summary>
+    /// The listino's PEC mailbox service and tiers for a mailbox fact dated <paramref name="on"/>: those of the version
+    /// in force, or of the first version declaring them for a fact that precedes it (as <see cref="ServiceListing"/>).
+    /// A version that declares nothing but lists s.11 with the Disciplinare's tiers has the Disciplinare's mapping.
+    /// </summary>
+    public static PecMailboxService PecMailbox(Listino listino, LocalDate on)
     {
-        var key = tier?.Trim().ToLowerInvariant() ?? string.Empty;
-        return PecTiers.TryGetValue(key, out var variant)
-            ? variant
+        ArgumentNullException.ThrowIfNull(listino);
+        if (listino.TryVersionInForceOn(on) is { } inForce && DeclaredPecMailbox(inForce) is { } declared)
+        {
+            return declared;
+        }
+
+        var first = listino.Versions.OrderBy(v => v.EffectiveFrom)
+            .Select(v => (Version: v, Pec: DeclaredPecMailbox(v))).FirstOrDefault(x => x.Pec is not null);
+        return first.Pec is { } pec && on < first.Version.EffectiveFrom
+            ? pec
+            : throw new UnknownCatalogueItemException(listino.Id, "pec_mailbox",
+                $"listino '{listino.Id}' names no PEC mailbox service in the version in force on {DomainText.Date(on)}, "
+                + "so no PEC mailbox can be recorded on that day");
+    }
+
+    /// <summary>The variant pricing the PEC tier <paramref name="tier"/> of <paramref name="pec"/> ("" for a service without variants).</summary>
+    public static string PecTierVariant(string listinoId, PecMailboxService pec, string? tier)
+    {
+        ArgumentNullException.ThrowIfNull(pec);
+        return pec.Find(tier) is { } found
+            ? found.Variant ?? string.Empty
             : throw new UnknownCatalogueItemException(listinoId, tier ?? string.Empty,
-                $"PEC tier '{tier}' is unknown; it must be one of {string.Join(", ", PecTiers.Keys)}");
+                $"PEC tier '{tier}' is unknown in listino '{listinoId}'; it must be one of {string.Join(", ", pec.Tiers.Select(t => t.Name))}");
+    }
+
+    /// <summary>The variant of the PEC tier <paramref name="tier"/> in the listino in force on <paramref name="on"/>.</summary>
+    public static string PecTierVariant(Listino listino, string? tier, LocalDate on) =>
+        PecTierVariant(listino.Id, PecMailbox(listino, on), tier);
+
+    private static PecMailboxService? DeclaredPecMailbox(ListinoVersion version)
+    {
+        if (version.PecMailbox is { } declared)
+        {
+            return declared;
+        }
+
+        var legacy = PecMailboxService.Disciplinare2020;
+        return version.FindService(legacy.ServiceId) is { } s11 && legacy.Tiers.All(t => s11.Variants.Contains(t.Variant!))
+            ? legacy
+            : null;
     }
 
     /// <summary>Whether a subscription of <paramref name="service"/> renews by itself every year (has any annual charge).</summary>
