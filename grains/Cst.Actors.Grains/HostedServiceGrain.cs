@@ -83,7 +83,7 @@ public sealed class HostedServiceGrain(
         Guard.Quantity(activation.Quantity, $"quantity of {Subject}");
         if (activation.AgreedPrice is { } price)
         {
-            Guard.Quantity(price, $"agreed price of {Subject}");
+            Guard.Amount(price, $"agreed price of {Subject}");
         }
 
         var membership = await Ente(enteId).GetMembershipAsync();
@@ -155,6 +155,8 @@ public sealed class HostedServiceGrain(
                 $"consumption of {Subject} has no entry id; give the work order or document number that identifies it");
         }
 
+        Guard.Text(entry.EntryId, $"entry id of a consumption of {Subject}", Guard.MaxLabelLength);
+        Guard.Text(entry.ComponentId, $"component of a consumption of {Subject}", Guard.MaxLabelLength);
         Guard.PositiveQuantity(entry.Quantity, $"consumption of {Subject}");
         FactDates.Check(FactKind.Consumption, entry.RecordedOn, Today, Subject);
         State.Lifecycle!.CheckActiveOn(entry.RecordedOn, "consumption");
@@ -179,7 +181,7 @@ public sealed class HostedServiceGrain(
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
-        Guard.Quantity(euros, $"agreed price of {Subject}");
+        Guard.Amount(euros, $"agreed price of {Subject}");
         var service = CatalogueChecks.Service(
             await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
             State.ServiceId, State.Variant, State.Lifecycle!.ActivatedOn!.Value);
