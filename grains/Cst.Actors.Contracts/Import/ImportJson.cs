@@ -83,6 +83,11 @@ public static class ImportJson
     public static ImportParseResult Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
+        if (DuplicateKey(json) is { } duplicate)
+        {
+            return Fail(duplicate);
+        }
+
         try
         {
             var document = JsonSerializer.Deserialize<ImportDocument>(json, Options);
@@ -147,6 +152,51 @@ public static class ImportJson
         }
 
         return lines.ToImmutable();
+    }
+
+    /// <summary>
+    /// The first property given twice in one object, located. System.Text.Json keeps the last value without a word,
+    /// so {"quantity": 1, "quantity": 100} would import 100; the operator must say which one is meant.
+    /// Null when there is none or the text is not JSON (the deserializer then reports what is wrong).
+    /// </summary>
+    private static ImportError? DuplicateKey(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var objects = new Stack<HashSet<string>>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        objects.Push([]);
+                        break;
+                    case JsonTokenType.EndObject:
+                        objects.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString() ?? string.Empty;
+                        if (!objects.Peek().Add(name))
+                        {
+                            var start = (int)reader.TokenStartIndex;
+                            var line = bytes.AsSpan(0, start).Count((byte)'\n') + 1;
+                            var lineStart = bytes.AsSpan(0, start).LastIndexOf((byte)'\n') + 1;
+                            return new ImportError(line, start - lineStart + 1, $"$..{name}",
+                                $"the property \"{name}\" is given twice in the same object; keep only one");
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return null;
     }
 
     /// <summary>The document as indented JSON, nulls and empty lists left out.</summary>
