@@ -233,7 +233,9 @@ public static class ImportJson
                     ? "one of " + string.Join(", ", Enum.GetNames<FirmaDeviceKind>())
                     : "one of " + string.Join(", ", Enum.GetNames<EnteKind>()))
                 : Expected.GetValueOrDefault(property, "a value of another type");
-            message = $"the value cannot be read as {property}: expected {expected}";
+            message = TooLarge(lines, line, property) is { } number
+                ? $"{property} is {number}; it is too large (the limits are in docs/import-format.md)"
+                : $"the value cannot be read as {property}: expected {expected}";
         }
         else if (message.StartsWith("The JSON property", StringComparison.Ordinal)
             && message.Contains("could not be mapped", StringComparison.Ordinal))
@@ -244,6 +246,26 @@ public static class ImportJson
         }
 
         return new ImportError(Math.Max(line, 0), Math.Max(column, 0), path, message + near);
+    }
+
+    /// <summary>
+    /// The number written for <paramref name="property"/> on the line when it is a number too large to read (1e+30
+    /// overflows decimal): the operator must hear "too large", not "expected a number".
+    /// </summary>
+    private static string? TooLarge(string[] lines, int line, string property)
+    {
+        if (line < 1 || line > lines.Length)
+        {
+            return null;
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(lines[line - 1], "\"" + System.Text.RegularExpressions.Regex.Escape(property)
+            + "\"\\s*:\\s*(-?[0-9][0-9.]*(?:[eE][+-]?[0-9]+)?)");
+        return match.Success
+            && double.TryParse(match.Groups[1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && Math.Abs(value) > (double)Cst.Actors.Domain.Validation.Guard.MaxQuantity
+                ? match.Groups[1].Value
+                : null;
     }
 
     private static JsonSerializerOptions CreateOptions()

@@ -41,4 +41,18 @@ public sealed class ImportJsonDuplicateKeyTests
 
         Assert.True(ImportJson.Parse(json).Success);
     }
+
+    [Theory]
+    [InlineData("quantity", "1e+30")]
+    [InlineData("agreedPrice", "1E40")]
+    public void Parse_NumberTooLargeForAnyAmount_SaysTooLarge_NotExpectedANumber(string property, string number)
+    {
+        var json = "{ \"format\": \"cst-import/1\", \"enti\": [ { \"name\": \"A\", \"istatCode\": \"029001\", \"adheredOn\": \"2021-01-01\",\n"
+            + $"  \"services\": [ {{ \"service\": \"s.10\", \"activatedOn\": \"2022-01-01\", \"{property}\": {number} }} ] }} ] }}";
+
+        var error = Assert.Single(ImportJson.Parse(json).Errors);
+
+        Assert.Equal(2, error.Line);
+        Assert.Contains($"{property} is {number}; it is too large", error.Message, StringComparison.Ordinal);
+    }
 }
