@@ -127,6 +127,10 @@ public sealed class HostedServiceGrain(
         EnsureExists();
         Guard.Quantity(quantity, $"quantity of {Subject}");
         State.Lifecycle!.CheckActiveOn(effectiveOn, "quantity change");
+        var service = CatalogueChecks.Service(
+            await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            State.ServiceId, State.Variant, State.Lifecycle.ActivatedOn!.Value);
+        Guard.WholeUnitsOf(quantity, Priceability.CountedUnit(service, State.Variant), $"quantity of {Subject}");
         var existing = State.QuantityChanges.FirstOrDefault(c => c.EffectiveOn == effectiveOn);
         if (existing?.Quantity == quantity || (existing is null && QuantityOn(State, effectiveOn) == quantity))
         {

@@ -56,6 +56,21 @@ public sealed class BoundsTests(GrainsCluster cluster)
         Assert.Equal(1200m, (await service.GetAsync()).Subscription.AgreedPrice);
     }
 
+    [Fact]
+    public async Task QuantityChange_ToHalfAClient_IsRefused_AndLeavesTheServiceUnchanged()
+    {
+        var ente = await NewComuneAsync(Client, new LocalDate(2022, 1, 1));
+        var key = HostedServiceKey.For(ente, "s.13", "1");
+        var service = Client.GetGrain<IHostedServiceGrain>(key);
+        await service.ActivateAsync(new HostedServiceActivation("base", On, 10m, null), Operator);
+        var rows = await cluster.StoredRowsAsync(key);
+
+        var error = await Assert.ThrowsAsync<CstDomainError>(() => service.ChangeQuantityAsync(new LocalDate(2023, 6, 1), 10.5m, Operator));
+
+        Assert.Contains("10.5; it is counted in whole units", error.Message, StringComparison.Ordinal);
+        Assert.Equal(rows, await cluster.StoredRowsAsync(key));
+    }
+
     [Theory]
     [InlineData("long", "at most 200")]
     [InlineData("Comune\u001b[2J", "U+001B at position 7")]
