@@ -151,6 +151,11 @@ public sealed class EnteGrain(
     private async Task<EnteRegistration> CheckedAsync(EnteRegistration registration)
     {
         ArgumentNullException.ThrowIfNull(registration);
+        Guard.Text(registration.Name, $"name of {Subject}", Guard.MaxNameLength);
+        Guard.Text(registration.ReferenteName, $"referente of {Subject}", Guard.MaxNameLength);
+        Guard.Text(registration.ReferentePec, $"referente PEC of {Subject}", Guard.MaxAddressLength);
+        Guard.Text(registration.ReferenteEmail, $"referente e-mail of {Subject}", Guard.MaxAddressLength);
+        Guard.Text(registration.ListinoId, $"listino of {Subject}", Guard.MaxLabelLength);
         var key = EnteKey.For(registration.Kind, registration.IstatCode, registration.CodiceFiscale);
         if (key != EnteId)
         {
@@ -192,7 +197,7 @@ public sealed class EnteGrain(
 
     private void CheckPopulation(int year, int inhabitants)
     {
-        Guard.Quantity(inhabitants, $"population of {Subject} at 1 January {year}");
+        Guard.Inhabitants(inhabitants, $"population of {Subject} at 1 January {year}");
         CheckYear(year, "population year");
     }
 

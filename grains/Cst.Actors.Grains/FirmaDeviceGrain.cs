@@ -91,6 +91,7 @@ public sealed class FirmaDeviceGrain(
             throw new OutOfRangeException("holder", string.Empty, $"{Subject} has no holder; name the person it is issued to");
         }
 
+        Guard.Text(issue.Holder, $"holder of {Subject}", Guard.MaxNameLength);
         Guard.Date(issue.IssuedOn, $"issue date of {Subject}");
         var wanted = new FirmaDeviceState
         {

@@ -83,7 +83,7 @@ public sealed class HostedServiceGrain(
         Guard.Quantity(activation.Quantity, $"quantity of {Subject}");
         if (activation.AgreedPrice is { } price)
         {
-            Guard.Quantity(price, $"agreed price of {Subject}");
+            Guard.Amount(price, $"agreed price of {Subject}");
         }
 
         var membership = await Ente(enteId).GetMembershipAsync();
@@ -127,6 +127,10 @@ public sealed class HostedServiceGrain(
         EnsureExists();
         Guard.Quantity(quantity, $"quantity of {Subject}");
         State.Lifecycle!.CheckActiveOn(effectiveOn, "quantity change");
+        var service = CatalogueChecks.Service(
+            await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            State.ServiceId, State.Variant, State.Lifecycle.ActivatedOn!.Value);
+        Guard.WholeUnitsOf(quantity, Priceability.CountedUnit(service, State.Variant), $"quantity of {Subject}");
         var existing = State.QuantityChanges.FirstOrDefault(c => c.EffectiveOn == effectiveOn);
         if (existing?.Quantity == quantity || (existing is null && QuantityOn(State, effectiveOn) == quantity))
         {
@@ -155,6 +159,8 @@ public sealed class HostedServiceGrain(
                 $"consumption of {Subject} has no entry id; give the work order or document number that identifies it");
         }
 
+        Guard.Text(entry.EntryId, $"entry id of a consumption of {Subject}", Guard.MaxLabelLength);
+        Guard.Text(entry.ComponentId, $"component of a consumption of {Subject}", Guard.MaxLabelLength);
         Guard.PositiveQuantity(entry.Quantity, $"consumption of {Subject}");
         FactDates.Check(FactKind.Consumption, entry.RecordedOn, Today, Subject);
         State.Lifecycle!.CheckActiveOn(entry.RecordedOn, "consumption");
@@ -179,7 +185,7 @@ public sealed class HostedServiceGrain(
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
-        Guard.Quantity(euros, $"agreed price of {Subject}");
+        Guard.Amount(euros, $"agreed price of {Subject}");
         var service = CatalogueChecks.Service(
             await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
             State.ServiceId, State.Variant, State.Lifecycle!.ActivatedOn!.Value);

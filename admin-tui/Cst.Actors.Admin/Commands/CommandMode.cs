@@ -369,9 +369,9 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
             return ExitOk;
         }
 
-        output.WriteLine(vm.Header);
+        output.WriteLine(Domain.Validation.Guard.Printable(vm.Header));
         Table(["KIND", "KEY", "STATUS", "DETAIL", "NEXT DEADLINE"], vm.Objects.Select(o => new[] { o.KindText, o.Key, o.Status, o.Detail, o.Next }));
-        output.WriteLine(vm.StatementLine);
+        output.WriteLine(Domain.Validation.Guard.Printable(vm.StatementLine));
         return ExitOk;
     }
 
@@ -552,7 +552,8 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
     private void Table(string[] header, IEnumerable<string[]> rows)
     {
-        var all = rows.ToList();
+        // Stored text may predate the checks on control characters: never let it drive the terminal.
+        var all = rows.Select(r => r.Select(Domain.Validation.Guard.Printable).ToArray()).ToList();
         var widths = header.Select((h, i) => Math.Min(48, Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length)))).ToArray();
         void Line(string[] cells) => output.WriteLine(string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : Fit(c, widths[i]))).TrimEnd());
         Line(header);

@@ -172,7 +172,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         v =>
         {
             var year = Input.Year(v[0]);
-            var inhabitants = Input.Integer(v[1], "Inhabitants", 0, 100_000_000);
+            var inhabitants = Input.Integer(v[1], "Inhabitants", 0, Cst.Actors.Domain.Validation.Guard.MaxInhabitants);
             return new PreparedAction($"Set the population of {EnteId} at 1 January {year} to {inhabitants}?", async () =>
             {
                 await session.CallAsync("recording the population", () => Grain.SetPopulationAsync(year, inhabitants, session.Operator));
@@ -246,7 +246,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         {
             var serial = Input.Required(v[0], "Serial");
             var kind = Input.Choice<Domain.Deadlines.FirmaDeviceKind>(v[1], "Kind");
-            var holder = Input.Required(v[2], "Holder");
+            var holder = Input.Required(v[2], "Holder", Cst.Actors.Domain.Validation.Guard.MaxNameLength);
             var issued = Input.Date(v[3], "Issued on");
             return new PreparedAction($"Issue {kind} {serial} to {holder} of {EnteId} on {Input.Date(issued)}?", async () =>
             {
@@ -266,7 +266,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             var variant = Input.Optional(v[2]);
             var on = Input.Date(v[3], "Activated on");
             var quantity = Input.Decimal(v[4], "Quantity");
-            decimal? price = Input.Optional(v[5]) is { } p ? Input.Decimal(p, "Agreed price") : null;
+            decimal? price = Input.Optional(v[5]) is { } p ? Input.Decimal(p, "Agreed price", Cst.Actors.Domain.Validation.Guard.MaxAmount) : null;
             var key = HostedServiceKey.For(EnteId, serviceId, label);
             return new PreparedAction(Planned(FactKind.Activation, on) + $"Activate {serviceId} ({key}) x{quantity} on {Input.Date(on)}?", async () =>
             {

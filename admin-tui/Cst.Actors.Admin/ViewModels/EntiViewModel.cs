@@ -7,6 +7,7 @@ using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Import;
 using Cst.Actors.Domain.Enti;
 using Cst.Actors.Domain.Pricing;
+using Cst.Actors.Domain.Validation;
 
 namespace Cst.Actors.Admin.ViewModels;
 
@@ -70,7 +71,7 @@ public sealed class EntiViewModel(AdminSession session)
         ],
         v =>
         {
-            var name = Input.Required(v[0], "Name");
+            var name = Input.Required(v[0], "Name", Guard.MaxNameLength);
             var kind = Input.Choice<EnteKind>(v[1], "Kind");
             var istat = Input.Optional(v[2]);
             var cf = Input.Optional(v[3]);
@@ -83,7 +84,7 @@ public sealed class EntiViewModel(AdminSession session)
             var adhered = Input.Date(v[4], "Adhered on");
             var listino = Input.Required(v[5], "Listino");
             var population = Input.Optional(v[7]) is { } inhabitants
-                ? ImmutableList.Create(new PopulationCount(Input.Year(v[6], "Population year"), Input.Integer(inhabitants, "Inhabitants", 0, 100_000_000)))
+                ? ImmutableList.Create(new PopulationCount(Input.Year(v[6], "Population year"), Input.Integer(inhabitants, "Inhabitants", 0, Guard.MaxInhabitants)))
                 : [];
             var capofila = Input.Optional(v[8]);
             var creation = new EnteCreation(new EnteRegistration(name, kind, istat, cf, adhered, listino, null, null, null), population, capofila);
@@ -127,7 +128,7 @@ public sealed class EntiViewModel(AdminSession session)
             {
                 var edited = r with
                 {
-                    Name = Input.Required(v[0], "Name"),
+                    Name = Input.Required(v[0], "Name", Guard.MaxNameLength),
                     CodiceFiscale = comune ? Input.Optional(v[1]) : r.CodiceFiscale,
                     AdheredOn = Input.Date(v[2], "Adhered on"),
                     ReferenteName = Input.Optional(v[3]),

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Cst.Actors.Admin.Infrastructure;
+using Cst.Actors.Domain.Validation;
 using NodaTime;
 using NodaTime.Text;
 
@@ -14,10 +15,15 @@ public static class Input
     private static readonly LocalDatePattern Iso = LocalDatePattern.Iso;
     private static readonly LocalDatePattern Italian = LocalDatePattern.CreateWithInvariantCulture("dd/MM/yyyy");
 
-    public static string Required(string value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? throw new InputException($"{field} is required.") : value.Trim();
+    /// <summary>
+    /// A text the operator must give: at most <paramref name="maxLength"/> characters (the grains apply each field's
+    /// own limit, docs/import-format.md), with no control or text-direction character (pasted escapes, line breaks).
+    /// </summary>
+    public static string Required(string value, string field, int maxLength = Guard.MaxEvidenceLength) =>
+        string.IsNullOrWhiteSpace(value) ? throw new InputException($"{field} is required.") : Clean(value.Trim(), field, maxLength);
 
-    public static string? Optional(string value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+    public static string? Optional(string value, string field = "The value", int maxLength = Guard.MaxEvidenceLength) =>
+        string.IsNullOrWhiteSpace(value) ? null : Clean(value.Trim(), field, maxLength);
 
     /// <summary>A date as 2026-12-31 or 31/12/2026.</summary>
     public static LocalDate Date(string value, string field)
@@ -45,12 +51,22 @@ public static class Input
 
     public static int Year(string value, string field = "Year") => Integer(value, field, 2000, 2100);
 
-    /// <summary>A non-negative amount, with a point or a comma as decimal separator.</summary>
-    public static decimal Decimal(string value, string field)
+    /// <summary>
+    /// A non-negative amount up to <paramref name="max"/> (the domain's limit on quantities and prices), with a point
+    /// or a comma as decimal separator. A number too large for the limit, or for any number (1e+30), is called so.
+    /// </summary>
+    public static decimal Decimal(string value, string field, decimal max = Guard.MaxQuantity)
     {
         var text = Required(value, field).Replace(',', '.');
-        return decimal.TryParse(text, NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var d) && d >= 0
-            ? d
+        if (decimal.TryParse(text, NumberStyles.Number & ~NumberStyles.AllowThousands, CultureInfo.InvariantCulture, out var d) && d >= 0)
+        {
+            return d <= max
+                ? d
+                : throw new InputException($"{field} is too large: at most {max.ToString("#,##0.##", CultureInfo.InvariantCulture)}, not '{value.Trim()}'.");
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var huge) && huge > (double)max
+            ? throw new InputException($"{field} is too large: at most {max.ToString("#,##0.##", CultureInfo.InvariantCulture)}, not '{value.Trim()}'.")
             : throw new InputException($"{field} must be a number not below 0 (e.g. 12.5), not '{value.Trim()}'.");
     }
 
@@ -62,6 +78,9 @@ public static class Input
             ? parsed
             : throw new InputException($"{field} must be one of {string.Join(", ", Enum.GetNames<TEnum>())}, not '{text}'.");
     }
+
+    private static string Clean(string text, string field, int maxLength) =>
+        Guard.ValidateText(text, field, maxLength) is { Success: false } bad ? throw new InputException(bad.ErrorMessage + ".") : text;
 
     public static string Date(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

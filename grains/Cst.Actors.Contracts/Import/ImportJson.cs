@@ -83,6 +83,11 @@ public static class ImportJson
     public static ImportParseResult Parse(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
+        if (DuplicateKey(json) is { } duplicate)
+        {
+            return Fail(duplicate);
+        }
+
         try
         {
             var document = JsonSerializer.Deserialize<ImportDocument>(json, Options);
@@ -149,6 +154,51 @@ public static class ImportJson
         return lines.ToImmutable();
     }
 
+    /// <summary>
+    /// The first property given twice in one object, located. System.Text.Json keeps the last value without a word,
+    /// so {"quantity": 1, "quantity": 100} would import 100; the operator must say which one is meant.
+    /// Null when there is none or the text is not JSON (the deserializer then reports what is wrong).
+    /// </summary>
+    private static ImportError? DuplicateKey(string json)
+    {
+        var bytes = System.Text.Encoding.UTF8.GetBytes(json);
+        var reader = new Utf8JsonReader(bytes, new JsonReaderOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        var objects = new Stack<HashSet<string>>();
+        try
+        {
+            while (reader.Read())
+            {
+                switch (reader.TokenType)
+                {
+                    case JsonTokenType.StartObject:
+                        objects.Push([]);
+                        break;
+                    case JsonTokenType.EndObject:
+                        objects.Pop();
+                        break;
+                    case JsonTokenType.PropertyName:
+                        var name = reader.GetString() ?? string.Empty;
+                        if (!objects.Peek().Add(name))
+                        {
+                            var start = (int)reader.TokenStartIndex;
+                            var line = bytes.AsSpan(0, start).Count((byte)'\n') + 1;
+                            var lineStart = bytes.AsSpan(0, start).LastIndexOf((byte)'\n') + 1;
+                            return new ImportError(line, start - lineStart + 1, $"$..{name}",
+                                $"the property \"{name}\" is given twice in the same object; keep only one");
+                        }
+
+                        break;
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+
+        return null;
+    }
+
     /// <summary>The document as indented JSON, nulls and empty lists left out.</summary>
     public static string Write(ImportDocument document) => JsonSerializer.Serialize(document, Options);
 
@@ -183,7 +233,9 @@ public static class ImportJson
                     ? "one of " + string.Join(", ", Enum.GetNames<FirmaDeviceKind>())
                     : "one of " + string.Join(", ", Enum.GetNames<EnteKind>()))
                 : Expected.GetValueOrDefault(property, "a value of another type");
-            message = $"the value cannot be read as {property}: expected {expected}";
+            message = TooLarge(lines, line, property) is { } number
+                ? $"{property} is {number}; it is too large (the limits are in docs/import-format.md)"
+                : $"the value cannot be read as {property}: expected {expected}";
         }
         else if (message.StartsWith("The JSON property", StringComparison.Ordinal)
             && message.Contains("could not be mapped", StringComparison.Ordinal))
@@ -194,6 +246,26 @@ public static class ImportJson
         }
 
         return new ImportError(Math.Max(line, 0), Math.Max(column, 0), path, message + near);
+    }
+
+    /// <summary>
+    /// The number written for <paramref name="property"/> on the line when it is a number too large to read (1e+30
+    /// overflows decimal): the operator must hear "too large", not "expected a number".
+    /// </summary>
+    private static string? TooLarge(string[] lines, int line, string property)
+    {
+        if (line < 1 || line > lines.Length)
+        {
+            return null;
+        }
+
+        var match = System.Text.RegularExpressions.Regex.Match(lines[line - 1], "\"" + System.Text.RegularExpressions.Regex.Escape(property)
+            + "\"\\s*:\\s*(-?[0-9][0-9.]*(?:[eE][+-]?[0-9]+)?)");
+        return match.Success
+            && double.TryParse(match.Groups[1].Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value)
+            && Math.Abs(value) > (double)Cst.Actors.Domain.Validation.Guard.MaxQuantity
+                ? match.Groups[1].Value
+                : null;
     }
 
     private static JsonSerializerOptions CreateOptions()

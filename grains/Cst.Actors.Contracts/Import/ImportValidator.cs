@@ -46,6 +46,9 @@ public static class ImportValidator
             reasons.Add("the ente has no name");
         }
 
+        // An oversized or hostile name is refused below; the messages name the ente by a printable start of it.
+        name = Guard.Printable(name.Length > 60 ? name[..60] + "..." : name);
+
         var keyResult = EnteKey.Validate(ente.Kind, ente.IstatCode, ente.CodiceFiscale);
         var key = keyResult.Success ? keyResult.Value : null;
         if (!keyResult.Success)
@@ -54,6 +57,7 @@ public static class ImportValidator
         }
 
         var subject = key is null ? name : $"ente {key} ({name})";
+        CheckTexts(ente, subject, reasons);
         var listinoId = string.IsNullOrWhiteSpace(ente.Listino) ? DefaultListino : ente.Listino.Trim();
         var prices = listino(listinoId);
         if (prices is null)
@@ -85,7 +89,7 @@ public static class ImportValidator
                 reasons.Add($"population year {p.Year} of {subject} must be between {Guard.EarliestDate.Year} and {Guard.LatestDate.Year}");
             }
 
-            Try(reasons, () => Guard.Quantity(p.Inhabitants, $"population of {subject} at 1 January {p.Year}"));
+            Try(reasons, () => Guard.Inhabitants(p.Inhabitants, $"population of {subject} at 1 January {p.Year}"));
         }
 
         if (ente.Capofila is { Length: > 0 } capofila && capofila.Trim() == key)
@@ -126,6 +130,53 @@ public static class ImportValidator
         }
 
         return new EnteCheck(key, [.. reasons]);
+    }
+
+    /// <summary>
+    /// Every text of the document within its documented length (docs/import-format.md) and free of control and
+    /// text-direction characters, each refusal naming the field and the position of the character.
+    /// </summary>
+    private static void CheckTexts(ImportEnte ente, string subject, List<string> reasons)
+    {
+        void Text(string? value, string field, int max) => Try(reasons, () => Guard.Text(value, field, max));
+
+        Text(ente.Name, $"name of {subject}", Guard.MaxNameLength);
+        Text(ente.Listino, $"listino of {subject}", Guard.MaxLabelLength);
+        Text(ente.ReferentePec, $"referente PEC of {subject}", Guard.MaxAddressLength);
+        Text(ente.ReferenteEmail, $"referente e-mail of {subject}", Guard.MaxAddressLength);
+        Text(ente.ReferenteName, $"referente of {subject}", Guard.MaxNameLength);
+        Text(ente.Capofila, $"capofila of {subject}", Guard.MaxLabelLength);
+        foreach (var (m, i) in ente.Mailboxes.Select((m, i) => (m, i + 1)))
+        {
+            var what = $"mailbox {i} of {subject}";
+            Text(m.Address, $"address of {what}", Guard.MaxAddressLength);
+            Text(m.Tier, $"tier of {what}", Guard.MaxLabelLength);
+            Text(m.CustomDomainPack, $"custom-domain pack of {what}", Guard.MaxLabelLength);
+            Text(m.Disdetta?.Evidence, $"disdetta evidence of {what}", Guard.MaxEvidenceLength);
+            foreach (var change in m.TierChanges)
+            {
+                Text(change.Tier, $"tier change of {what}", Guard.MaxLabelLength);
+            }
+        }
+
+        foreach (var (d, i) in ente.Devices.Select((d, i) => (d, i + 1)))
+        {
+            Text(d.Holder, $"holder of firma device {i} of {subject}", Guard.MaxNameLength);
+        }
+
+        foreach (var (s, i) in ente.Services.Select((s, i) => (s, i + 1)))
+        {
+            var what = $"service {i} of {subject}";
+            Text(s.Service, $"service id of {what}", Guard.MaxLabelLength);
+            Text(s.Label, $"label of {what}", Guard.MaxLabelLength);
+            Text(s.Variant, $"variant of {what}", Guard.MaxLabelLength);
+            Text(s.Disdetta?.Evidence, $"disdetta evidence of {what}", Guard.MaxEvidenceLength);
+            foreach (var use in s.Consumption)
+            {
+                Text(use.Id, $"consumption id of {what}", Guard.MaxLabelLength);
+                Text(use.Component, $"consumption component of {what}", Guard.MaxLabelLength);
+            }
+        }
     }
 
     /// <summary>The key of a hosted service of <paramref name="enteId"/> in the document ("1" when no label is given).</summary>
@@ -375,7 +426,7 @@ public static class ImportValidator
             {
                 if (s.AgreedPrice is { } price)
                 {
-                    Try(c.Reasons, () => Guard.Quantity(price, $"agreed price of {what}"));
+                    Try(c.Reasons, () => Guard.Amount(price, $"agreed price of {what}"));
                 }
 
                 // The pricing core's own rules, so that what it could not price is refused here.
@@ -385,6 +436,11 @@ public static class ImportValidator
                 }
 
                 Try(c.Reasons, () => Priceability.CheckQuantity(service, variant, s.Quantity, what));
+                var counted = Priceability.CountedUnit(service, variant);
+                foreach (var change in s.QuantityChanges)
+                {
+                    Try(c.Reasons, () => Guard.WholeUnitsOf(change.Quantity, counted, $"quantity of {what} from {(change.EffectiveOn is { } on ? Iso(on) : "?")}"));
+                }
 
                 foreach (var use in s.Consumption)
                 {

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using NodaTime;
 using NodaTime.Text;
+using Cst.Actors.Domain.Validation;
 
 namespace Cst.Actors.Domain.Billing;
 
@@ -177,34 +178,34 @@ public static class BillingExport
                 ? $"Rendiconto dei contributi - anno {year} - revisione {revision} (solo rettifiche)"
                 : $"Rendiconto dei contributi - anno {year}";
         t.AppendLine(title);
-        t.AppendLine($"Intestato a: {payer.PayerName} ({payer.PayerId})");
+        t.AppendLine($"Intestato a: {P(payer.PayerName)} ({P(payer.PayerId)})");
         t.AppendLine($"Emesso il {ItalianDate.Format(issuedOn)}. Contributi tra enti pubblici: operazione fuori campo IVA.");
         foreach (var s in payer.Members)
         {
             t.AppendLine();
-            t.AppendLine(s.PaysItself ? $"Ente: {s.EnteName} ({s.EnteId})" : $"Ente associato: {s.EnteName} ({s.EnteId}), pagato dal capofila");
+            t.AppendLine(s.PaysItself ? $"Ente: {P(s.EnteName)} ({P(s.EnteId)})" : $"Ente associato: {P(s.EnteName)} ({P(s.EnteId)}), pagato dal capofila");
             t.AppendLine(new string('-', 110));
             t.AppendLine($"{"Servizio / componente",-46} {"Periodo",-23} {"Mesi",4} {"Quantità",9} {"Prezzo",11} {"Importo",12}");
             t.AppendLine(new string('-', 110));
             foreach (var l in s.Lines)
             {
-                var what = Fit($"{l.ServiceName} - {l.ComponentName}", 46);
+                var what = Fit(P($"{l.ServiceName} - {l.ComponentName}"), 46);
                 var period = $"{ItalianDate.Format(l.PeriodStart)}-{ItalianDate.Format(l.PeriodEnd.PlusDays(-1))}";
                 var months = l.Months is { } m ? Int(m) : string.Empty;
                 t.AppendLine($"{what,-46} {period,-23} {months,4} {Number(l.Quantity),9} {Euro(l.UnitPrice),11} {Euro(l.Amount),12}");
-                foreach (var detail in Wrap($"listino {l.ListinoId} {l.ListinoVersion}, art. {l.Section}"
-                    + (l.Note is { Length: > 0 } n ? "; " + n : string.Empty), 106))
+                foreach (var detail in Wrap(P($"listino {l.ListinoId} {l.ListinoVersion}, art. {l.Section}"
+                    + (l.Note is { Length: > 0 } n ? "; " + n : string.Empty)), 106))
                 {
                     t.AppendLine("    " + detail);
                 }
             }
 
             t.AppendLine(new string('-', 110));
-            t.AppendLine($"{"Totale " + s.EnteName,-97} {Euro(s.Total),12}");
+            t.AppendLine($"{"Totale " + P(s.EnteName),-97} {Euro(s.Total),12}");
         }
 
         t.AppendLine();
-        t.AppendLine($"{"TOTALE DOVUTO da " + payer.PayerName,-97} {Euro(payer.Total),12}");
+        t.AppendLine($"{"TOTALE DOVUTO da " + P(payer.PayerName),-97} {Euro(payer.Total),12}");
         return t.ToString();
     }
 
@@ -289,8 +290,10 @@ public static class BillingExport
     private static void Row(StringBuilder csv, IEnumerable<string> fields)
     {
         var first = true;
-        foreach (var field in fields)
+        foreach (var raw in fields)
         {
+            // Old data may hold a formula or an escape; the cell is written as text (see Guard.CsvCell).
+            var field = Guard.CsvCell(raw);
             if (!first)
             {
                 csv.Append(Separator);
@@ -309,6 +312,9 @@ public static class BillingExport
 
         csv.Append("\r\n");
     }
+
+    /// <summary>Stored text made safe for a terminal: old data may hold escape sequences (see <see cref="Guard.Printable"/>).</summary>
+    private static string P(string? text) => Guard.Printable(text);
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -118,6 +118,7 @@ public sealed record ServiceLifecycle(string Subject, LocalDate RequestedOn)
     public ServiceLifecycle WithDisdetta(LocalDate on, string? evidence)
     {
         Guard.Date(on, $"disdetta date of {Subject}");
+        Guard.Text(evidence, $"evidence of the disdetta of {Subject}", Guard.MaxEvidenceLength);
         if (DisdettaReceivedOn is { } received)
         {
             return received == on

@@ -96,6 +96,22 @@ public static class Priceability
                 $"{subject}: service {service.Id} ({service.Name}) is priced per {unit}; a quantity of 0 would bill nothing, "
                 + $"give the number of {unit}");
         }
+
+        // Clients, users and mailboxes come whole: 1.5 antivirus clients is a typing error, not half a licence.
+        if (CountedUnit(service, variant) is { } counted)
+        {
+            Guard.WholeUnitsOf(quantity, counted, $"quantity of {subject}");
+        }
+    }
+
+    /// <summary>The unit of the service's per-unit charges when it is counted whole (client, utente), else null.</summary>
+    public static string? CountedUnit(CatalogueService service, string? variant)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        return service.ComponentsFor(variant)
+            .Where(c => c.Kind is not (ChargeKind.Included or ChargeKind.Consumption) && c.Basis != QuantityBasis.Flat)
+            .Select(c => c.Unit)
+            .FirstOrDefault(u => u is not null && Guard.WholeUnits.Contains(u));
     }
 
     /// <summary>"giornata-base (EUR 288.00 per giornata), giornata-avanzato (EUR 393.00 per giornata)".</summary>

@@ -8,7 +8,7 @@ namespace Cst.Actors.Domain.Validation;
 /// should already be valid (a bug or corrupt data if not), and a <c>Validate...</c> form returning a result for
 /// values typed by an operator or read from an import. The field is named in words because operators read it.
 /// </summary>
-public static class Guard
+public static partial class Guard
 {
     /// <summary>
     /// The earliest business date the domain accepts. Nothing the CST sells predates 2000, so an earlier date is a
@@ -44,9 +44,9 @@ public static class Guard
             : Fail<int>(field, DomainText.Number(value), "it cannot be negative");
 
     public static ValidationResult<decimal> ValidateQuantity(decimal value, string field) =>
-        Named(field) && value >= 0
-            ? ValidationResult<decimal>.ForValue(value)
-            : Fail<decimal>(field, DomainText.Number(value), "it cannot be negative");
+        !Named(field) || value < 0 ? Fail<decimal>(field, DomainText.Number(value), "it cannot be negative")
+        : value > MaxQuantity ? TooLarge(field, value, MaxQuantity)
+        : ValidationResult<decimal>.ForValue(value);
 
     public static ValidationResult<int> ValidatePositiveQuantity(int value, string field) =>
         Named(field) && value > 0
@@ -54,9 +54,9 @@ public static class Guard
             : Fail<int>(field, DomainText.Number(value), "it must be at least 1");
 
     public static ValidationResult<decimal> ValidatePositiveQuantity(decimal value, string field) =>
-        Named(field) && value > 0
-            ? ValidationResult<decimal>.ForValue(value)
-            : Fail<decimal>(field, DomainText.Number(value), "it must be greater than zero");
+        !Named(field) || value <= 0 ? Fail<decimal>(field, DomainText.Number(value), "it must be greater than zero")
+        : value > MaxQuantity ? TooLarge(field, value, MaxQuantity)
+        : ValidationResult<decimal>.ForValue(value);
 
     public static ValidationResult<LocalDate> ValidateDate(LocalDate value, string field)
     {
