@@ -287,7 +287,8 @@ public static class BillingExport
         json.WriteEndArray();
     }
 
-    private static void Row(StringBuilder csv, IEnumerable<string> fields)
+    /// <summary>One CSV row of the exports (<c>;</c>, quoted where needed, formulas neutralised), ended by CRLF.</summary>
+    internal static void Row(StringBuilder csv, IEnumerable<string> fields)
     {
         var first = true;
         foreach (var raw in fields)
@@ -319,7 +320,7 @@ public static class BillingExport
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Decimal comma, no thousands separator (Excel reads "1234,50" as a number in an Italian locale).</summary>
-    private static string Amount(Money amount) => amount.Euros.ToString("0.00", Italian);
+    internal static string Amount(Money amount) => amount.Euros.ToString("0.00", Italian);
 
     private static string Number(decimal value) => value.ToString("0.####", Italian);
 

@@ -187,10 +187,8 @@ public sealed record ListinoImpact(
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static string Amount(Money money) => money.Euros.ToString("0.00", Italian);
+    private static string Amount(Money money) => BillingExport.Amount(money);
 
-    private static void Row(StringBuilder csv, IEnumerable<string> fields) =>
-        csv.Append(string.Join(';', fields.Select(f => f.Contains(';') || f.Contains('"') || f.Contains('\n')
-            ? "\"" + f.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : f))).Append("\r\n");
+    // The billing exports' CSV row: the same quoting, and names that look like formulas written as text.
+    private static void Row(StringBuilder csv, IEnumerable<string> fields) => BillingExport.Row(csv, fields);
 }

@@ -10,6 +10,18 @@ public sealed class BillingExportHostileTextTests
     private const string Formula = "=HYPERLINK(\"http://evil.example/x\",\"Comune\")";
 
     [Fact]
+    public void ListinoImpactCsv_FormulaInName_IsWrittenAsText_AndANegativeDifferenceStaysANumber()
+    {
+        // A proposed version that lowers an ente's contribution: 100.00 -> 80.00, a difference of -20.00 (-20 %).
+        var impact = new ListinoImpact("cst-padova", "2027-01", 2027,
+            [new EnteImpact("028001", Formula, Money.Euro(100m), Money.Euro(80m))], [], []);
+
+        var rows = BillingExport.ParseCsv(impact.ToCsv());
+
+        Assert.Equal(["ente", "028001", "'" + Formula, "100,00", "80,00", "-20,00", "-20,00"], rows[1]);
+    }
+
+    [Fact]
     public void StatementsCsv_FormulaInName_IsWrittenAsText_AndANegativeAmountStaysANumber()
     {
         var original = BillingScenario.Statements()[0];
