@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Cst.Actors.Admin.Commands;
 using Cst.Actors.Admin.Infrastructure;
 using Cst.Actors.Admin.Tui;
@@ -9,7 +10,12 @@ using Cst.Actors.Connection;
 // PostgreSQL of this host (its port and password file). The operator in the audit is the OS user.
 
 // Every word is checked (System.CommandLine, Commands/CommandMode.cs) before anything connects.
-var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected);
+// Ctrl-C (SIGINT) or SIGTERM while a billing run is followed stops following, says how to follow it again and
+// exits 130 or 143; the run goes on in the cluster. At any other moment the signals end the process as usual.
+using var stop = new CancellationTokenSource();
+var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected) { Stop = stop.Token };
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => StopFollowing(c, CommandMode.ExitInterrupted));
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => StopFollowing(c, CommandMode.ExitTerminated));
 var parsed = mode.Parse(args);
 var configuration = AdminConnection.ReadConfiguration(parsed.ConfigurationOverrides());
 AdminConnection? connection = null;
@@ -48,5 +54,15 @@ finally
     if (connection is not null)
     {
         await connection.DisposeAsync();
+    }
+}
+
+void StopFollowing(PosixSignalContext context, int exitCode)
+{
+    if (mode.Following)
+    {
+        context.Cancel = true;
+        mode.StopExitCode = exitCode;
+        stop.Cancel();
     }
 }

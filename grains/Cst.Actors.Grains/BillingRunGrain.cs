@@ -38,6 +38,9 @@ public sealed class BillingRunOptions
 
     /// <summary>A pause after each ente, to spread a run's load on the database over time; none by default.</summary>
     public TimeSpan PausePerEnte { get; set; } = TimeSpan.Zero;
+
+    /// <summary>A running run that has billed no ente for this long is shown as stuck (with why, when known).</summary>
+    public TimeSpan StuckAfter { get; set; } = TimeSpan.FromMinutes(3);
 }
 
 /// <summary>One revision of a run as the grain keeps it. Never renumber the ids.</summary>
@@ -65,6 +68,10 @@ public sealed record BillingRevisionState(
     [Id(12)] public decimal Total { get; init; }
 
     [Id(13)] public int Lines { get; init; }
+
+    [Id(14)] public Instant? CancelledAt { get; init; }
+
+    [Id(15)] public string? CancelledBy { get; init; }
 }
 
 /// <summary>The stored record of a billing run: its revisions, oldest first. Never renumber the ids.</summary>
@@ -84,7 +91,12 @@ public sealed record BillingRunState
 /// written to state every <see cref="BillingRunOptions.ProgressChunk"/> enti. If the silo dies, the activation on
 /// another silo (made by the next call or by the reminder's tick, every minute) resumes with the enti still pending
 /// in the tables: the result is the same as an uninterrupted run and no row is written twice.</item>
-/// <item><b>Completed</b>: every ente is done; the reminder is dropped.</item>
+/// <item>An ente that cannot be billed (a broken rule, data that cannot be priced or written: see
+/// <see cref="BillingFaults"/>) is recorded as failed with the reason and the run goes on; a failure that passes by
+/// itself (the database or a silo away) stops the work until the next tick, and the run is shown as stuck with why.</item>
+/// <item><b>Completed</b>: every ente is done; the reminder is dropped. A final revision with failed enti cannot be
+/// closed: they are corrected and the revision computed again (recompute).</item>
+/// <item><b>Cancelled</b>: an operator stopped it while running (audited); the next start computes it again.</item>
 /// <item><b>Closed</b> (final only): immutable, in state and in the tables (a trigger refuses changes). Starting the
 /// year again opens revision n+1, billing only the differences from revisions 1..n (<see cref="Adjustments"/>).</item>
 /// </list>
@@ -105,8 +117,15 @@ public sealed class BillingRunGrain(
 
     private readonly BillingRunOptions _options = options.Value;
     private Task? _work;
+    private CancellationTokenSource? _cancel;
     private Task _stateWrite = Task.CompletedTask;
     private BillingProgress? _progress;
+
+    // Why the run is not moving, while it is not (kept on this activation only; cleared as soon as a chunk is written).
+    private string? _stuck;
+    private Instant? _stuckSince;
+    private ImmutableList<BillingRunFailure> _stuckEnti = [];
+    private Instant? _lastMoved;
 
     private (int Year, BillingRunMode Mode) Key => BillingRunKey.Parse(this.GetPrimaryKeyString());
 
@@ -217,11 +236,13 @@ public sealed class BillingRunGrain(
     {
         if (_work is null || _work.IsCompleted)
         {
-            _work = WorkAsync();
+            _cancel?.Dispose();
+            _cancel = new CancellationTokenSource();
+            _work = WorkAsync(_cancel.Token);
         }
     }
 
-    private async Task WorkAsync()
+    private async Task WorkAsync(CancellationToken cancelled)
     {
         var revision = Current!;
         var run = RunOf(revision);
@@ -233,6 +254,7 @@ public sealed class BillingRunGrain(
         {
             // Keeps the activation while the run works, however long between calls.
             DelayDeactivation(TimeSpan.FromMinutes(10));
+            _lastMoved ??= services.Clock.GetCurrentInstant();
             var enti = await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).ListAsync();
             await store.BeginAsync(run, revision.Attempt, revision.AsOf, revision.StartedBy, revision.StartedAt,
                 [.. enti.Select(e => e.EnteId).Distinct(StringComparer.Ordinal)]);
@@ -249,6 +271,7 @@ public sealed class BillingRunGrain(
             var chunkSize = Math.Clamp(pending.Count / 20, 1, Math.Max(1, _options.WriteChunk));
             foreach (var chunk in pending.Chunk(chunkSize))
             {
+                cancelled.ThrowIfCancellationRequested();
                 // Each ente prices itself on its own activation, MaxParallelism at a time; the chunk is written as one
                 // transaction while the next chunks are computed.
                 var mark = elapsed.Elapsed;
@@ -257,6 +280,7 @@ public sealed class BillingRunGrain(
                     await gate.WaitAsync();
                     try
                     {
+                        cancelled.ThrowIfCancellationRequested();
                         var (statement, failure) = await BillEnteAsync(run, enteId, views);
                         if (_options.PausePerEnte > TimeSpan.Zero)
                         {
@@ -288,8 +312,22 @@ public sealed class BillingRunGrain(
             async Task WriteChunkAsync(BilledEnte[] outcomes)
             {
                 var started = elapsed.Elapsed;
-                await store.WriteEntiAsync(run, outcomes);
+                try
+                {
+                    await store.WriteEntiAsync(run, outcomes);
+                }
+                catch (Exception e) when (!BillingFaults.IsTransient(e))
+                {
+                    // Refused for what one ente's rows hold (an amount, a constraint, a trigger), not for an outage:
+                    // the enti are written one by one, and the one refused is recorded as failed with the reason.
+                    outcomes = await WriteEachAsync(run, outcomes);
+                }
+
                 writingTotal += elapsed.Elapsed - started;
+                _stuck = null;
+                _stuckSince = null;
+                _stuckEnti = [];
+                _lastMoved = services.Clock.GetCurrentInstant();
                 var p = _progress!;
                 _progress = p with
                 {
@@ -307,6 +345,7 @@ public sealed class BillingRunGrain(
             }
 
             await _stateWrite;
+            cancelled.ThrowIfCancellationRequested();
             _progress = await store.ProgressAsync(run);
             var done = _progress;
             await store.CompleteAsync(run, services.Clock.GetCurrentInstant());
@@ -322,11 +361,51 @@ public sealed class BillingRunGrain(
                 run, done.EntiDone, done.EntiFailed, done.Lines, done.Total, elapsed.Elapsed.TotalSeconds, begin.TotalSeconds,
                 computing.TotalSeconds, waitingOnWrites.TotalSeconds, writingTotal.TotalSeconds);
         }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            services.Logger.LogInformation("{Run}: cancelled", run);
+        }
         catch (Exception e)
         {
-            // Left running: the reminder's next tick (or the next activation) resumes from the tables.
+            // Left running: the reminder's next tick (or the next activation) resumes from the tables. Until something
+            // moves again, the progress says why it does not.
+            _stuck = FirstLine(e is AggregateException { InnerException: { } inner } ? inner.Message : e.Message);
+            _stuckSince ??= services.Clock.GetCurrentInstant();
             services.Logger.LogWarning(e, "{Run}: interrupted; it resumes at the next reminder tick", run);
         }
+    }
+
+    /// <summary>
+    /// The outcomes of a chunk whose write was refused, written one ente at a time: the enti whose rows are refused
+    /// are recorded as failed with what the database said, the others as computed.
+    /// </summary>
+    private async Task<BilledEnte[]> WriteEachAsync(BillingRunId run, BilledEnte[] outcomes)
+    {
+        var written = new BilledEnte[outcomes.Length];
+        for (var i = 0; i < outcomes.Length; i++)
+        {
+            var outcome = outcomes[i];
+            try
+            {
+                await store.WriteEntiAsync(run, [outcome]);
+                written[i] = outcome;
+            }
+            catch (Exception e) when (outcome.Failure is null && !BillingFaults.IsTransient(e))
+            {
+                services.Logger.LogWarning(e, "{Run}: the statement of ente {Ente} was refused; the ente is failed", run, outcome.EnteId);
+                var failed = new BilledEnte(outcome.EnteId, null, $"its statement could not be written: {BillingFaults.Reason(e)}");
+                await store.WriteEntiAsync(run, [failed]);
+                written[i] = failed;
+            }
+        }
+
+        return written;
+    }
+
+    private static string FirstLine(string message)
+    {
+        var line = message.ReplaceLineEndings("\n").Split('\n', 2)[0].Trim();
+        return line.Length > 300 ? line[..300] + "..." : line;
     }
 
     /// <summary>One ente's statement for this revision, or why it could not be billed.</summary>
@@ -356,11 +435,23 @@ public sealed class BillingRunGrain(
 
             var payer = PayerGrouping.PayerOf(enteId, id => views.TryGetValue(id, out var v) && v.IsCompletedSuccessfully ? v.Result.CapofilaIn(Year) : null);
             var payerName = (await ViewAsync(payer, views)).Registration.Name;
-            return (new BilledStatement(Year, Mode, run.Revision, enteId, view.Registration.Name, payer, payerName, lines), null);
+            var statement = new BilledStatement(Year, Mode, run.Revision, enteId, view.Registration.Name, payer, payerName, lines);
+            return BillingFaults.Unwritable(statement) is { } why ? (null, why) : (statement, null);
         }
         catch (Exception e) when (e is DomainException or CstDomainError)
         {
             return (null, e.Message);
+        }
+        catch (Exception e) when (!BillingFaults.IsTransient(e))
+        {
+            // The same every time it is tried (e.g. an amount overflowing): retrying would hold the run up for ever.
+            services.Logger.LogWarning(e, "{Run}: ente {Ente} could not be billed", run, enteId);
+            return (null, $"its statement could not be computed: {FirstLine(BillingFaults.Reason(e))}");
+        }
+        catch (Exception e)
+        {
+            _stuckEnti = _stuckEnti.Add(new BillingRunFailure(enteId, FirstLine(e.Message)));
+            throw;
         }
     }
 
@@ -378,6 +469,12 @@ public sealed class BillingRunGrain(
     {
         var p = _progress!;
         var current = Current!;
+        if (current.Status != BillingRunStatus.Running)
+        {
+            // Cancelled meanwhile: the work's last progress must not bring the run back.
+            return;
+        }
+
         var next = current with
         {
             Status = status,
@@ -410,14 +507,17 @@ public sealed class BillingRunGrain(
 
         if (current?.Status != BillingRunStatus.Completed)
         {
-            throw new IllegalTransitionException(Subject, "close",
-                $"only a completed run can be closed; revision {current?.Revision ?? 1} is {(current?.Status ?? BillingRunStatus.NotStarted).ToString().ToLowerInvariant()}");
+            throw new IllegalTransitionException(Subject, "close", $"only a completed run can be closed; {StatusText(current)}");
         }
 
         if (current.EntiFailed > 0)
         {
+            // Closing would bill the year without them for ever: accounting wants every ente, or a run computed again.
+            var failures = await store.FailuresAsync(RunOf(current), 10);
+            var named = string.Join(", ", failures.Select(f => f.EnteId));
+            var more = current.EntiFailed > failures.Count ? $" and {current.EntiFailed - failures.Count} more" : string.Empty;
             throw new IllegalTransitionException(Subject, "close",
-                $"{current.EntiFailed} ente(i) could not be billed in revision {current.Revision}; correct them and start the run again with recompute before closing");
+                $"{current.EntiFailed} ente(i) could not be billed in revision {current.Revision} ({named}{more}; the run's status says why); correct them and start the run again with recompute before closing");
         }
 
         var at = services.Clock.GetCurrentInstant();
@@ -430,6 +530,71 @@ public sealed class BillingRunGrain(
         await state.WriteStateAsync();
         await services.Audit.RecordAsync(new AuditEntry(op, at, "billing:" + this.GetPrimaryKeyString(), "close", null,
             $"revision {current.Revision}: {current.EntiDone} enti, {current.Lines} lines, total {current.Total:0.00}"));
+        return await GetProgressAsync();
+    }
+
+    // ---- Cancelled
+
+    public async Task<BillingRunView> CancelAsync(string operatorName)
+    {
+        var op = BusinessTime.Operator(operatorName);
+        if (Current?.Status != BillingRunStatus.Running)
+        {
+            throw new IllegalTransitionException(Subject, "cancel", $"{Subject}: only a running run can be cancelled; {StatusText(Current)}");
+        }
+
+        // The work stops at its next step; a write under way may still land, and the next start discards it.
+        _cancel?.Cancel();
+        if (_work is { IsCompleted: false } work)
+        {
+            await Task.WhenAny(work, Task.Delay(TimeSpan.FromSeconds(10)));
+        }
+
+        try
+        {
+            await _stateWrite;
+        }
+        catch (Exception e)
+        {
+            services.Logger.LogWarning(e, "{Subject}: a progress write failed before the cancellation", Subject);
+        }
+
+        var current = Current!;
+        if (current.Status != BillingRunStatus.Running)
+        {
+            // It completed before the cancellation reached it.
+            return await GetProgressAsync();
+        }
+
+        var at = services.Clock.GetCurrentInstant();
+        await store.CancelAsync(RunOf(current), op, at);
+        var p = _progress;
+        state.State = state.State with
+        {
+            Revisions = state.State.Revisions.SetItem(state.State.Revisions.Count - 1, current with
+            {
+                Status = BillingRunStatus.Cancelled,
+                CancelledAt = at,
+                CancelledBy = op,
+                EntiTotal = p?.EntiTotal ?? current.EntiTotal,
+                EntiDone = p?.EntiDone ?? current.EntiDone,
+                EntiFailed = p?.EntiFailed ?? current.EntiFailed,
+                Total = p?.Total.Euros ?? current.Total,
+                Lines = p?.Lines ?? current.Lines,
+            }),
+        };
+        await state.WriteStateAsync();
+        if (await this.GetReminder(ReminderName) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _stuck = null;
+        _stuckSince = null;
+        _stuckEnti = [];
+        var cancelled = Current!;
+        await services.Audit.RecordAsync(new AuditEntry(op, at, "billing:" + this.GetPrimaryKeyString(), "cancel", null,
+            $"revision {cancelled.Revision}, attempt {cancelled.Attempt}: {cancelled.EntiDone} of {cancelled.EntiTotal} enti done when cancelled"));
         return await GetProgressAsync();
     }
 
@@ -447,8 +612,26 @@ public sealed class BillingRunGrain(
         var running = c.Status == BillingRunStatus.Running;
         var p = running && _progress is { } live ? live : new BillingProgress(c.EntiTotal, c.EntiDone, c.EntiFailed, Money.Euro(c.Total), c.Lines);
         var failures = p.EntiFailed > 0 ? await store.FailuresAsync(RunOf(c), 20) : [];
-        return new BillingRunView(Year, Mode, c.Revision, c.Status, c.Attempt, c.AsOf, p.EntiTotal, p.EntiDone, p.EntiFailed, p.Total,
-            p.Lines, c.StartedAt, c.CompletedAt, c.ClosedAt, running ? silo.SiloAddress.ToString() : null, failures);
+        var view = new BillingRunView(Year, Mode, c.Revision, c.Status, c.Attempt, c.AsOf, p.EntiTotal, p.EntiDone, p.EntiFailed, p.Total,
+            p.Lines, c.StartedAt, c.CompletedAt, c.ClosedAt, running ? silo.SiloAddress.ToString() : null, failures)
+        {
+            CancelledAt = c.CancelledAt,
+            CancelledBy = c.CancelledBy,
+        };
+        if (!running)
+        {
+            return view;
+        }
+
+        if (_stuck is { } why)
+        {
+            return view with { Stuck = why + "; retried every minute", StuckSince = _stuckSince, StuckEnti = _stuckEnti };
+        }
+
+        var now = services.Clock.GetCurrentInstant();
+        return _lastMoved is { } moved && (now - moved).ToTimeSpan() > _options.StuckAfter
+            ? view with { Stuck = $"no ente billed for {(int)(now - moved).TotalMinutes} minutes", StuckSince = moved }
+            : view;
     }
 
     public async Task<RunTotals> GetTotalsAsync(int? revision = null)
@@ -477,6 +660,17 @@ public sealed class BillingRunGrain(
 
     private static string Iso(LocalDate date) => NodaTime.Text.LocalDatePattern.Iso.Format(date);
 
+    /// <summary>Where a revision stands, in words: "revision 1 has not been started", "... was cancelled".</summary>
+    private string StatusText(BillingRevisionState? r) => r switch
+    {
+        null => $"revision {(Mode == BillingRunMode.Preview ? 0 : 1)} has not been started",
+        { Status: BillingRunStatus.Running } => $"revision {r.Revision} is still running ({_progress?.EntiDone ?? r.EntiDone} of {(_progress?.EntiTotal ?? r.EntiTotal)} enti done)",
+        { Status: BillingRunStatus.Completed } => $"revision {r.Revision} is completed",
+        { Status: BillingRunStatus.Closed } => $"revision {r.Revision} is closed",
+        { Status: BillingRunStatus.Cancelled } => $"revision {r.Revision} was cancelled by {r.CancelledBy} (start it again to compute it)",
+        _ => $"revision {r.Revision} has not been started",
+    };
+
     private BillingRevisionState Completed(int? revision)
     {
         var r = revision is { } n ? state.State.Revisions.FirstOrDefault(x => x.Revision == n) : Current;
@@ -485,6 +679,6 @@ public sealed class BillingRunGrain(
             : throw new IllegalTransitionException(Subject, "read",
                 r is null
                     ? $"revision {revision?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(latest)"} has not been run"
-                    : $"revision {r.Revision} is still running ({_progress?.EntiDone ?? r.EntiDone} of {r.EntiTotal} enti done)");
+                    : StatusText(r));
     }
 }

@@ -437,7 +437,7 @@ public sealed class CommandModeTests(AdminCluster cluster)
         (code, output, err) = await RunAsync("billing", "status", "--year", "2031", "--mode", "final");
         Assert.True(code == 0, $"exit {code}: {err}");
         Assert.StartsWith("2031 final", output, StringComparison.Ordinal);
-        Assert.Contains("NotStarted", output, StringComparison.Ordinal);
+        Assert.Contains("not started", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -9,6 +9,7 @@ using Cst.Actors.Contracts.Billing;
 using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Contracts.Import;
 using Cst.Actors.Domain.Billing;
+using NodaTime;
 
 namespace Cst.Actors.Admin.Commands;
 
@@ -32,6 +33,14 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     public const int ExitUsage = 2;
     public const int ExitUnreachable = 3;
 
+    /// <summary>Following a billing run was stopped by SIGINT (Ctrl-C), 128 + 2 as shells report it; the run goes on.</summary>
+    public const int ExitInterrupted = 130;
+
+    /// <summary>Following a billing run was stopped by SIGTERM (128 + 15); the run goes on.</summary>
+    public const int ExitTerminated = 143;
+
+    private int _following;
+
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     /// <summary>What each verb runs, given its parsed line: checks the values (throwing <see cref="InputException"/>), then returns the work.</summary>
@@ -45,6 +54,18 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
     private Command? _helpVerb;
 
+    /// <summary>Cancelled by the process's SIGINT/SIGTERM handler (Program.cs) while <see cref="Following"/>.</summary>
+    public CancellationToken Stop { get; init; }
+
+    /// <summary>The exit code once <see cref="Stop"/> is cancelled: <see cref="ExitInterrupted"/> or <see cref="ExitTerminated"/>.</summary>
+    public int StopExitCode { get; set; } = ExitInterrupted;
+
+    /// <summary>
+    /// A billing run's progress is being followed: a signal then stops following (the run goes on in the cluster)
+    /// instead of killing the process with the default handling.
+    /// </summary>
+    public bool Following => Volatile.Read(ref _following) == 1;
+
     public static string Usage =>
         """
         cst                       open the admin console (a terminal UI)
@@ -56,7 +77,10 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
           billing preview --year Y              compute the preview of year Y, with progress
           billing run --year Y [--recompute]    the final run of a year that is over; on a closed year, a revision
                                                 of adjustments; --recompute computes a completed revision again
-          billing close --year Y                close the completed final run (immutable from then on)
+          billing close --year Y                close the completed final run (immutable from then on); refused
+                                                while an ente failed: correct it, then run --recompute
+          billing cancel --year Y [--mode preview|final]
+                                                stop a running run (audited); a later run starts afresh
           billing status --year Y [--mode preview|final] [--revision N]
                                                 progress of the latest revision, or the totals of revision N
           billing export --year Y [--mode preview|final] [--revision N] [--format csv|json|text|all] [--out DIR]
@@ -68,7 +92,8 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         Options of every verb: --json (output for scripts), --connection-string, --cluster-id, --service-id,
         --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
         An unknown or misplaced option, a stray word or a missing value is refused with one line.
-        Exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 no silo reachable; under --json an error is also
+        Exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 no silo reachable, 130 (Ctrl-C) or 143 (SIGTERM)
+        while following a billing run, which goes on in the cluster; under --json an error is also
         {"error": "...", "exitCode": N} on stdout.
 
         """;
@@ -280,6 +305,22 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
             };
         });
 
+        var cancelYear = Year(yearText, required: true);
+        var cancelMode = Mode();
+        Verb(billing, "cancel", "stop a running run (audited); a later run computes it again", [cancelYear, cancelMode], p =>
+        {
+            var y = p.GetValue(cancelYear)!.Value;
+            var mode = BillingMode(p.GetValue(cancelMode));
+            var json = Json(p);
+            return async s =>
+            {
+                var grain = s.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(y, mode));
+                var view = await s.CallAsync("cancelling the billing run", () => grain.CancelAsync(s.Operator));
+                WriteResult(json, BillingJson(view), BillingText.Describe(view));
+                return ExitOk;
+            };
+        });
+
         var statusYear = Year(yearText, required: true);
         var statusMode = Mode();
         var statusRevision = Revision();
@@ -425,23 +466,66 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     {
         var vm = new BillingViewModel(session) { Year = year, Mode = mode };
         await vm.StartAsync(mode, recompute);
-        while (vm.Running)
+
+        // Followed with single attempts, each failure shown as it happens: the run goes on in the cluster whatever
+        // happens here, so following it never gives up by itself; a signal stops following.
+        var follow = new BillingViewModel(new AdminSession(session.Grains, session.Operator, CallPolicy.Once)) { Year = year, Mode = mode };
+        Interlocked.Exchange(ref _following, 1);
+        string? shown = null;
+        try
         {
-            Progress(vm);
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
-            await vm.RefreshAsync();
+            Instant? silentSince = null;
+            while (true)
+            {
+                Stop.ThrowIfCancellationRequested();
+                try
+                {
+                    await follow.RefreshAsync().WaitAsync(Stop);
+                    silentSince = null;
+                }
+                catch (Exception e) when (e is AdminCallException or CstInfrastructureError)
+                {
+                    silentSince ??= NodaTime.SystemClock.Instance.GetCurrentInstant();
+                }
+
+                if (silentSince is null && !follow.Running)
+                {
+                    break;
+                }
+
+                var note = silentSince is { } since
+                    ? $"cluster not answering since {Input.Time(since)}, retrying (Ctrl-C stops following; the run goes on in the cluster)"
+                    : follow.Progress?.Stuck is { } why
+                        ? $"not moving{(follow.Progress.StuckSince is { } at ? " since " + Input.Time(at) : string.Empty)}: {why}"
+                        : null;
+                shown = Progress(follow, note, shown);
+                await Task.Delay(TimeSpan.FromMilliseconds(300), Stop);
+            }
+        }
+        catch (OperationCanceledException) when (Stop.IsCancellationRequested)
+        {
+            if (progressToTerminal)
+            {
+                error.WriteLine();
+            }
+
+            var status = FormattableString.Invariant($"cst billing status --year {year}{(mode == BillingRunMode.Final ? " --mode final" : string.Empty)}");
+            return Fail(json, $"stopped following the billing run {year} {BillingExport.Mode(mode)}; it keeps running in the cluster: follow it with '{status}'", StopExitCode);
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _following, 0);
         }
 
-        await vm.RefreshAsync();
-        Progress(vm);
+        Progress(follow, null, shown);
         if (progressToTerminal)
         {
             error.WriteLine();
         }
 
-        var view = vm.Progress!;
-        WriteRun(view, vm.Totals, json);
-        return view.EntiFailed > 0 ? ExitFailed : ExitOk;
+        var view = follow.Progress!;
+        WriteRun(view, follow.Totals, json);
+        return view.EntiFailed > 0 || view.Status == BillingRunStatus.Cancelled ? ExitFailed : ExitOk;
     }
 
     /// <summary>
@@ -498,7 +582,17 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
         foreach (var failure in view.Failures)
         {
-            error.WriteLine($"cst: ente {failure.EnteId} not billed: {failure.Message}");
+            error.WriteLine(Domain.Validation.Guard.Printable($"cst: ente {failure.EnteId} not billed: {failure.Message}"));
+        }
+
+        if (view.Stuck is { } why)
+        {
+            error.WriteLine(Domain.Validation.Guard.Printable(
+                $"cst: the run is not moving{(view.StuckSince is { } since ? " since " + Input.Time(since) : string.Empty)}: {why}; 'cst billing cancel' stops it"));
+            foreach (var held in view.StuckEnti)
+            {
+                error.WriteLine(Domain.Validation.Guard.Printable($"cst: waiting on ente {held.EnteId}: {held.Message}"));
+            }
         }
     }
 
@@ -517,16 +611,34 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         ["total"] = t.GrandTotal.Euros, ["byService"] = ByServiceJson(t),
     };
 
-    private void Progress(BillingViewModel vm)
+    /// <summary>
+    /// The progress bar on a terminal, with why it is not moving (<paramref name="note"/>) beside it; without a terminal
+    /// only the note, once each time it changes. Returns the note now shown.
+    /// </summary>
+    private string? Progress(BillingViewModel vm, string? note, string? shown)
     {
-        if (!progressToTerminal || vm.Progress is not { } p)
+        note = note is null ? null : Domain.Validation.Guard.Printable(note);
+        if (!progressToTerminal)
         {
-            return;
+            if (note is not null && note != shown)
+            {
+                error.WriteLine($"cst: {note}");
+            }
+
+            return note;
+        }
+
+        if (vm.Progress is not { } p)
+        {
+            return note;
         }
 
         const int width = 30;
         var filled = (int)Math.Round(vm.Fraction * width);
-        error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {p.EntiDone + p.EntiFailed}/{p.EntiTotal} enti ");
+        var line = $"\r[{new string('#', filled)}{new string('.', width - filled)}] {p.EntiDone}/{p.EntiTotal} enti {note}";
+        // The previous note may have been longer: blank what it leaves.
+        error.Write(line.PadRight(Math.Max(line.Length, (shown?.Length ?? 0) + 50)));
+        return note;
     }
 
     private static JsonObject BillingJson(BillingRunView v) => new()
@@ -534,6 +646,9 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         ["year"] = v.Year, ["mode"] = BillingExport.Mode(v.Mode), ["revision"] = v.Revision, ["status"] = v.Status.ToString(),
         ["entiTotal"] = v.EntiTotal, ["entiDone"] = v.EntiDone, ["entiFailed"] = v.EntiFailed, ["lines"] = v.Lines,
         ["total"] = v.RunningTotal.Euros,
+        ["stuck"] = v.Stuck, ["stuckSince"] = v.StuckSince?.ToString(),
+        ["stuckEnti"] = new JsonArray([.. v.StuckEnti.Select(f => (JsonNode)new JsonObject { ["ente"] = f.EnteId, ["message"] = f.Message })]),
+        ["cancelledBy"] = v.CancelledBy, ["cancelledAt"] = v.CancelledAt?.ToString(),
     };
 
     private void WriteResult(bool json, JsonNode node, string text)

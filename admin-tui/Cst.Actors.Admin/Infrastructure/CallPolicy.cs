@@ -14,6 +14,9 @@ public sealed class CallPolicy
 {
     public static CallPolicy Default { get; } = new(TimeSpan.FromSeconds(40));
 
+    /// <summary>One attempt: a failure of transport is reported at once (as <see cref="AdminCallException"/>), for a caller that repeats by itself.</summary>
+    public static CallPolicy Once { get; } = new(TimeSpan.Zero);
+
     public CallPolicy(TimeSpan bound)
     {
         Bound = bound;

@@ -24,7 +24,7 @@ public sealed class BillingViewModel(AdminSession session)
 
     public bool Running => Progress?.Status == BillingRunStatus.Running;
 
-    public float Fraction => Progress is { EntiTotal: > 0 } p ? Math.Clamp((float)(p.EntiDone + p.EntiFailed) / p.EntiTotal, 0f, 1f) : 0f;
+    public float Fraction => Progress is { EntiTotal: > 0 } p ? Math.Clamp((float)p.EntiDone / p.EntiTotal, 0f, 1f) : 0f;
 
     private IBillingRunGrain Grain => session.Grains.GetGrain<IBillingRunGrain>(BillingRunKey.For(Year, Mode));
 
@@ -118,8 +118,26 @@ public static class BillingText
 {
     public const int PageSize = 500;
 
-    public static string Describe(BillingRunView v) => FormattableString.Invariant(
-        $"{v.Year} {BillingExport.Mode(v.Mode)} r{v.Revision}: {v.Status}, {v.EntiDone}/{v.EntiTotal} enti{(v.EntiFailed > 0 ? FormattableString.Invariant($", {v.EntiFailed} failed") : string.Empty)}, {v.Lines} lines, EUR {Input.Euro(v.RunningTotal)}");
+    /// <summary>
+    /// The run in one line: "2025 final r1: Completed with 1 failed ente, 107/107 enti, ...", and while it is not
+    /// moving, since when and why; a cancelled run says who cancelled it.
+    /// </summary>
+    public static string Describe(BillingRunView v)
+    {
+        var status = v.Status switch
+        {
+            BillingRunStatus.NotStarted => "not started",
+            BillingRunStatus.Completed when v.EntiFailed > 0 => FormattableString.Invariant($"Completed with {v.EntiFailed} failed {(v.EntiFailed == 1 ? "ente" : "enti")}"),
+            BillingRunStatus.Cancelled => $"Cancelled by {v.CancelledBy}{(v.CancelledAt is { } at ? " at " + Input.Time(at) : string.Empty)}",
+            _ => v.Status.ToString(),
+        };
+        var failed = v.EntiFailed > 0 && v.Status != BillingRunStatus.Completed ? FormattableString.Invariant($", {v.EntiFailed} failed") : string.Empty;
+        var stuck = v.Stuck is { } why
+            ? $"; not moving{(v.StuckSince is { } since ? " since " + Input.Time(since) : string.Empty)}: {why}"
+            : string.Empty;
+        return FormattableString.Invariant(
+            $"{v.Year} {BillingExport.Mode(v.Mode)} r{v.Revision}: {status}, {v.EntiDone}/{v.EntiTotal} enti{failed}, {v.Lines} lines, EUR {Input.Euro(v.RunningTotal)}{stuck}");
+    }
 
     public static async Task<ImmutableList<BilledStatement>> ReadStatementsAsync(AdminSession session, IBillingRunGrain grain, int revision)
     {

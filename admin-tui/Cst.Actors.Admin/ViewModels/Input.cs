@@ -84,5 +84,9 @@ public static class Input
 
     public static string Date(LocalDate date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    /// <summary>The time of day of an instant in Rome, hh:mm:ss (when a run stopped moving, when the cluster stopped answering).</summary>
+    public static string Time(NodaTime.Instant instant) =>
+        instant.InZone(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Rome"]).ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+
     public static string Euro(Domain.Money money) => money.Euros.ToString("#,##0.00", CultureInfo.InvariantCulture);
 }

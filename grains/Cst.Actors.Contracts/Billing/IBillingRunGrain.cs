@@ -48,6 +48,9 @@ public enum BillingRunStatus
 
     /// <summary>A final revision accounting has taken: immutable.</summary>
     Closed,
+
+    /// <summary>Stopped by an operator while running; what it wrote is discarded by the next start.</summary>
+    Cancelled,
 }
 
 /// <summary>An ente the run could not bill, with the reason (e.g. its population at 1 January is not recorded).</summary>
@@ -75,7 +78,25 @@ public sealed record BillingRunView(
     [property: Id(12)] Instant? CompletedAt,
     [property: Id(13)] Instant? ClosedAt,
     [property: Id(14)] string? RunningOn,
-    [property: Id(15)] ImmutableList<BillingRunFailure> Failures);
+    [property: Id(15)] ImmutableList<BillingRunFailure> Failures)
+{
+    /// <summary>
+    /// Why a running run is not moving (the database or a silo not answering, an ente that cannot be reached), or null
+    /// while it moves. A stuck run is retried every minute by itself; it can be cancelled.
+    /// </summary>
+    [Id(16)] public string? Stuck { get; init; }
+
+    /// <summary>Since when the run has not moved, while <see cref="Stuck"/> is set.</summary>
+    [Id(17)] public Instant? StuckSince { get; init; }
+
+    /// <summary>The enti the run is waiting on while stuck, each with its error (empty when the whole run waits).</summary>
+    [Id(18)] public ImmutableList<BillingRunFailure> StuckEnti { get; init; } = [];
+
+    /// <summary>Who cancelled the run and when, for a cancelled revision.</summary>
+    [Id(19)] public string? CancelledBy { get; init; }
+
+    [Id(20)] public Instant? CancelledAt { get; init; }
+}
 
 /// <summary>
 /// The year-end billing run of one year in one mode (key <see cref="BillingRunKey"/>): each ente's statement for the
@@ -100,8 +121,17 @@ public interface IBillingRunGrain : IGrainWithStringKey
     /// <summary>The latest revision and its progress.</summary>
     Task<BillingRunView> GetProgressAsync();
 
-    /// <summary>Closes the completed final revision: from now on it is immutable. Refused while an ente failed.</summary>
+    /// <summary>
+    /// Closes the completed final revision: from now on it is immutable. Refused, naming them, while any ente failed:
+    /// correct them and start the run again with recompute.
+    /// </summary>
     Task<BillingRunView> CloseAsync(string operatorName);
+
+    /// <summary>
+    /// Stops the running revision (audited with the operator): its status becomes Cancelled and a later start computes
+    /// it again from scratch. Refused when nothing is running.
+    /// </summary>
+    Task<BillingRunView> CancelAsync(string operatorName);
 
     /// <summary>The totals of a completed revision (null: the latest).</summary>
     Task<RunTotals> GetTotalsAsync(int? revision = null);

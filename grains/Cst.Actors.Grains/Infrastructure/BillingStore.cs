@@ -48,6 +48,9 @@ public interface IBillingStore
 
     Task CloseAsync(BillingRunId run, string closedBy, Instant closedAt);
 
+    /// <summary>Marks the running run cancelled; nothing happens when it is not running.</summary>
+    Task CancelAsync(BillingRunId run, string cancelledBy, Instant cancelledAt);
+
     /// <summary>Every line of the ente in the final revisions of the year before <paramref name="revision"/>, oldest first.</summary>
     Task<IReadOnlyList<BilledLine>> BilledBeforeAsync(int year, int revision, string enteId);
 
@@ -268,6 +271,11 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
             $"UPDATE billing_run SET status = 'closed', closed_by = $4, closed_at = $5 WHERE {RunKey} AND status = 'completed'",
             run, closedBy, closedAt.ToDateTimeUtc()));
 
+    public Task CancelAsync(BillingRunId run, string cancelledBy, Instant cancelledAt) =>
+        Guarded($"cancel billing run {run}", () => Execute(null,
+            $"UPDATE billing_run SET status = 'cancelled', cancelled_by = $4, cancelled_at = $5 WHERE {RunKey} AND status = 'running'",
+            run, cancelledBy, cancelledAt.ToDateTimeUtc()));
+
     public Task<IReadOnlyList<BilledLine>> BilledBeforeAsync(int year, int revision, string enteId) =>
         Guarded($"read what was billed to ente {enteId} for {year}", async () =>
         {
@@ -389,7 +397,8 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
         }
         catch (NpgsqlException e)
         {
-            throw new CstInfrastructureError($"Could not {what}: {e.Message}");
+            // The driver's exception stays inside (this silo only reads it, BillingFaults): it never crosses the wire.
+            throw new CstInfrastructureError($"Could not {what}: {e.Message}", e);
         }
     }
 
@@ -401,7 +410,92 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
         }
         catch (NpgsqlException e)
         {
-            throw new CstInfrastructureError($"Could not {what}: {e.Message}");
+            // The driver's exception stays inside (this silo only reads it, BillingFaults): it never crosses the wire.
+            throw new CstInfrastructureError($"Could not {what}: {e.Message}", e);
         }
     }
+}
+
+/// <summary>
+/// Which failures of a billing run pass by themselves and which would come back every time. A run retries the first
+/// kind (the database or a silo away, a timeout) at its next tick; an ente failing with the second kind (its data, a
+/// broken rule, an amount the tables cannot hold, a constraint or trigger refusing its rows) is recorded as failed
+/// with the reason, and the run goes on with the others.
+/// </summary>
+public static class BillingFaults
+{
+    /// <summary>The largest amount a statement, line or price can hold: numeric(12,2) in sql/schema/0002.</summary>
+    public const decimal MaxStoredAmount = 9_999_999_999.99m;
+
+    /// <summary>Quantities are numeric(18,6): below 10^12.</summary>
+    public const decimal MaxStoredQuantity = 999_999_999_999.999999m;
+
+    public static bool IsTransient(Exception e) => e switch
+    {
+        AggregateException a => a.InnerExceptions.Any(IsTransient),
+        PostgresException p => p.IsTransient || IsOutage(p.SqlState),
+        NpgsqlException => true,
+        CstInfrastructureError i => i.InnerException is null || IsTransient(i.InnerException),
+        CstDomainError or DomainException => false,
+        TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException or IOException => true,
+        OrleansException => true,
+        _ => false,
+    };
+
+    /// <summary>The reason in plain words: what PostgreSQL said, without the driver's wrapping.</summary>
+    public static string Reason(Exception e) => e switch
+    {
+        AggregateException { InnerException: { } inner } => Reason(inner),
+        CstInfrastructureError { InnerException: PostgresException p } => $"the database refused it ({p.SqlState}: {p.MessageText})",
+        PostgresException p => $"the database refused it ({p.SqlState}: {p.MessageText})",
+        _ => e.Message,
+    };
+
+    /// <summary>
+    /// Why the statement cannot be written as it is, or null: an amount or quantity too large for the billing tables
+    /// (a stored state from before the bounds at input, say), or the same line key twice.
+    /// </summary>
+    public static string? Unwritable(BilledStatement statement)
+    {
+        ArgumentNullException.ThrowIfNull(statement);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var l in statement.Lines)
+        {
+            var what = $"line {l.LineNo} ({l.ServiceId} {l.ComponentId}{(l.SubscriptionId is { } s ? ", " + s : string.Empty)})";
+            if (Math.Abs(l.Amount.Euros) > MaxStoredAmount || Math.Abs(l.UnitPrice.Euros) > MaxStoredAmount
+                || Math.Abs(l.PreviouslyBilled?.Euros ?? 0m) > MaxStoredAmount)
+            {
+                return FormattableString.Invariant(
+                    $"{what}: amount {l.Amount.Euros:0.00} EUR (unit price {l.UnitPrice.Euros:0.00}) is beyond the largest amount a statement can hold, {MaxStoredAmount:0.00} EUR; correct the price or quantity");
+            }
+
+            if (Math.Abs(l.Quantity) > MaxStoredQuantity)
+            {
+                return FormattableString.Invariant($"{what}: quantity {l.Quantity} is beyond the largest a statement can hold; correct it");
+            }
+
+            if (!keys.Add(l.LineKey))
+            {
+                return $"{what}: the line key '{l.LineKey}' appears twice in its statement";
+            }
+        }
+
+        decimal total;
+        try
+        {
+            total = statement.Lines.Sum(l => l.Amount.Euros);
+        }
+        catch (OverflowException)
+        {
+            total = decimal.MaxValue;
+        }
+
+        return Math.Abs(total) > MaxStoredAmount
+            ? FormattableString.Invariant($"its total {total:0.00} EUR is beyond the largest amount a statement can hold, {MaxStoredAmount:0.00} EUR; correct the prices or quantities")
+            : null;
+    }
+
+    // Connection, resources, operator intervention, system errors, rollbacks (serialization, deadlock), locks.
+    private static bool IsOutage(string state) =>
+        state.Length == 5 && (state[..2] is "08" or "53" or "57" or "58" or "40" or "55" or "XX");
 }
