@@ -430,16 +430,21 @@ public static class BillingFaults
     /// <summary>Quantities are numeric(18,6): below 10^12.</summary>
     public const decimal MaxStoredQuantity = 999_999_999_999.999999m;
 
+    /// <summary>
+    /// Whether the failure may pass by itself: anything not known to come back the same way every time. Only data
+    /// and programming faults are known to (arithmetic overflow, a bad argument or format, PostgreSQL refusing the
+    /// rows themselves: data exception 22, integrity 23, a trigger's RAISE P0, check option 44); everything else (an
+    /// outage, a timeout, a silo going away, an activation moved) is retried.
+    /// </summary>
     public static bool IsTransient(Exception e) => e switch
     {
         AggregateException a => a.InnerExceptions.Any(IsTransient),
-        PostgresException p => p.IsTransient || IsOutage(p.SqlState),
-        NpgsqlException => true,
-        CstInfrastructureError i => i.InnerException is null || IsTransient(i.InnerException),
+        CstInfrastructureError { InnerException: { } inner } => IsTransient(inner),
+        PostgresException p => !(p.SqlState[..2] is "22" or "23" or "P0" or "44"),
         CstDomainError or DomainException => false,
-        TimeoutException or OperationCanceledException or System.Net.Sockets.SocketException or IOException => true,
-        OrleansException => true,
-        _ => false,
+        ArithmeticException or ArgumentException or FormatException or InvalidCastException or NullReferenceException
+            or IndexOutOfRangeException or KeyNotFoundException or NotSupportedException => false,
+        _ => true,
     };
 
     /// <summary>The reason in plain words: what PostgreSQL said, without the driver's wrapping.</summary>
@@ -494,8 +499,4 @@ public static class BillingFaults
             ? FormattableString.Invariant($"its total {total:0.00} EUR is beyond the largest amount a statement can hold, {MaxStoredAmount:0.00} EUR; correct the prices or quantities")
             : null;
     }
-
-    // Connection, resources, operator intervention, system errors, rollbacks (serialization, deadlock), locks.
-    private static bool IsOutage(string state) =>
-        state.Length == 5 && (state[..2] is "08" or "53" or "57" or "58" or "40" or "55" or "XX");
 }
