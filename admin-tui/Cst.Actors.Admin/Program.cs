@@ -43,7 +43,7 @@ try
     }
     catch (CstConnectionException e)
     {
-        Console.Error.WriteLine($"cst: {e.Message}; {AdminConnection.StartHint}");
+        Console.Error.WriteLine($"cst: {AdminConnection.Explain(e)}");
         return CommandMode.ExitUnreachable;
     }
 

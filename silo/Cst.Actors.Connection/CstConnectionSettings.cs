@@ -110,11 +110,19 @@ public static class CstConnectionSettings
         {
             password = File.ReadAllText(passwordFile).Trim();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             throw new CstConnectionException(
-                $"no connection string configured and the embedded PostgreSQL's password file {passwordFile} cannot be read "
-                + $"({(e is FileNotFoundException or DirectoryNotFoundException ? "it does not exist: no silo has started here yet" : e.Message)})");
+                $"no connection string configured and the embedded PostgreSQL's password file {passwordFile} does not exist: no silo has started here yet");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The file is there, so a silo has started here: starting one is not the answer, reading the file is.
+            var why = Directory.Exists(passwordFile) ? "it is a directory" : $"permission denied to user {Environment.UserName}";
+            throw new CstConnectionException(
+                $"the embedded PostgreSQL's password file {passwordFile} cannot be read ({why}): run cst as the user that runs "
+                + "the silo (the file is readable by its owner only), or give --connection-string")
+            { SiloMayBeDown = false };
         }
 
         var connectionString = new NpgsqlConnectionStringBuilder
@@ -156,4 +164,10 @@ public sealed class CstConnectionException : Exception
         : this("The cluster cannot be reached.")
     {
     }
+
+    /// <summary>
+    /// Whether no silo running may be the cause, so that the message can say how to start one; false when the cause
+    /// is known to be another (a password file that cannot be read, a cluster that is slow to answer).
+    /// </summary>
+    public bool SiloMayBeDown { get; init; } = true;
 }

@@ -139,7 +139,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
             }
             catch (CstConnectionException e)
             {
-                return Fail(args.Json, $"{e.Message}; {AdminConnection.StartHint}", ExitUnreachable);
+                return Fail(args.Json, AdminConnection.Explain(e), ExitUnreachable);
             }
 
             return await command(session);
@@ -157,6 +157,8 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     /// <summary>The one line on stderr, and under <c>--json</c> the same as a JSON object on stdout.</summary>
     private int Fail(bool json, string message, int exitCode)
     {
+        // A message may quote what was read (a malformed line of a binary file): never control characters on a terminal.
+        message = Domain.Validation.Guard.Printable(message);
         error.WriteLine($"cst: {message}");
         if (json)
         {

@@ -23,6 +23,7 @@ public sealed class ImportReportWriter(TextWriter output, TextWriter error, bool
     /// </summary>
     public ImportParseResult Read(string file)
     {
+        FilePaths.CheckReadable(file);
         ImportParseResult parsed;
         try
         {
@@ -30,7 +31,7 @@ public sealed class ImportReportWriter(TextWriter output, TextWriter error, bool
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new InputException($"cannot read {file}: {e.Message}");
+            throw new InputException($"cannot read {file}: {FilePaths.Why(e, file)}");
         }
 
         if (parsed.Document is null)
@@ -68,7 +69,7 @@ public sealed class ImportReportWriter(TextWriter output, TextWriter error, bool
         }
 
         var written = report.Applied > 0 ? $"{report.Applied} enti written" : "nothing was written";
-        error.WriteLine($"cst import: {file}: {report.Refused} refused, {report.Failed} failed, {report.NotImported} not imported; {written}");
+        error.WriteLine(Domain.Validation.Guard.Printable($"cst import: {file}: {report.Refused} refused, {report.Failed} failed, {report.NotImported} not imported; {written}"));
         return CommandMode.ExitFailed;
     }
 
@@ -76,21 +77,22 @@ public sealed class ImportReportWriter(TextWriter output, TextWriter error, bool
     {
         if (json)
         {
+            // JSON escapes control characters itself.
             output.WriteLine(Json(file, report).ToJsonString(JsonOptions));
             return;
         }
 
         foreach (var note in report.Notes)
         {
-            output.WriteLine($"{file}: {note}");
+            Line($"{file}: {note}");
         }
 
         if (report.Enti.IsEmpty && !report.Errors.IsEmpty)
         {
-            output.WriteLine($"{file} cannot be imported; nothing was written:");
+            Line($"{file} cannot be imported; nothing was written:");
             foreach (var e in report.Errors)
             {
-                output.WriteLine($"  {e}");
+                Line($"  {e}");
             }
 
             return;
@@ -101,7 +103,7 @@ public sealed class ImportReportWriter(TextWriter output, TextWriter error, bool
             WriteEnte(ente);
         }
 
-        output.WriteLine(report.Summary + (report.WholeFile && report.NotImported > 0
+        Line(report.Summary + (report.WholeFile && report.NotImported > 0
             ? ". A CSV is imported whole or not at all: correct the lines above and import the file again."
             : string.Empty));
     }
@@ -111,29 +113,35 @@ public sealed class ImportReportWriter(TextWriter output, TextWriter error, bool
         switch (ente.Outcome)
         {
             case ImportOutcome.Created or ImportOutcome.Updated:
-                output.WriteLine($"{ente.Who}: {ente.OutcomeText} ({ente.Changes} change{(ente.Changes == 1 ? string.Empty : "s")})");
+                Line($"{ente.Who}: {ente.OutcomeText} ({ente.Changes} change{(ente.Changes == 1 ? string.Empty : "s")})");
                 foreach (var detail in ente.Details)
                 {
-                    output.WriteLine($"  {detail}");
+                    Line($"  {detail}");
                 }
 
                 break;
             case ImportOutcome.Unchanged:
-                output.WriteLine($"{ente.Who}: unchanged");
+                Line($"{ente.Who}: unchanged");
                 break;
             case ImportOutcome.NotImported:
-                output.WriteLine($"{ente.Who}: not imported ({string.Join("; ", ente.Reasons)})");
+                Line($"{ente.Who}: not imported ({string.Join("; ", ente.Reasons)})");
                 break;
             default:
-                output.WriteLine($"{ente.Who}: {ente.OutcomeText}:");
+                Line($"{ente.Who}: {ente.OutcomeText}:");
                 foreach (var reason in ente.Reasons)
                 {
-                    output.WriteLine($"  {reason}");
+                    Line($"  {reason}");
                 }
 
                 break;
         }
     }
+
+    /// <summary>
+    /// A line of the text report: the file's own text (a malformed or binary line quoted in an error) never reaches
+    /// the terminal with its control characters.
+    /// </summary>
+    private void Line(string text) => output.WriteLine(Domain.Validation.Guard.Printable(text));
 
     /// <summary>The report as JSON: the same content as the text, every field named.</summary>
     public static JsonObject Json(string file, ImportReport report)

@@ -103,6 +103,7 @@ public sealed class ListinoCommands(TextWriter output)
     public async Task<int> LoadAsync(AdminSession session, string file, string act, bool json)
     {
         ArgumentNullException.ThrowIfNull(session);
+        FilePaths.CheckReadable(file);
         var text = await File.ReadAllTextAsync(file);
         var catalogue = session.Grains.GetGrain<ICatalogueGrain>(ICatalogueGrain.Key);
         var results = await session.CallAsync($"loading {file}",
@@ -217,7 +218,16 @@ public sealed class ListinoCommands(TextWriter output)
             }
             else
             {
-                await File.WriteAllBytesAsync(outFile, BillingExport.ToFileBytes(text, byteOrderMark: format == "csv"));
+                if (Directory.Exists(outFile))
+                {
+                    throw new InputException($"{outFile} is a directory, not a file");
+                }
+
+                await FilePaths.WritingAsync(outFile, async () =>
+                {
+                    await File.WriteAllBytesAsync(outFile, BillingExport.ToFileBytes(text, byteOrderMark: format == "csv"));
+                    return true;
+                });
                 output.WriteLine(outFile);
             }
 

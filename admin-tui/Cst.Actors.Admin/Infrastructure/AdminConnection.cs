@@ -1,7 +1,9 @@
+using System.Net.Sockets;
 using Cst.Actors.Connection;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 using Orleans.Configuration;
 
 namespace Cst.Actors.Admin.Infrastructure;
@@ -57,12 +59,74 @@ public sealed class AdminConnection : IAsyncDisposable
         catch (Exception e)
         {
             host.Dispose();
-            var where = settings.Embedded ? "the embedded PostgreSQL on 127.0.0.1" : "the configured database";
             var why = e is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0} s" : FirstLine(e.Message);
+            if (await ListeningGatewayAsync(settings, TimeSpan.FromSeconds(5)).ConfigureAwait(false) is { } gateway)
+            {
+                // A silo's gateway takes connections, yet the cluster did not answer: slow (an overloaded machine), not down.
+                throw new CstConnectionException(
+                    $"the cluster is slow to answer: the gateway {gateway} of a live silo accepts connections, but the cluster did not answer ({why}); "
+                    + "the machine may be overloaded: try again", e)
+                { SiloMayBeDown = false };
+            }
+
+            var where = settings.Embedded ? "the embedded PostgreSQL on 127.0.0.1" : "the configured database";
             throw new CstConnectionException($"no silo is reachable through {where} ({why})", e);
         }
 
         return new AdminConnection(host);
+    }
+
+    /// <summary>The message for a failed connection, with how to start a silo when none running may be why.</summary>
+    public static string Explain(CstConnectionException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.SiloMayBeDown ? $"{e.Message}; {StartHint}" : e.Message;
+    }
+
+    /// <summary>
+    /// The gateway (address:port) of a silo the membership table lists as active that accepts a TCP connection, or
+    /// null: none listed, none listening, or the table cannot be read.
+    /// </summary>
+    public static async Task<string?> ListeningGatewayAsync(CstClientSettings settings, TimeSpan wait)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        using var cts = new CancellationTokenSource(wait);
+        try
+        {
+            var gateways = new List<(string Address, int Port)>();
+            await using (var connection = new NpgsqlConnection(settings.ConnectionString))
+            {
+                await connection.OpenAsync(cts.Token).ConfigureAwait(false);
+                await using var command = new NpgsqlCommand(
+                    "SELECT address, proxy_port FROM orleans_membership WHERE deployment_id = $1 AND status = 3 AND proxy_port > 0", connection);
+                command.Parameters.Add(new NpgsqlParameter { Value = settings.ClusterId });
+                await using var reader = await command.ExecuteReaderAsync(cts.Token).ConfigureAwait(false);
+                while (await reader.ReadAsync(cts.Token).ConfigureAwait(false))
+                {
+                    gateways.Add((reader.GetString(0), reader.GetInt32(1)));
+                }
+            }
+
+            foreach (var (address, port) in gateways)
+            {
+                try
+                {
+                    using var tcp = new TcpClient();
+                    await tcp.ConnectAsync(address, port, cts.Token).ConfigureAwait(false);
+                    return FormattableString.Invariant($"{address}:{port}");
+                }
+                catch (SocketException)
+                {
+                    // Not listening (a silo killed before the table says so): try the next one.
+                }
+            }
+        }
+        catch (Exception e) when (e is NpgsqlException or SocketException or OperationCanceledException or IOException or InvalidOperationException)
+        {
+            // Nothing more can be learnt: the plain "no silo is reachable" stands.
+        }
+
+        return null;
     }
 
     public async ValueTask DisposeAsync()

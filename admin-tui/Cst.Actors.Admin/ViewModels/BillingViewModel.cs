@@ -186,8 +186,19 @@ public static class BillingExporter
             throw new InputException($"the format is csv, json, text or all, not '{format}'.");
         }
 
+        if (File.Exists(directory))
+        {
+            throw new InputException($"{directory} is a file, not a directory");
+        }
+
         var totals = await session.CallAsync("reading the totals", () => grain.GetTotalsAsync(revision));
         var statements = await BillingText.ReadStatementsAsync(session, grain, totals.Revision);
+        return await FilePaths.WritingAsync(directory, () => WriteAllAsync(session, format, directory, totals, statements));
+    }
+
+    private static async Task<BillingExportResult> WriteAllAsync(
+        AdminSession session, string format, string directory, RunTotals totals, ImmutableList<BilledStatement> statements)
+    {
         var dir = Path.GetFullPath(directory);
         Directory.CreateDirectory(dir);
         var stem = string.Create(CultureInfo.InvariantCulture, $"{totals.Year}-{BillingExport.Mode(totals.Mode)}-r{totals.Revision}");
@@ -220,6 +231,7 @@ public static class BillingExporter
 
         return new BillingExportResult(totals, written, textDirectory, texts);
     }
+
     private static async Task<string> WriteAsync(string path, string content, bool bom)
     {
         // Written beside and renamed, so a reader never sees half a file.
