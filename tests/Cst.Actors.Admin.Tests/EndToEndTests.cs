@@ -203,6 +203,88 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         Assert.Equal(1, unknown.Code);
     }
 
+    [Fact]
+    public async Task CommandMode_CtrlCWhileFollowingAStuckPreview_Exits130AndTheRunGoesOnUntilCancelled()
+    {
+        var (file, name, _) = await WriteImportAsync();
+        Assert.Equal(0, (await RunAsync(Cst, ["import", file], Environment)).Code);
+        var year = DateTime.UtcNow.Year.ToString(CultureInfo.InvariantCulture);
+        // A disk that stays full for one ente's statement: the preview cannot finish, and says why.
+        await using (var connection = new Npgsql.NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync();
+            await using var trigger = new Npgsql.NpgsqlCommand(
+                $"""
+                CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS $fn$
+                BEGIN
+                    IF NEW.ente_name = '{name}' THEN
+                        RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = '53100';
+                    END IF;
+                    RETURN NEW;
+                END
+                $fn$;
+                CREATE TRIGGER test_disk_full BEFORE INSERT ON billing_statement FOR EACH ROW EXECUTE FUNCTION test_disk_full();
+                """, connection);
+            await trigger.ExecuteNonQueryAsync();
+        }
+
+        var start = new ProcessStartInfo(Cst) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "billing", "preview", "--year", year })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        foreach (var (k, v) in Environment)
+        {
+            start.Environment[k] = v;
+        }
+
+        var err = new StringBuilder();
+        using var cst = new Process { StartInfo = start };
+        cst.ErrorDataReceived += (_, e) =>
+        {
+            lock (err)
+            {
+                err.AppendLine(e.Data);
+            }
+        };
+        cst.Start();
+        cst.BeginErrorReadLine();
+        var output = cst.StandardOutput.ReadToEndAsync();
+        string Err()
+        {
+            lock (err)
+            {
+                return err.ToString();
+            }
+        }
+
+        var elapsed = Stopwatch.StartNew();
+        while (!Err().Contains("not moving", StringComparison.Ordinal))
+        {
+            Assert.False(cst.HasExited, $"cst exited {(cst.HasExited ? cst.ExitCode : 0)} before the run was stuck: {Err()}");
+            Assert.True(elapsed.Elapsed < SiloBound, $"expected cst to say the preview is not moving within {SiloBound.TotalSeconds} s: {Err()}");
+            await Task.Delay(100);
+        }
+
+        // Ctrl-C, as the terminal sends it.
+        Assert.Equal(0, (await RunAsync("kill", ["-INT", cst.Id.ToString(CultureInfo.InvariantCulture)])).Code);
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            await cst.WaitForExitAsync(timeout.Token);
+        }
+
+        await output;
+        Assert.Equal(130, cst.ExitCode);
+        Assert.Contains($"it keeps running in the cluster: follow it with 'cst billing status --year {year}'", Err(), StringComparison.Ordinal);
+
+        var status = await RunAsync(Cst, ["billing", "status", "--year", year], Environment);
+        Assert.StartsWith($"{year} preview r0: Running", status.Out, StringComparison.Ordinal);
+        var cancel = await RunAsync(Cst, ["billing", "cancel", "--year", year], Environment);
+        Assert.True(cancel.Code == 0, $"cst billing cancel exited {cancel.Code}: {cancel.Err}");
+        Assert.Contains($"{year} preview r0: Cancelled by ", cancel.Out, StringComparison.Ordinal);
+    }
+
     private static string Cst => Path.Combine(AppContext.BaseDirectory, "cst");
 
     private string SiloOutput
