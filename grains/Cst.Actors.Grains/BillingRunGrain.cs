@@ -450,7 +450,8 @@ public sealed class BillingRunGrain(
         }
         catch (Exception e)
         {
-            _stuckEnti = _stuckEnti.Add(new BillingRunFailure(enteId, FirstLine(e.Message)));
+            // The latest error of each ente the run waits on (the work is tried again every tick).
+            _stuckEnti = _stuckEnti.RemoveAll(f => f.EnteId == enteId).Add(new BillingRunFailure(enteId, FirstLine(e.Message)));
             throw;
         }
     }
