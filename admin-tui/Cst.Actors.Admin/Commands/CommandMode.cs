@@ -64,7 +64,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
                                                 statement per payer in a folder (default csv, latest revision)
           notices [--ente KEY] [--max N]        latest notices of deadlines
           audit [--filter TEXT] [--max N]       latest audit rows
-        """ + "\n" + ListinoCommands.Usage + "\n" + """
+        """ + "\n" + ListinoCommands.Usage + "\n" + ActionUsage + "\n" + """
         Options of every verb: --json (output for scripts), --connection-string, --cluster-id, --service-id,
         --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
         An unknown or misplaced option, a stray word or a missing value is refused with one line.
@@ -158,6 +158,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         AddNotices(root);
         AddAudit(root);
         AddListino(root);
+        AddActions(root);
         return commandLine;
     }
 
