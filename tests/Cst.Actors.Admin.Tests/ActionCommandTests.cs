@@ -461,6 +461,7 @@ public sealed class ActionCommandTests(AdminCluster cluster)
         (code, output, err) = await RunAsync("billing", "preview", "--year", "2026");
         Assert.True(code == 0 || (code == 1 && !err.Contains(istat, StringComparison.Ordinal)), $"exit {code}: {err}");
         Assert.Contains("2026 preview", output, StringComparison.Ordinal);
+        Assert.Contains("cst: billing 2026 preview: 100% (", err, StringComparison.Ordinal);
 
         // 5. Export it: the statements CSV holds the ente's lines, which add up to its statement.
         var dir = Path.Combine(Path.GetTempPath(), $"cst-session-{Guid.NewGuid():N}");

@@ -518,17 +518,16 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         ["total"] = t.GrandTotal.Euros, ["byService"] = ByServiceJson(t),
     };
 
+    /// <summary>The run's progress on stderr (<see cref="BillingProgress"/>); one command watches one run.</summary>
     private void Progress(BillingViewModel vm)
     {
-        if (!progressToTerminal || vm.Progress is not { } p)
+        if (vm.Progress is { } p)
         {
-            return;
+            (_progress ??= new BillingProgress(error, progressToTerminal, TimeProvider.System)).Report(p);
         }
-
-        const int width = 30;
-        var filled = (int)Math.Round(vm.Fraction * width);
-        error.Write($"\r[{new string('#', filled)}{new string('.', width - filled)}] {p.EntiDone + p.EntiFailed}/{p.EntiTotal} enti ");
     }
+
+    private BillingProgress? _progress;
 
     private static JsonObject BillingJson(BillingRunView v) => new()
     {
