@@ -88,7 +88,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
                                                 statement per payer in a folder (default csv, latest revision)
           notices [--ente KEY] [--max N]        latest notices of deadlines
           audit [--filter TEXT] [--max N]       latest audit rows
-        """ + "\n" + ListinoCommands.Usage + "\n" + """
+        """ + "\n" + ListinoCommands.Usage + "\n" + ActionUsage + "\n" + """
         Options of every verb: --json (output for scripts), --connection-string, --cluster-id, --service-id,
         --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
         An unknown or misplaced option, a stray word or a missing value is refused with one line.
@@ -185,6 +185,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         AddNotices(root);
         AddAudit(root);
         AddListino(root);
+        AddActions(root);
         return commandLine;
     }
 
@@ -614,34 +615,26 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     };
 
     /// <summary>
-    /// The progress bar on a terminal, with why it is not moving (<paramref name="note"/>) beside it; without a terminal
-    /// only the note, once each time it changes. Returns the note now shown.
+    /// The run's progress on stderr (<see cref="BillingProgress"/>), with why it is not moving (<paramref name="note"/>)
+    /// beside it; one command watches one run. Returns the note now shown.
     /// </summary>
     private string? Progress(BillingViewModel vm, string? note, string? shown)
     {
         note = note is null ? null : Domain.Validation.Guard.Printable(note);
-        if (!progressToTerminal)
+        _progress ??= new BillingProgress(error, progressToTerminal, TimeProvider.System);
+        if (vm.Progress is { } p)
         {
-            if (note is not null && note != shown)
-            {
-                error.WriteLine($"cst: {note}");
-            }
-
-            return note;
+            _progress.Report(p, note);
+        }
+        else if (!progressToTerminal && note is not null && note != shown)
+        {
+            error.WriteLine($"cst: {note}");
         }
 
-        if (vm.Progress is not { } p)
-        {
-            return note;
-        }
-
-        const int width = 30;
-        var filled = (int)Math.Round(vm.Fraction * width);
-        var line = $"\r[{new string('#', filled)}{new string('.', width - filled)}] {p.EntiDone}/{p.EntiTotal} enti {note}";
-        // The previous note may have been longer: blank what it leaves.
-        error.Write(line.PadRight(Math.Max(line.Length, (shown?.Length ?? 0) + 50)));
         return note;
     }
+
+    private BillingProgress? _progress;
 
     private static JsonObject BillingJson(BillingRunView v) => new()
     {

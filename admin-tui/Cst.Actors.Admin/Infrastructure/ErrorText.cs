@@ -31,4 +31,13 @@ public sealed class InputException(string message) : Exception(message)
     /// exit code itself), so that stdout stays one JSON value.
     /// </summary>
     public bool InJsonOutput { get; init; }
+
+    /// <summary>
+    /// The value is well formed but a rule of the domain refuses it (a reported fact dated after today): the dialog
+    /// shows it as any other, command mode exits 1 as for the grains' refusals.
+    /// </summary>
+    public bool RefusedByRule { get; init; }
+
+    /// <summary>The values given are those already recorded: nothing to do (command mode says so and exits 0).</summary>
+    public bool NothingToChange { get; init; }
 }

@@ -162,7 +162,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     /// <summary>A fact that reports what happened, dated after today, is refused in the dialog with the domain's words.</summary>
     private LocalDate Reported(FactKind kind, LocalDate on, string subject) =>
-        FactDates.Validate(kind, on, Today, subject) is { Success: false } bad ? throw new InputException(bad.ErrorMessage) : on;
+        FactDates.Validate(kind, on, Today, subject) is { Success: false } bad ? throw new InputException(bad.ErrorMessage) { RefusedByRule = true } : on;
 
     // ---- actions on the ente ----
 
@@ -327,6 +327,43 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             }),
         _ => null,
     };
+
+    /// <summary>The extra space of a mailbox in GB from a date (0 ends it); billed per GB.</summary>
+    public ActionForm? SpaceForm(ObjectRow row) => MailboxGigabytesForm(row, "Set extra space", "Extra space GB", "extra space",
+        (grain, on, gb) => grain.SetExtraSpaceAsync(on, gb, session.Operator));
+
+    /// <summary>The conservazione of a mailbox's content in GB from a date (0 ends it); billed per GB.</summary>
+    public ActionForm? ConservazioneForm(ObjectRow row) => MailboxGigabytesForm(row, "Set conservazione", "Conservazione GB", "conservazione",
+        (grain, on, gb) => grain.SetConservazioneAsync(on, gb, session.Operator));
+
+    private ActionForm? MailboxGigabytesForm(ObjectRow row, string title, string field, string what, Func<IPecMailboxGrain, LocalDate, decimal, Task<PecMailboxView>> set) =>
+        row.Kind != ChildKind.PecMailbox ? null : new(
+        $"{title}: {row.Key}",
+        [new("Effective on", Input.Date(Today)), new($"{field} (0 ends it)")],
+        v =>
+        {
+            var on = Input.Date(v[0], "Effective on");
+            var gigabytes = Input.Decimal(v[1], field);
+            return new PreparedAction(Planned(FactKind.QuantityChange, on) + $"Set the {what} of {row.Key} to {gigabytes} GB from {Input.Date(on)}?", async () =>
+            {
+                await session.CallAsync($"setting the {what}", () => set(session.Grains.GetGrain<IPecMailboxGrain>(row.Key), on, gigabytes));
+                return gigabytes == 0 ? $"{row.Key}: no {what} from {Input.Date(on)}." : $"{row.Key}: {what} {gigabytes} GB from {Input.Date(on)}.";
+            });
+        });
+
+    /// <summary>The end of a hosted service on a date agreed otherwise than by a disdetta (a project that closes).</summary>
+    public ActionForm? CeaseForm(ObjectRow row) => row.Kind != ChildKind.HostedService ? null : new(
+        $"Cease service: {row.Key}",
+        [new("Ends on (first day not active)", Input.Date(Today))],
+        v =>
+        {
+            var on = Input.Date(v[0], "Ends on");
+            return new PreparedAction(Planned(FactKind.Cessation, on) + $"End {row.Key} on {Input.Date(on)}? It is not active from that day.", async () =>
+            {
+                await session.CallAsync("ending the service", () => session.Grains.GetGrain<IHostedServiceGrain>(row.Key).CeaseAsync(on, session.Operator));
+                return $"{row.Key} ends on {Input.Date(on)}.";
+            });
+        });
 
     /// <summary>
     /// Consumption of a hosted service, on a component picked from those the listino prices for it (with price and

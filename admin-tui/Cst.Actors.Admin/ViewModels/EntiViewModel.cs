@@ -137,13 +137,13 @@ public sealed class EntiViewModel(AdminSession session)
                 };
                 if (!comune && Input.Optional(v[1]) != r.CodiceFiscale)
                 {
-                    throw new InputException($"the codice fiscale is the key of ente {ente.EnteId} and cannot change; add the other body as a new ente.");
+                    throw new InputException($"the codice fiscale is the key of ente {ente.EnteId} and cannot change; add the other body as a new ente.") { RefusedByRule = true };
                 }
 
                 var changes = EnteChanges.Between(r, edited);
                 if (changes.Count == 0)
                 {
-                    throw new InputException("Nothing changed.");
+                    throw new InputException("Nothing changed.") { NothingToChange = true };
                 }
 
                 var what = EnteChanges.Describe(changes);
