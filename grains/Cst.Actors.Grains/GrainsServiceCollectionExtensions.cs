@@ -30,6 +30,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IBillingStore>(sp => new PostgresBillingStore(dataSource(sp)));
         services.TryAddSingleton<IAdminReadStore>(sp => new PostgresAdminReadStore(dataSource(sp)));
         services.AddOptions<BillingRunOptions>();
+        services.AddOptions<Documents.IssuerSettings>();
         services.TryAddSingleton<GrainServices>();
         services.AddSingleton<IIncomingGrainCallFilter, DomainErrorFilter>();
         return services;

@@ -35,6 +35,9 @@ public static class CstSiloBuilderExtensions
         // The billing run's parallelism and write chunk from configuration (Billing:MaxParallelism, Billing:WriteChunk...).
         builder.Services.AddOptions<BillingRunOptions>().BindConfiguration(BillingRunOptionsSection);
 
+        // Who issues the statements and how they are paid (Issuer:CodiceFiscale, Issuer:Iban...).
+        builder.Services.AddOptions<Documents.IssuerSettings>().BindConfiguration(Documents.IssuerSettings.Section);
+
         builder.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = settings.ClusterId;
