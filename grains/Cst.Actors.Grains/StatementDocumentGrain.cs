@@ -3,6 +3,9 @@ using Cst.Actors.Contracts.Billing;
 using Cst.Actors.Domain.Billing;
 using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Grains.Infrastructure;
+using Cst.Actors.Contracts.Enti;
+using Cst.Actors.Documents;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 
 namespace Cst.Actors.Grains;
@@ -14,7 +17,8 @@ namespace Cst.Actors.Grains;
 /// </summary>
 [StatelessWorker]
 [GrainType("statementdocuments")]
-public sealed class StatementDocumentGrain(IBillingStore store) : Grain, IStatementDocumentGrain
+public sealed class StatementDocumentGrain(IBillingStore store, GrainServices services, IOptions<IssuerSettings> issuer)
+    : Grain, IStatementDocumentGrain
 {
     private (int Year, BillingRunMode Mode) Key => BillingRunKey.Parse(this.GetPrimaryKeyString());
 
@@ -35,6 +39,43 @@ public sealed class StatementDocumentGrain(IBillingStore store) : Grain, IStatem
     {
         var run = await RevisionAsync(revision);
         return [.. (await store.PayersAsync(run.Id)).Select(p => p.PayerId)];
+    }
+
+    public async Task<StatementFile> RenderAsync(int? revision, string payerId)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(payerId);
+        var run = await RevisionAsync(revision);
+        var statements = await store.StatementsOfPayerAsync(run.Id, payerId);
+        if (statements.Count == 0)
+        {
+            throw new IllegalTransitionException(Subject, "render",
+                $"revision {run.Revision} has no statement addressed to payer {payerId}");
+        }
+
+        var payer = PayerGrouping.Group(statements).Single();
+        var settings = issuer.Value;
+        IssuedStatement? issued = null;
+        if (run.Closed)
+        {
+            if (settings.Problems() is { Count: > 0 } problems)
+            {
+                throw new IllegalTransitionException(Subject, "issue",
+                    $"the statement of {payerId} cannot be issued while the issuer's settings are incomplete: {string.Join("; ", problems)}");
+            }
+
+            issued = (await store.IssuedAsync(run.Year, run.Revision)).FirstOrDefault(d => d.PayerId == payerId)
+                ?? throw new IllegalTransitionException(Subject, "render", $"revision {run.Revision} is closed but has no number for payer {payerId}");
+        }
+
+        var view = await GrainFactory.GetGrain<IEnteGrain>(payerId).GetAsync();
+        var document = new StatementDocument(settings, payer, run.Year, Key.Mode, run.Revision, view.Registration.CodiceFiscale,
+            view.Registration.ReferentePec, issued?.IssuedOn ?? services.Clock.Today())
+        {
+            NumberText = issued?.NumberText,
+            DueDate = issued?.DueDate,
+            NoticeCode = issued?.NoticeCode,
+        };
+        return new StatementFile(payer.PayerId, payer.PayerName, document.FileName, issued, StatementPdf.Render(document));
     }
 
     /// <summary>The revision asked for, which must be completed or closed.</summary>

@@ -50,4 +50,10 @@ public interface IStatementDocumentGrain : IGrainWithStringKey
 
     /// <summary>The payers of a completed revision (null: the latest), by name.</summary>
     Task<ImmutableList<string>> GetPayersAsync(int? revision);
+
+    /// <summary>
+    /// The PDF of one payer's statement in a completed revision (null: the latest). A closed final revision's document
+    /// carries its number and due date, and is refused while the issuer's settings are incomplete.
+    /// </summary>
+    Task<StatementFile> RenderAsync(int? revision, string payerId);
 }
