@@ -59,9 +59,9 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
           billing close --year Y                close the completed final run (immutable from then on)
           billing status --year Y [--mode preview|final] [--revision N]
                                                 progress of the latest revision, or the totals of revision N
-          billing export --year Y [--mode preview|final] [--revision N] [--format csv|json|text|all] [--out DIR]
-                                                CSV (; and decimal comma), JSON, and/or text: one readable
-                                                statement per payer in a folder (default csv, latest revision)
+          billing export --year Y [--mode preview|final] [--revision N] [--format csv|json|text|xlsx|all] [--out DIR]
+                                                CSV (; and decimal comma), JSON, xlsx (typed cells), and/or text:
+                                                one readable statement per payer in a folder (default csv)
           billing pdf --year Y [--mode preview|final] [--revision N] [--payer CODE] [--out DIR]
                                                 the statements as PDF documents, one per payer (numbered once
                                                 the final revision is closed; otherwise marked not valid)
@@ -294,7 +294,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         var exportYear = Year(yearText, required: true);
         var exportMode = Mode();
         var exportRevision = Revision();
-        var format = StrictCommandLine.Choice("--format", "CSV (; and decimal comma), JSON, text (one statement per payer in a folder) or all (default csv)", StringComparer.Ordinal, [.. BillingExporter.Formats]);
+        var format = StrictCommandLine.Choice("--format", "CSV (; and decimal comma), JSON, text (one statement per payer in a folder), xlsx (typed cells) or all (default csv)", StringComparer.Ordinal, [.. BillingExporter.Formats]);
         var directory = StrictCommandLine.Text("--out", "the directory written to (default the current one)", "DIR");
         Verb(billing, "export", "write a run's statements and totals as files", [exportYear, exportMode, exportRevision, format, directory], p =>
         {
