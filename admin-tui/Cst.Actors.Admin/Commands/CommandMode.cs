@@ -67,7 +67,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
                                                 the final revision is closed; otherwise marked not valid)
           notices [--ente KEY] [--max N]        latest notices of deadlines
           audit [--filter TEXT] [--max N]       latest audit rows
-        """ + "\n" + ListinoCommands.Usage + "\n" + """
+        """ + "\n" + OutboxUsage + "\n" + ListinoCommands.Usage + "\n" + """
         Options of every verb: --json (output for scripts), --connection-string, --cluster-id, --service-id,
         --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
         An unknown or misplaced option, a stray word or a missing value is refused with one line.
@@ -161,6 +161,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         AddNotices(root);
         AddAudit(root);
         AddListino(root);
+        AddOutbox(root);
         return commandLine;
     }
 

@@ -320,6 +320,16 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
 
                 await Execute(connection, "UPDATE statement_number_counter SET last_number = $2 WHERE issue_year = $1",
                     issuedOn.Year, last + numbered).ConfigureAwait(false);
+
+                // Each document goes to its payer by PEC: queued here, once (sql/schema/0008), sent by the outbox.
+                await Execute(connection,
+                    """
+                    INSERT INTO outbox_message (kind, source_key, ente, billing_year, revision)
+                    SELECT 'statement', 'statement:' || billing_year || '/' || revision || '/' || payer_id, payer_id, billing_year, revision
+                    FROM statement_document WHERE billing_year = $1 AND revision = $2 ORDER BY number
+                    ON CONFLICT ON CONSTRAINT outbox_message_once DO NOTHING
+                    """,
+                    run.Year, run.Revision).ConfigureAwait(false);
             }
 
             await tx.CommitAsync().ConfigureAwait(false);

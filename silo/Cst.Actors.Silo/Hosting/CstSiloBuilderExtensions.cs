@@ -38,6 +38,9 @@ public static class CstSiloBuilderExtensions
         // Who issues the statements and how they are paid (Issuer:CodiceFiscale, Issuer:Iban...).
         builder.Services.AddOptions<Documents.IssuerSettings>().BindConfiguration(Documents.IssuerSettings.Section);
 
+        // How statements and notices leave: the SMTP relay, or .eml files by default (Outbox:SmtpHost...).
+        builder.Services.AddOptions<Grains.Outbox.OutboxOptions>().BindConfiguration(Grains.Outbox.OutboxOptions.Section);
+
         builder.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = settings.ClusterId;

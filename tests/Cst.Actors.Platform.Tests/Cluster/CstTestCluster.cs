@@ -40,6 +40,8 @@ public static class CstTestCluster
         ["Issuer:Iban"] = "IT60X0542811101000000123456",
         ["Issuer:PaymentTermsDays"] = "30",
         ["Issuer:SignerRole"] = "Il Dirigente del Settore Sistemi Informativi",
+        // No test cluster sends unless its test says so (Outbox:Enabled=true in the builder's properties).
+        ["Outbox:Enabled"] = "false",
     };
 
     /// <summary>A builder for <paramref name="silos"/> silos on <paramref name="connectionString"/>.</summary>
