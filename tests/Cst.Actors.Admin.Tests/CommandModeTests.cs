@@ -527,4 +527,23 @@ public sealed class CommandModeTests(AdminCluster cluster)
             }
         }
     }
+
+    [Fact]
+    public async Task Outbox_ListShowRetry_AnswerFromTheTableAndNameAMissingMessage()
+    {
+        var (code, output, err) = await RunAsync("outbox", "list", "--json");
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(output).RootElement.ValueKind);
+
+        (code, _, err) = await RunAsync("outbox", "show", "987654");
+        Assert.Equal(1, code);
+        Assert.Contains("no outbox message 987654", err, StringComparison.Ordinal);
+
+        (code, _, err) = await RunAsync("outbox", "retry", "987654");
+        Assert.Equal(1, code);
+        Assert.Contains("no outbox message 987654", err, StringComparison.Ordinal);
+
+        (code, _, err) = await RunAsync("outbox", "list", "--status", "lost");
+        Assert.Equal(2, code);
+    }
 }
