@@ -107,6 +107,7 @@ public sealed class BillingRunGrain(
     GrainServices services,
     IBillingStore store,
     IOptions<BillingRunOptions> options,
+    IOptions<Documents.IssuerSettings> issuer,
     ILocalSiloDetails silo)
     : Grain, IBillingRunGrain, IRemindable
 {
@@ -522,7 +523,8 @@ public sealed class BillingRunGrain(
         }
 
         var at = services.Clock.GetCurrentInstant();
-        await store.CloseAsync(RunOf(current), op, at);
+        // The documents are numbered in the close's transaction, issued today and due after the issuer's payment terms.
+        await store.CloseAsync(RunOf(current), op, at, services.Clock.Today(), issuer.Value.PaymentTermsDays);
         state.State = state.State with
         {
             Revisions = state.State.Revisions.SetItem(state.State.Revisions.Count - 1,

@@ -30,6 +30,12 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IBillingStore>(sp => new PostgresBillingStore(dataSource(sp)));
         services.TryAddSingleton<IAdminReadStore>(sp => new PostgresAdminReadStore(dataSource(sp)));
         services.AddOptions<BillingRunOptions>();
+        services.AddOptions<Documents.IssuerSettings>();
+        // The outbox: statements and notices to the enti's referenti, sent by every silo while active.
+        services.AddOptions<Outbox.OutboxOptions>();
+        services.TryAddSingleton(sp => new Outbox.OutboxStore(dataSource(sp)));
+        services.TryAddSingleton<Outbox.OutboxSender>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Outbox.OutboxSender>());
         services.TryAddSingleton<GrainServices>();
         services.AddSingleton<IIncomingGrainCallFilter, DomainErrorFilter>();
         return services;

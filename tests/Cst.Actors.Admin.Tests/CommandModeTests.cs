@@ -487,4 +487,63 @@ public sealed class CommandModeTests(AdminCluster cluster)
             }
         }
     }
+
+    [Fact]
+    public async Task BillingExportXlsxAndPdf_WriteTheWorkbookWithTextCodesAndOnePdfPerPayer()
+    {
+        var (enteId, _, _, name) = await cluster.NewEnteAsync();
+        var (code, _, err) = await RunAsync("billing", "preview", "--year", "2026");
+        Assert.True(code is 0 or 1, $"exit {code}: {err}");
+
+        var dir = Path.Combine(Path.GetTempPath(), $"cst-export-{Guid.NewGuid():N}");
+        try
+        {
+            (code, var output, err) = await RunAsync("billing", "export", "--year", "2026", "--format", "xlsx", "--out", dir);
+            Assert.True(code == 0, $"exit {code}: {err}");
+            var xlsx = Path.Combine(dir, "rendiconti-2026-preview-r0.xlsx");
+            Assert.Contains(xlsx, output, StringComparison.Ordinal);
+            // The ente's code is an inline text cell of the lines sheet (the package's XML, read without the writer's library).
+            using (var zip = System.IO.Compression.ZipFile.OpenRead(xlsx))
+            {
+                using var reader = new StreamReader(zip.GetEntry("xl/worksheets/sheet1.xml")?.Open()
+                    ?? zip.Entries.First(e => e.FullName.StartsWith("xl/worksheets/", StringComparison.Ordinal)).Open());
+                var sheet = await reader.ReadToEndAsync();
+                Assert.Contains($"<x:t xml:space=\"preserve\">{enteId}</x:t>", sheet.Replace("<t ", "<x:t ", StringComparison.Ordinal).Replace("</t>", "</x:t>", StringComparison.Ordinal), StringComparison.Ordinal);
+            }
+
+            (code, output, err) = await RunAsync("billing", "pdf", "--year", "2026", "--payer", enteId, "--out", dir);
+            Assert.True(code == 0, $"exit {code}: {err}");
+            var pdf = Path.Combine(dir, $"previsione-2026-{enteId}.pdf");
+            Assert.Contains(pdf, output, StringComparison.Ordinal);
+            var text = Cst.Actors.Platform.Tests.Documents.PdfText.Flat(Cst.Actors.Platform.Tests.Documents.PdfText.Extract(await File.ReadAllBytesAsync(pdf)));
+            Assert.Contains(name, text, StringComparison.Ordinal);
+            Assert.Contains("previsione, non valida ai fini del pagamento", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Outbox_ListShowRetry_AnswerFromTheTableAndNameAMissingMessage()
+    {
+        var (code, output, err) = await RunAsync("outbox", "list", "--json");
+        Assert.True(code == 0, $"exit {code}: {err}");
+        Assert.Equal(JsonValueKind.Array, JsonDocument.Parse(output).RootElement.ValueKind);
+
+        (code, _, err) = await RunAsync("outbox", "show", "987654");
+        Assert.Equal(1, code);
+        Assert.Contains("no outbox message 987654", err, StringComparison.Ordinal);
+
+        (code, _, err) = await RunAsync("outbox", "retry", "987654");
+        Assert.Equal(1, code);
+        Assert.Contains("no outbox message 987654", err, StringComparison.Ordinal);
+
+        (code, _, err) = await RunAsync("outbox", "list", "--status", "lost");
+        Assert.Equal(2, code);
+    }
 }

@@ -83,12 +83,15 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
                                                 stop a running run (audited); a later run starts afresh
           billing status --year Y [--mode preview|final] [--revision N]
                                                 progress of the latest revision, or the totals of revision N
-          billing export --year Y [--mode preview|final] [--revision N] [--format csv|json|text|all] [--out DIR]
-                                                CSV (; and decimal comma), JSON, and/or text: one readable
-                                                statement per payer in a folder (default csv, latest revision)
+          billing export --year Y [--mode preview|final] [--revision N] [--format csv|json|text|xlsx|all] [--out DIR]
+                                                CSV (; and decimal comma), JSON, xlsx (typed cells), and/or text:
+                                                one readable statement per payer in a folder (default csv)
+          billing pdf --year Y [--mode preview|final] [--revision N] [--payer CODE] [--out DIR]
+                                                the statements as PDF documents, one per payer (numbered once
+                                                the final revision is closed; otherwise marked not valid)
           notices [--ente KEY] [--max N]        latest notices of deadlines
           audit [--filter TEXT] [--max N]       latest audit rows
-        """ + "\n" + ListinoCommands.Usage + "\n" + ActionUsage + "\n" + """
+        """ + "\n" + OutboxUsage + "\n" + ListinoCommands.Usage + "\n" + ActionUsage + "\n" + """
         Options of every verb: --json (output for scripts), --connection-string, --cluster-id, --service-id,
         --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
         An unknown or misplaced option, a stray word or a missing value is refused with one line.
@@ -186,6 +189,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         AddAudit(root);
         AddListino(root);
         AddActions(root);
+        AddOutbox(root);
         return commandLine;
     }
 
@@ -279,7 +283,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
     private void AddBilling(Command root, StrictCommandLine commandLine)
     {
-        var billing = Group(root, "billing", "the year-end billing: preview, run, close, status, export");
+        var billing = Group(root, "billing", "the year-end billing: preview, run, close, status, export, pdf");
         const string yearText = "the billing year";
         static Option<string?> Mode() => StrictCommandLine.Choice("--mode", "the preview (default) or the final run", StringComparer.Ordinal, "preview", "final");
         static Option<int?> Revision() => StrictCommandLine.Integer("--revision", 0, 10_000, "that completed revision (default the latest)");
@@ -330,10 +334,12 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         Verb(billing, "status", "progress of the latest revision, or the totals of revision N", [statusYear, statusMode, statusRevision],
             p => s => BillingStatusAsync(s, p.GetValue(statusYear)!.Value, BillingMode(p.GetValue(statusMode)), p.GetValue(statusRevision), Json(p)));
 
+        AddBillingPdf(billing, Mode, Revision);
+
         var exportYear = Year(yearText, required: true);
         var exportMode = Mode();
         var exportRevision = Revision();
-        var format = StrictCommandLine.Choice("--format", "CSV (; and decimal comma), JSON, text (one statement per payer in a folder) or all (default csv)", StringComparer.Ordinal, [.. BillingExporter.Formats]);
+        var format = StrictCommandLine.Choice("--format", "CSV (; and decimal comma), JSON, text (one statement per payer in a folder), xlsx (typed cells) or all (default csv)", StringComparer.Ordinal, [.. BillingExporter.Formats]);
         var directory = StrictCommandLine.Text("--out", "the directory written to (default the current one)", "DIR");
         Verb(billing, "export", "write a run's statements and totals as files", [exportYear, exportMode, exportRevision, format, directory], p =>
         {
@@ -367,6 +373,57 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
                     {
                         output.WriteLine(FormattableString.Invariant($"{written}{Path.DirectorySeparatorChar}  ({result.TextStatements} statements, one per payer)"));
                     }
+                }
+
+                return ExitOk;
+            };
+        });
+    }
+
+    private void AddBillingPdf(Command billing, Func<Option<string?>> mode, Func<Option<int?>> revision)
+    {
+        var year = Year("the billing year", required: true);
+        var pdfMode = mode();
+        var pdfRevision = revision();
+        var payer = StrictCommandLine.Text("--payer", "only the statement of this payer (default every payer)", "CODE");
+        var directory = StrictCommandLine.Text("--out", "the directory written to (default the current one)", "DIR");
+        Verb(billing, "pdf", "the statements of a run as PDF documents, one per payer", [year, pdfMode, pdfRevision, payer, directory], p =>
+        {
+            var y = p.GetValue(year)!.Value;
+            var m = BillingMode(p.GetValue(pdfMode));
+            var n = p.GetValue(pdfRevision);
+            var only = p.GetValue(payer);
+            var folder = Path.GetFullPath(p.GetValue(directory) ?? ".");
+            var json = Json(p);
+            return async s =>
+            {
+                var grain = s.Grains.GetGrain<IStatementDocumentGrain>(BillingRunKey.For(y, m));
+                IReadOnlyList<string> payers = only is { } one ? [one] : await s.CallAsync("reading the payers", () => grain.GetPayersAsync(n));
+                Directory.CreateDirectory(folder);
+                var written = new JsonArray();
+                foreach (var id in payers)
+                {
+                    var file = await s.CallAsync($"rendering the statement of {id}", () => grain.RenderAsync(n, id));
+                    var path = Path.Combine(folder, file.FileName);
+                    // Written beside and renamed, so a reader never sees half a file.
+                    await File.WriteAllBytesAsync(path + ".part", file.Content);
+                    File.Move(path + ".part", path, overwrite: true);
+                    written.Add(new JsonObject
+                    {
+                        ["payer"] = file.PayerId, ["payerName"] = file.PayerName, ["file"] = path,
+                        ["number"] = file.Issued?.NumberText, ["dueDate"] = file.Issued?.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                    });
+                    if (!json)
+                    {
+                        output.WriteLine(file.Issued is { } issued
+                            ? $"{path}  n. {issued.NumberText}, {file.PayerName}, EUR {issued.Total.Euros.ToString("#,##0.00", CultureInfo.GetCultureInfo("it-IT"))} entro il {issued.DueDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)}"
+                            : $"{path}  {file.PayerName} (non numerato: non valido ai fini del pagamento)");
+                    }
+                }
+
+                if (json)
+                {
+                    WriteJson(new JsonObject { ["year"] = y, ["mode"] = BillingExport.Mode(m), ["files"] = written });
                 }
 
                 return ExitOk;

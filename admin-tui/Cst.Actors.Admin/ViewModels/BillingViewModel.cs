@@ -168,13 +168,13 @@ public sealed record BillingExportResult(RunTotals Totals, IReadOnlyList<string>
 
 /// <summary>
 /// Writes a completed run as files: statements and totals as CSV (semicolons, decimal comma, UTF-8 with BOM for
-/// Excel), one JSON document, and/or a folder of readable Italian statements, one per payer
+/// Excel), an xlsx workbook with typed cells, one JSON document, and/or a folder of readable Italian statements, one per payer
 /// (<see cref="BillingExport.Text"/>): <c>rendiconti-2026-preview-r0.csv</c>, <c>totali-...csv</c>,
 /// <c>billing-...json</c>, <c>rendiconti-2026-preview-r0/previsione-2026-028001.txt</c>.
 /// </summary>
 public static class BillingExporter
 {
-    public static readonly IReadOnlyList<string> Formats = ["csv", "json", "text", "all"];
+    public static readonly IReadOnlyList<string> Formats = ["csv", "json", "text", "xlsx", "all"];
 
     /// <summary>Exports <paramref name="revision"/> of the run (null: its latest completed revision).</summary>
     public static async Task<BillingExportResult> ExportAsync(AdminSession session, IBillingRunGrain grain, string format, string directory, int? revision = null)
@@ -183,7 +183,7 @@ public static class BillingExporter
         ArgumentNullException.ThrowIfNull(grain);
         if (!Formats.Contains(format))
         {
-            throw new InputException($"the format is csv, json, text or all, not '{format}'.");
+            throw new InputException($"the format is csv, json, text, xlsx or all, not '{format}'.");
         }
 
         if (File.Exists(directory))
@@ -212,6 +212,15 @@ public static class BillingExporter
         if (format is "json" or "all")
         {
             written.Add(await WriteAsync(Path.Combine(dir, $"billing-{stem}.json"), BillingExport.Json(totals, statements), bom: false));
+        }
+
+        if (format is "xlsx" or "all")
+        {
+            // Typed cells: codes as text, amounts as numbers (#,##0.00), dates as dates (Cst.Actors.Documents).
+            var path = Path.Combine(dir, Documents.BillingWorkbook.FileName(totals));
+            await File.WriteAllBytesAsync(path + ".part", Documents.BillingWorkbook.Write(totals, statements));
+            File.Move(path + ".part", path, overwrite: true);
+            written.Add(path);
         }
 
         string? textDirectory = null;

@@ -189,10 +189,23 @@ public static class BillingExport
             t.AppendLine(new string('-', 110));
             foreach (var l in s.Lines)
             {
-                var what = Fit(P($"{l.ServiceName} - {l.ComponentName}"), 46);
+                // A long service name wraps within its column: the first line carries the figures.
+                var what = Wrap(P($"{l.ServiceName} - {l.ComponentName}"), 46).ToList();
                 var period = $"{ItalianDate.Format(l.PeriodStart)}-{ItalianDate.Format(l.PeriodEnd.PlusDays(-1))}";
                 var months = l.Months is { } m ? Int(m) : string.Empty;
-                t.AppendLine($"{what,-46} {period,-23} {months,4} {Number(l.Quantity),9} {Euro(l.UnitPrice),11} {Euro(l.Amount),12}");
+                t.AppendLine($"{what[0],-46} {period,-23} {months,4} {Number(l.Quantity),9} {Euro(l.UnitPrice),11} {Euro(l.Amount),12}");
+                foreach (var more in what.Skip(1))
+                {
+                    t.AppendLine(more);
+                }
+
+                if (l.SubscriptionId is { Length: > 0 } subscription)
+                {
+                    foreach (var detail in Wrap(P("per " + ObjectOf(subscription)), 106))
+                    {
+                        t.AppendLine("    " + detail);
+                    }
+                }
                 foreach (var detail in Wrap(P($"listino {l.ListinoId} {l.ListinoVersion}, art. {l.Section}"
                     + (l.Note is { Length: > 0 } n ? "; " + n : string.Empty)), 106))
                 {
@@ -201,11 +214,23 @@ public static class BillingExport
             }
 
             t.AppendLine(new string('-', 110));
-            t.AppendLine($"{"Totale " + P(s.EnteName),-97} {Euro(s.Total),12}");
+            var total = Wrap("Totale " + P(s.EnteName), 97).ToList();
+            foreach (var head in total.SkipLast(1))
+            {
+                t.AppendLine(head);
+            }
+
+            t.AppendLine($"{total[^1],-97} {Euro(s.Total),12}");
         }
 
         t.AppendLine();
-        t.AppendLine($"{"TOTALE DOVUTO da " + P(payer.PayerName),-97} {Euro(payer.Total),12}");
+        var due = Wrap("TOTALE DOVUTO da " + P(payer.PayerName), 97).ToList();
+        foreach (var head in due.SkipLast(1))
+        {
+            t.AppendLine(head);
+        }
+
+        t.AppendLine($"{due[^1],-97} {Euro(payer.Total),12}");
         return t.ToString();
     }
 
@@ -337,7 +362,15 @@ public static class BillingExport
                 line.Clear();
             }
 
-            line.Append(line.Length > 0 ? " " : string.Empty).Append(Fit(word, width));
+            // A word longer than the width (an address, a code) is split over lines, never cut.
+            var rest = word;
+            while (line.Length == 0 && rest.Length > width)
+            {
+                yield return rest[..width];
+                rest = rest[width..];
+            }
+
+            line.Append(line.Length > 0 ? " " : string.Empty).Append(rest);
         }
 
         if (line.Length > 0)
@@ -346,5 +379,29 @@ public static class BillingExport
         }
     }
 
-    private static string Fit(string text, int width) => text.Length <= width ? text : text[..(width - 1)] + "…";
+    /// <summary>
+    /// What a line is for, from its subscription key: a mailbox by address (address#tier when its tier changed), a
+    /// custom-domain pack, a hosted service ente/service/label, otherwise a firma device by serial.
+    /// </summary>
+    public static string ObjectOf(string? subscriptionId)
+    {
+        if (string.IsNullOrEmpty(subscriptionId))
+        {
+            return "ente (quota associativa)";
+        }
+
+        var key = subscriptionId.Split('#')[0];
+        if (key.StartsWith("pack:", StringComparison.Ordinal))
+        {
+            return "pacchetto PEC " + key["pack:".Length..];
+        }
+
+        if (key.Contains('@', StringComparison.Ordinal))
+        {
+            return "casella PEC " + key;
+        }
+
+        var parts = key.Split('/');
+        return parts.Length == 3 ? $"servizio {parts[1]} \"{parts[2]}\"" : "dispositivo di firma " + key;
+    }
 }

@@ -51,7 +51,7 @@ public static class PreviewProjection
         }
 
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"population at 1 January {year} not yet recorded: projected from {fromYear}");
+            $"popolazione al 1° gennaio {year} non ancora registrata: stimata su quella del {fromYear}");
         return statement with
         {
             Lines = [.. statement.Lines.Select(l => l.ServiceId == StatementCalculator.MembershipServiceId

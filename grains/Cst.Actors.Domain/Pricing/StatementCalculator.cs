@@ -99,7 +99,7 @@ public static class StatementCalculator
             "Quota associativa annua", null, start, end, 1m, months, annual, annual.Prorate(months, 12),
             listino.Id, version.Id, quota.Section)
         {
-            Note = string.Create(CultureInfo.InvariantCulture, $"population {inhabitants} at 1 January {year}"),
+            Note = string.Create(CultureInfo.GetCultureInfo("it-IT"), $"popolazione {inhabitants:#,##0} al 1° gennaio {year}"),
         });
     }
 

@@ -46,7 +46,21 @@ public interface IBillingStore
 
     Task CompleteAsync(BillingRunId run, Instant completedAt);
 
-    Task CloseAsync(BillingRunId run, string closedBy, Instant closedAt);
+    /// <summary>
+    /// Closes the completed run and, in the same transaction, numbers its documents: one per payer, the next numbers
+    /// of the year of <paramref name="issuedOn"/> (gap-free, sql/schema/0009), due <paramref name="paymentTermsDays"/>
+    /// later. Closing a run already closed changes nothing and numbers nothing.
+    /// </summary>
+    Task CloseAsync(BillingRunId run, string closedBy, Instant closedAt, LocalDate issuedOn, int paymentTermsDays);
+
+    /// <summary>The numbered documents of a closed final revision, by number (empty before it is closed).</summary>
+    Task<ImmutableList<IssuedStatement>> IssuedAsync(int year, int revision);
+
+    /// <summary>The statements of one payer in the run, by ente key.</summary>
+    Task<ImmutableList<BilledStatement>> StatementsOfPayerAsync(BillingRunId run, string payerId);
+
+    /// <summary>The payers of the run, with their names, by name then key.</summary>
+    Task<ImmutableList<(string PayerId, string PayerName)>> PayersAsync(BillingRunId run);
 
     /// <summary>Marks the running run cancelled; nothing happens when it is not running.</summary>
     Task CancelAsync(BillingRunId run, string cancelledBy, Instant cancelledAt);
@@ -266,10 +280,124 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
             $"UPDATE billing_run SET status = 'completed', completed_at = $4 WHERE {RunKey} AND status = 'running'",
             run, completedAt.ToDateTimeUtc()));
 
-    public Task CloseAsync(BillingRunId run, string closedBy, Instant closedAt) =>
-        Guarded($"close billing run {run}", () => Execute(null,
-            $"UPDATE billing_run SET status = 'closed', closed_by = $4, closed_at = $5 WHERE {RunKey} AND status = 'completed'",
-            run, closedBy, closedAt.ToDateTimeUtc()));
+    public Task CloseAsync(BillingRunId run, string closedBy, Instant closedAt, LocalDate issuedOn, int paymentTermsDays) =>
+        Guarded($"close billing run {run}", async () =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
+            await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
+            int closed;
+            await using (var close = Command(connection,
+                $"UPDATE billing_run SET status = 'closed', closed_by = $4, closed_at = $5 WHERE {RunKey} AND status = 'completed'",
+                run, closedBy, closedAt.ToDateTimeUtc()))
+            {
+                closed = await close.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+
+            if (closed == 1 && run.Mode == BillingRunMode.Final)
+            {
+                // The year's counter row, locked until commit: closes of the same year take their numbers one after
+                // the other, and a rollback leaves no gap (a SEQUENCE would).
+                await Execute(connection,
+                    "INSERT INTO statement_number_counter (issue_year, last_number) VALUES ($1, 0) ON CONFLICT DO NOTHING",
+                    issuedOn.Year).ConfigureAwait(false);
+                int last;
+                await using (var read = Command(connection,
+                    "SELECT last_number FROM statement_number_counter WHERE issue_year = $1 FOR UPDATE", issuedOn.Year))
+                {
+                    last = (int)(await read.ExecuteScalarAsync().ConfigureAwait(false))!;
+                }
+
+                int numbered;
+                await using (var number = Command(connection,
+                    $"""
+                    INSERT INTO statement_document (billing_year, mode, revision, payer_id, payer_name, issue_year, number,
+                        issued_on, due_date, total, enti)
+                    SELECT $1, $2, $3, payer_id, payer_name, $4, $5 + row_number() OVER (ORDER BY payer_name, payer_id), $6, $7, total, enti
+                    FROM (SELECT payer_id, min(payer_name) AS payer_name, sum(total) AS total, count(*) AS enti
+                          FROM billing_statement WHERE {RunKey} GROUP BY payer_id) p
+                    """,
+                    run, issuedOn.Year, last, Date(issuedOn), Date(issuedOn.PlusDays(Math.Max(0, paymentTermsDays)))))
+                {
+                    numbered = await number.ExecuteNonQueryAsync().ConfigureAwait(false);
+                }
+
+                await Execute(connection, "UPDATE statement_number_counter SET last_number = $2 WHERE issue_year = $1",
+                    issuedOn.Year, last + numbered).ConfigureAwait(false);
+
+                // Each document goes to its payer by PEC: queued here, once (sql/schema/0010), sent by the outbox.
+                await Execute(connection,
+                    """
+                    INSERT INTO outbox_message (kind, source_key, ente, billing_year, revision)
+                    SELECT 'statement', 'statement:' || billing_year || '/' || revision || '/' || payer_id, payer_id, billing_year, revision
+                    FROM statement_document WHERE billing_year = $1 AND revision = $2 ORDER BY number
+                    ON CONFLICT ON CONSTRAINT outbox_message_once DO NOTHING
+                    """,
+                    run.Year, run.Revision).ConfigureAwait(false);
+            }
+
+            await tx.CommitAsync().ConfigureAwait(false);
+        });
+
+    public Task<ImmutableList<IssuedStatement>> IssuedAsync(int year, int revision) =>
+        Guarded($"read the documents of the final run {year} revision {revision}", async () =>
+        {
+            await using var command = Command(null,
+                """
+                SELECT d.payer_id, d.payer_name, d.issue_year, d.number, d.issued_on, d.due_date, d.total, d.enti, p.notice_code
+                FROM statement_document d
+                LEFT JOIN statement_payment p USING (billing_year, revision, payer_id)
+                WHERE d.billing_year = $1 AND d.revision = $2
+                ORDER BY d.number
+                """, year, revision);
+            var result = ImmutableList.CreateBuilder<IssuedStatement>();
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                result.Add(new IssuedStatement(year, revision, reader.GetString(0), reader.GetString(1), reader.GetInt32(2), reader.GetInt32(3),
+                    LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(4)), LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(5)),
+                    Money.Euro(reader.GetDecimal(6)), reader.GetInt32(7), reader.IsDBNull(8) ? null : reader.GetString(8)));
+            }
+
+            return result.ToImmutable();
+        });
+
+    public async Task<ImmutableList<BilledStatement>> StatementsOfPayerAsync(BillingRunId run, string payerId)
+    {
+        var enti = await Guarded($"read the statements of payer {payerId} in billing run {run}", async () =>
+        {
+            await using var command = Command(null, $"SELECT ente_id FROM billing_statement WHERE {RunKey} AND payer_id = $4 ORDER BY ente_id", run, payerId);
+            var ids = new List<string>();
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                ids.Add(reader.GetString(0));
+            }
+
+            return ids;
+        }).ConfigureAwait(false);
+        var result = ImmutableList.CreateBuilder<BilledStatement>();
+        foreach (var id in enti)
+        {
+            result.AddRange(await StatementsOfAsync(run, id).ConfigureAwait(false));
+        }
+
+        return result.ToImmutable();
+    }
+
+    public Task<ImmutableList<(string PayerId, string PayerName)>> PayersAsync(BillingRunId run) =>
+        Guarded($"read the payers of billing run {run}", async () =>
+        {
+            await using var command = Command(null,
+                $"SELECT payer_id, min(payer_name) FROM billing_statement WHERE {RunKey} GROUP BY payer_id ORDER BY min(payer_name), payer_id", run);
+            var result = ImmutableList.CreateBuilder<(string, string)>();
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                result.Add((reader.GetString(0), reader.GetString(1)));
+            }
+
+            return result.ToImmutable();
+        });
 
     public Task CancelAsync(BillingRunId run, string cancelledBy, Instant cancelledAt) =>
         Guarded($"cancel billing run {run}", () => Execute(null,
@@ -293,12 +421,17 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
         });
 
     public Task<ImmutableList<BilledStatement>> StatementsAsync(BillingRunId run, int skip, int take) =>
+        ReadStatementsAsync(run, $"SELECT ente_id, ente_name, payer_id, payer_name FROM billing_statement WHERE {RunKey} ORDER BY ente_id OFFSET $4 LIMIT $5",
+            (long)skip, (long)take);
+
+    private Task<ImmutableList<BilledStatement>> StatementsOfAsync(BillingRunId run, string enteId) =>
+        ReadStatementsAsync(run, $"SELECT ente_id, ente_name, payer_id, payer_name FROM billing_statement WHERE {RunKey} AND ente_id = $4", enteId);
+
+    private Task<ImmutableList<BilledStatement>> ReadStatementsAsync(BillingRunId run, string headsSql, params object[] values) =>
         Guarded($"read the statements of billing run {run}", async () =>
         {
             var heads = new List<BilledStatement>();
-            await using (var command = Command(null,
-                $"SELECT ente_id, ente_name, payer_id, payer_name FROM billing_statement WHERE {RunKey} ORDER BY ente_id OFFSET $4 LIMIT $5",
-                run, (long)skip, (long)take))
+            await using (var command = Command(null, headsSql, [run, .. values]))
             await using (var reader = await command.ExecuteReaderAsync().ConfigureAwait(false))
             {
                 while (await reader.ReadAsync().ConfigureAwait(false))

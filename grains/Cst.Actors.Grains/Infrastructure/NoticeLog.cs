@@ -20,7 +20,10 @@ public interface INoticeLog
     Task<bool> RecordAsync(Notice notice);
 }
 
-/// <summary>Notices in PostgreSQL; the unique key <c>notice_once</c> makes a repeated handling harmless.</summary>
+/// <summary>
+/// Notices in PostgreSQL; the unique key <c>notice_once</c> makes a repeated handling harmless. A notice written is
+/// queued in the outbox by the same statement, for its ente's referente.
+/// </summary>
 public sealed class PostgresNoticeLog(NpgsqlDataSource dataSource) : INoticeLog
 {
     public async Task<bool> RecordAsync(Notice notice)
@@ -30,9 +33,15 @@ public sealed class PostgresNoticeLog(NpgsqlDataSource dataSource) : INoticeLog
         {
             await using var command = dataSource.CreateCommand(
                 """
-                INSERT INTO notice (ente, object, kind, due_date, message)
-                VALUES ($1, $2, $3, $4, $5)
-                ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+                WITH written AS (
+                    INSERT INTO notice (ente, object, kind, due_date, message)
+                    VALUES ($1, $2, $3, $4, $5)
+                    ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+                    RETURNING id, ente)
+                -- The notice goes to the ente's referente: queued with it, once (sql/schema/0010).
+                INSERT INTO outbox_message (kind, source_key, ente, notice_id)
+                SELECT 'notice', 'notice:' || id, ente, id FROM written
+                ON CONFLICT ON CONSTRAINT outbox_message_once DO NOTHING
                 """);
             command.Parameters.Add(new NpgsqlParameter { Value = notice.Ente });
             command.Parameters.Add(new NpgsqlParameter { Value = notice.Object });

@@ -35,6 +35,12 @@ public static class CstSiloBuilderExtensions
         // The billing run's parallelism and write chunk from configuration (Billing:MaxParallelism, Billing:WriteChunk...).
         builder.Services.AddOptions<BillingRunOptions>().BindConfiguration(BillingRunOptionsSection);
 
+        // Who issues the statements and how they are paid (Issuer:CodiceFiscale, Issuer:Iban...).
+        builder.Services.AddOptions<Documents.IssuerSettings>().BindConfiguration(Documents.IssuerSettings.Section);
+
+        // How statements and notices leave: the SMTP relay, or .eml files by default (Outbox:SmtpHost...).
+        builder.Services.AddOptions<Grains.Outbox.OutboxOptions>().BindConfiguration(Grains.Outbox.OutboxOptions.Section);
+
         builder.Configure<ClusterOptions>(options =>
         {
             options.ClusterId = settings.ClusterId;

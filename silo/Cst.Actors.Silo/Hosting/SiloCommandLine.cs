@@ -129,7 +129,7 @@ public sealed partial class SiloCommandLine
     public int WriteHelp(TextWriter output) =>
         Verb == "help" ? Parse(["--help"]).WriteHelp(output) : _input.WriteHelp(output);
 
-    /// <summary>The keys the silo reads: its table, the billing run's options, and the logging section.</summary>
+    /// <summary>The keys the silo reads: its table, the billing run's options, the issuer, and the logging section.</summary>
     private static bool IsKnownKey(string key)
     {
         string[] keys =
@@ -139,6 +139,8 @@ public sealed partial class SiloCommandLine
             SiloConfiguration.AdvertisedAddressKey, SiloConfiguration.EmbeddedDataDirectoryKey, SiloConfiguration.EmbeddedPortKey,
             SiloConfiguration.SqlDirectoryKey, DemoDataLoader.LoadKey,
             .. typeof(BillingRunOptions).GetProperties().Select(p => $"{CstSiloBuilderExtensions.BillingRunOptionsSection}:{p.Name}"),
+            .. typeof(Documents.IssuerSettings).GetProperties().Where(p => p.CanWrite).Select(p => $"{Documents.IssuerSettings.Section}:{p.Name}"),
+            .. typeof(Grains.Outbox.OutboxOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"{Grains.Outbox.OutboxOptions.Section}:{p.Name}"),
         ];
         return keys.Contains(key, StringComparer.OrdinalIgnoreCase)
             || key.StartsWith("Logging:", StringComparison.OrdinalIgnoreCase);

@@ -24,7 +24,7 @@ public class PreviewProjectionTests
 
         Assert.Equal(787.50m, preview.Total.Euros);
         var quota = Assert.Single(preview.Lines, l => l.ServiceId == StatementCalculator.MembershipServiceId);
-        Assert.Contains("projected from 2025", quota.Note, StringComparison.Ordinal);
+        Assert.Contains("popolazione al 1° gennaio 2026 non ancora registrata: stimata su quella del 2025", quota.Note, StringComparison.Ordinal);
     }
 
     [Fact]

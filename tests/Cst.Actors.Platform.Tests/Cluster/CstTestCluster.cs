@@ -29,6 +29,21 @@ public static class CstTestCluster
 
     private static readonly ConcurrentDictionary<string, FakeTimeProvider> Clocks = new();
 
+    /// <summary>The issuer of the statements in every test cluster (section Issuer, as appsettings.json gives it).</summary>
+    public static readonly IReadOnlyDictionary<string, string> TestIssuer = new Dictionary<string, string>
+    {
+        ["Issuer:Body"] = "Provincia di Padova",
+        ["Issuer:Name"] = "Centro Servizi Territoriali (CST)",
+        ["Issuer:CodiceFiscale"] = "80006510285",
+        ["Issuer:Address"] = "Piazza Antenore 3, 35121 Padova (PD)",
+        ["Issuer:Pec"] = "cst@pec.provincia.padova.it",
+        ["Issuer:Iban"] = "IT60X0542811101000000123456",
+        ["Issuer:PaymentTermsDays"] = "30",
+        ["Issuer:SignerRole"] = "Il Dirigente del Settore Sistemi Informativi",
+        // No test cluster sends unless its test says so (Outbox:Enabled=true in the builder's properties).
+        ["Outbox:Enabled"] = "false",
+    };
+
     /// <summary>A builder for <paramref name="silos"/> silos on <paramref name="connectionString"/>.</summary>
     /// <param name="reminderClock">Drives the silos' reminders instead of the system clock, when given.</param>
     public static TestClusterBuilder Create(
@@ -45,6 +60,10 @@ public static class CstTestCluster
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
         builder.Options.ConfigureFileLogging = false;
         builder.Properties[ConnectionStringKey] = connectionString;
+        foreach (var (key, value) in TestIssuer)
+        {
+            builder.Properties[key] = value;
+        }
         if (reminderClock is not null)
         {
             var key = Guid.NewGuid().ToString("N");
