@@ -32,6 +32,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddOptions<BillingRunOptions>();
         services.TryAddSingleton<GrainServices>();
         services.AddSingleton<IIncomingGrainCallFilter, DomainErrorFilter>();
+        // Methods marked [SiloInternal] (objects' snapshots, the directory's entries) are refused to clients.
+        services.AddSingleton<IIncomingGrainCallFilter, SiloInternalCallFilter>();
         return services;
     }
 }
