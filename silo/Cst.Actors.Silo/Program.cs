@@ -218,15 +218,8 @@ static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>
     return builder;
 }
 
-static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
-{
-    logging.AddConfiguration(configuration.GetSection("Logging"));
-    logging.AddSimpleConsole(options =>
-    {
-        options.SingleLine = true;
-        options.TimestampFormat = "HH:mm:ss ";
-    });
-}
+static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration) =>
+    logging.ConfigureCstLogging(configuration);
 
 static string Describe(string connectionString)
 {

@@ -62,6 +62,17 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string? _runUser;
     private readonly string _dataDirectory;
+    /// <summary>The logging settings of the server (see <see cref="StartServerAsync"/>).</summary>
+    public static readonly IReadOnlyList<string> LogRotation =
+    [
+        "logging_collector=on",
+        "log_directory=log",
+        "log_filename=postgresql-%a.log",
+        "log_truncate_on_rotation=on",
+        "log_rotation_age=1d",
+        "log_rotation_size=10MB",
+    ];
+
     private string? _password;
     private bool _started;
     private ServerFileLock? _use;
@@ -527,6 +538,11 @@ public sealed class LocalPostgres : IAsyncDisposable
     private async Task StartServerAsync(CancellationToken ct)
     {
         List<string> options = ["-p", _settings.Port.ToString(CultureInfo.InvariantCulture)];
+
+        // The server's own log, rotated: one file per weekday in <data>/log, at most 10 MB each, overwritten a week
+        // later, so it never fills the disk. Given at every start (not written to postgresql.conf at initdb), so
+        // clusters created before this apply it too. postmaster.log keeps only what precedes the collector's start.
+        options.AddRange(LogRotation.SelectMany(setting => new[] { "-c", setting }));
         if (!_settings.Durable)
         {
             options.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);
