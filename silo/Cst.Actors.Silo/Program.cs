@@ -214,7 +214,10 @@ static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>
         .AddEnvironmentVariables(SiloConfiguration.EnvironmentPrefix)
         .AddInMemoryCollection(commandLine);
     ConfigureLogging(builder.Logging, builder.Configuration);
-    builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+    builder.Services.AddCstShutdownBounds();
+
+    // Under systemd (Type=notify): tells systemd when the silo is ready and when it stops; elsewhere it does nothing.
+    builder.Services.AddSystemd();
     return builder;
 }
 
