@@ -202,6 +202,7 @@ public sealed class BillingRunGrain(
             return;
         }
 
+        CstMetrics.RemindersHandled.Add(1, new KeyValuePair<string, object?>("grain", "billingrun"));
         if (Current?.Status == BillingRunStatus.Running)
         {
             EnsureWorking();
@@ -229,6 +230,8 @@ public sealed class BillingRunGrain(
         // rows), pricing the enti, waiting for the previous chunk's write, and writing.
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan begin = default, computing = default, waitingOnWrites = default, writingTotal = default;
+        var tags = CstMetrics.RunTags(Year, Mode);
+        long pendingMeasured = 0;
         try
         {
             // Keeps the activation while the run works, however long between calls.
@@ -239,6 +242,8 @@ public sealed class BillingRunGrain(
             var pending = await store.PendingAsync(run);
             _progress = await store.ProgressAsync(run);
             begin = elapsed.Elapsed;
+            pendingMeasured = pending.Count;
+            CstMetrics.EntiPending.Add(pendingMeasured, tags);
             services.Logger.LogInformation("{Run}: {Pending} of {Total} enti to bill on {Silo}", run, pending.Count, _progress.EntiTotal, silo.SiloAddress);
 
             var views = new Dictionary<string, Task<EnteView>>(StringComparer.Ordinal);
@@ -290,6 +295,10 @@ public sealed class BillingRunGrain(
                 var started = elapsed.Elapsed;
                 await store.WriteEntiAsync(run, outcomes);
                 writingTotal += elapsed.Elapsed - started;
+                CstMetrics.EntiBilled.Add(outcomes.Length, tags);
+                CstMetrics.EntiFailed.Add(outcomes.Count(o => o.Failure is not null), tags);
+                CstMetrics.EntiPending.Add(-outcomes.Length, tags);
+                pendingMeasured -= outcomes.Length;
                 var p = _progress!;
                 _progress = p with
                 {
@@ -311,6 +320,7 @@ public sealed class BillingRunGrain(
             var done = _progress;
             await store.CompleteAsync(run, services.Clock.GetCurrentInstant());
             await WriteProgressAsync(BillingRunStatus.Completed);
+            CstMetrics.RunsCompleted.Add(1, tags);
             if (await this.GetReminder(ReminderName) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);
@@ -326,6 +336,11 @@ public sealed class BillingRunGrain(
         {
             // Left running: the reminder's next tick (or the next activation) resumes from the tables.
             services.Logger.LogWarning(e, "{Run}: interrupted; it resumes at the next reminder tick", run);
+        }
+        finally
+        {
+            // What an interrupted run left pending here is counted again by the silo that resumes it.
+            CstMetrics.EntiPending.Add(-pendingMeasured, tags);
         }
     }
 

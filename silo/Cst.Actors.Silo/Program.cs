@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Cst.Actors.Silo.Database;
 using Cst.Actors.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -41,7 +42,7 @@ using var shutdown = new CancellationTokenSource();
 using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestShutdown);
 using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestShutdown);
 
-HostApplicationBuilder builder;
+WebApplicationBuilder builder;
 try
 {
     builder = CreateBuilder(commandLine.Overrides);
@@ -62,6 +63,7 @@ try
     // Checked before anything starts, so a mistyped port does not wait for a database to come up first.
     var siloSettings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString: string.Empty);
     var demoData = DemoDataLoader.ReadMode(builder.Configuration);
+    var monitoring = MonitoringSettings.Read(builder.Configuration);
     var connectionString = SiloConfiguration.ConnectionString(builder.Configuration);
     if (connectionString is null)
     {
@@ -93,9 +95,11 @@ try
     }
 
     var settings = siloSettings with { ConnectionString = connectionString };
-    builder.UseOrleans(silo => silo.ConfigureCstSilo(settings));
+    builder.UseOrleans(silo => silo.ConfigureCstSilo(settings).AddCstDashboard(monitoring));
+    builder.AddCstMonitoring(monitoring);
 
     using var host = builder.Build();
+    host.MapCstMonitoring(monitoring);
     try
     {
         await host.StartAsync(shutdown.Token);
@@ -120,6 +124,11 @@ try
         "Silo started: cluster {ClusterId}, service {ServiceId}, silo {Advertised}:{SiloPort}, gateway {Advertised}:{GatewayPort} (listening on {Listen})",
         settings.ClusterId, settings.ServiceId, settings.Endpoints!.AdvertisedAddress, settings.Endpoints.SiloPort,
         settings.Endpoints.AdvertisedAddress, settings.Endpoints.GatewayPort, settings.Endpoints.ListenAddress);
+    if (monitoring.Url is { } url)
+    {
+        logger.LogInformation("Monitoring on {Url}: {Health} health, {Metrics} Prometheus metrics{Dashboard}",
+            url, SiloMonitoring.HealthPath, SiloMonitoring.MetricsPath, monitoring.Dashboard ? $", {SiloMonitoring.DashboardPath}/ dashboard" : string.Empty);
+    }
     try
     {
         await DemoDataLoader.LoadAsync(demoData, embedded is not null, host.Services.GetRequiredService<IGrainFactory>(),
@@ -198,13 +207,13 @@ void RequestShutdown(PosixSignalContext context)
     }
 }
 
-static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> commandLine)
+static WebApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> commandLine)
 {
-    // No defaults: they would read every environment variable without a prefix (Orleans itself reads an "Orleans"
-    // section), and the content root would be the working directory instead of the program's.
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+    // Empty: the defaults would read every environment variable without a prefix (Orleans itself reads an "Orleans"
+    // section), and the content root would be the working directory instead of the program's. A web host only for the
+    // monitoring endpoints on the loopback (Hosting/SiloMonitoring.cs).
+    var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
     {
-        DisableDefaults = true,
         ContentRootPath = AppContext.BaseDirectory,
         ApplicationName = "cst-silo",
         EnvironmentName = Environment.GetEnvironmentVariable(SiloConfiguration.EnvironmentPrefix + "ENVIRONMENT") ?? Environments.Production,

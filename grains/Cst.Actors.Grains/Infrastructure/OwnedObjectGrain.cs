@@ -115,6 +115,7 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
             return;
         }
 
+        CstMetrics.RemindersHandled.Add(1, new KeyValuePair<string, object?>("grain", Kind.ToString()));
         if (!State.Exists)
         {
             await DisarmAsync();

@@ -138,6 +138,7 @@ public sealed partial class SiloCommandLine
             SiloConfiguration.SiloPortKey, SiloConfiguration.GatewayPortKey, SiloConfiguration.ListenAddressKey,
             SiloConfiguration.AdvertisedAddressKey, SiloConfiguration.EmbeddedDataDirectoryKey, SiloConfiguration.EmbeddedPortKey,
             SiloConfiguration.SqlDirectoryKey, DemoDataLoader.LoadKey,
+            .. MonitoringSettings.Keys,
             .. typeof(BillingRunOptions).GetProperties().Select(p => $"{CstSiloBuilderExtensions.BillingRunOptionsSection}:{p.Name}"),
         ];
         return keys.Contains(key, StringComparer.OrdinalIgnoreCase)
