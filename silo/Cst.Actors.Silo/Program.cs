@@ -9,10 +9,12 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-// cst-silo [run|migrate] [options]   (cst-silo --help, cst-silo migrate --help)
+// cst-silo [run|migrate|backup|restore] [options]   (cst-silo --help, cst-silo migrate --help)
 //   run (default)  start PostgreSQL when none is configured, apply what is missing of sql/, run the silo until
 //                  Ctrl-C or SIGTERM, then stop the silo and the PostgreSQL it started.
 //   migrate        the same up to the schema, then exit.
+//   backup         pg_dump of the database to --out FILE (consistent while silos run), then exit.
+//   restore FILE   pg_restore of a backup into the configured database, which must be empty, then exit.
 // Configuration: appsettings.json beside the program, then CST_-prefixed environment variables, then the command
 // line (Hosting/SiloCommandLine.cs: every option is a key, an unknown one is refused); keys and defaults are in
 // Hosting/SiloConfiguration.cs.
@@ -82,6 +84,18 @@ try
     else
     {
         logger.LogInformation("Using the configured PostgreSQL database {Database}", Describe(connectionString));
+    }
+
+    if (verb is SiloCommandLine.Backup or SiloCommandLine.Restore)
+    {
+        // Before the migrations: a restore goes into an empty database, which the migrations would fill.
+        var programs = LocalPostgres.ProgramDirectory()
+            ?? throw new PostgresBinariesMissingException("pg_dump and pg_restore were not found in /usr/lib/postgresql/<version>/bin; install them with: apt-get install postgresql");
+        var backup = new PostgresBackup(connectionString, programs, loggerFactory.CreateLogger<PostgresBackup>());
+        await (verb == SiloCommandLine.Backup
+            ? backup.BackupAsync(commandLine.File!, shutdown.Token)
+            : backup.RestoreAsync(commandLine.File!, shutdown.Token));
+        return ExitOk;
     }
 
     var sqlDirectory = SiloConfiguration.ReadSqlDirectory(builder.Configuration);

@@ -102,6 +102,51 @@ public sealed class LocalPostgres : IAsyncDisposable
     /// <summary>Held shared by every process using the server, from its start until its stop.</summary>
     private string UsersLockFile => _dataDirectory + ".users";
 
+    /// <summary>The directory of the newest PostgreSQL programs installed (pg_dump and pg_restore beside the server's), or null.</summary>
+    public static string? ProgramDirectory() => FindBinDirectory();
+
+    /// <summary>
+    /// Refuses a data directory made by another major version than the server programs found: the server would not
+    /// start on it. Says how to upgrade it with pg_upgrade, in the exact commands for this directory.
+    /// </summary>
+    private async Task CheckMajorVersionAsync(CancellationToken ct)
+    {
+        var versionFile = Path.Combine(_dataDirectory, "PG_VERSION");
+        if (!File.Exists(versionFile))
+        {
+            return;
+        }
+
+        var data = (await File.ReadAllTextAsync(versionFile, ct).ConfigureAwait(false)).Trim();
+        var result = await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["--version"], ct).ConfigureAwait(false);
+        // "pg_ctl (PostgreSQL) 15.18 (Debian 15.18-1)": the major is the number before the first dot (9.6 before 10).
+        var words = result.Output.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var version = words.SkipWhile(w => w != "(PostgreSQL)").Skip(1).FirstOrDefault() ?? string.Empty;
+        var parts = version.Split('.');
+        var programs = parts.Length > 0 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var major) && major < 10 && parts.Length > 1
+            ? $"{parts[0]}.{parts[1]}"
+            : parts[0];
+        if (programs.Length == 0 || programs == data)
+        {
+            return;
+        }
+
+        var d = _dataDirectory;
+        var old = $"{d}.pg{data}";
+        var oldBin = $"/usr/lib/postgresql/{data}/bin";
+        var owner = _runUser is null ? "the user the silo runs as" : ServiceUser;
+        throw new LocalPostgresException(
+            $"The PostgreSQL cluster in {d} was created by PostgreSQL {data}, but the server programs found are PostgreSQL "
+            + $"{programs} ({_binDirectory}), which cannot open it; nothing was started. Upgrade it once, with every silo on it "
+            + $"stopped and the PostgreSQL {data} programs installed (apt-get install postgresql-{data}), as {owner}, in a "
+            + $"directory that user can write (cd /tmp):{Environment.NewLine}"
+            + $"  mv {d} {old} && {_binDirectory}/initdb -D {d} --username={SuperUser} --pwfile={PasswordFile} "
+            + "--auth-local=scram-sha-256 --auth-host=scram-sha-256 --encoding=UTF8 --locale=C --no-instructions"
+            + $" && PGPASSWORD=\"$(cat {PasswordFile})\" {_binDirectory}/pg_upgrade -b {oldBin} -B {_binDirectory} -d {old} -D {d} -U {SuperUser}"
+            + $" && sed -n '/^# Cst.Actors local server/,$p' {old}/postgresql.conf >> {d}/postgresql.conf{Environment.NewLine}"
+            + $"then start the silo again; remove {old} once it runs. Or run the silo with the PostgreSQL {data} programs.");
+    }
+
     /// <summary>Finds the server programs (newest version first) and checks that they can be run here.</summary>
     /// <exception cref="PostgresBinariesMissingException">initdb, pg_ctl or postgres is missing.</exception>
     /// <exception cref="LocalPostgresException">Running as root without a <c>postgres</c> user or <c>runuser</c>.</exception>
@@ -155,6 +200,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     public async Task StartAsync(CancellationToken ct)
     {
         Initialised = false;
+        await CheckMajorVersionAsync(ct).ConfigureAwait(false);
         PrepareDataDirectory();
 
         using (await TakeTransitionLockAsync(ct).ConfigureAwait(false))

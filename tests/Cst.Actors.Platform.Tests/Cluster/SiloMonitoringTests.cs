@@ -137,7 +137,7 @@ public sealed class SiloMonitoringTests(PostgresFixture postgres)
         Assert.True(process.ExitCode == 0, $"pg_ctl stop failed: {output}");
     }
 
-    private static async Task<T> WithClientAsync<T>(string connectionString, string clusterId, Func<IClusterClient, Task<T>> use)
+    internal static async Task<T> WithClientAsync<T>(string connectionString, string clusterId, Func<IClusterClient, Task<T>> use)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
