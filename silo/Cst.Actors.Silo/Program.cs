@@ -66,6 +66,7 @@ try
     var siloSettings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString: string.Empty);
     var demoData = DemoDataLoader.ReadMode(builder.Configuration);
     var monitoring = MonitoringSettings.Read(builder.Configuration);
+    var tls = verb == SiloCommandLine.Run ? SiloTls.Read(builder.Configuration, siloSettings.Endpoints!) : null;
     var connectionString = SiloConfiguration.ConnectionString(builder.Configuration);
     if (connectionString is null)
     {
@@ -109,7 +110,7 @@ try
     }
 
     var settings = siloSettings with { ConnectionString = connectionString };
-    builder.UseOrleans(silo => silo.ConfigureCstSilo(settings).AddCstDashboard(monitoring));
+    builder.UseOrleans(silo => silo.ConfigureCstSilo(settings).UseCstTls(tls).AddCstDashboard(monitoring));
     builder.AddCstMonitoring(monitoring);
 
     using var host = builder.Build();

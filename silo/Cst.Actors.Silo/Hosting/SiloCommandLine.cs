@@ -170,6 +170,7 @@ public sealed partial class SiloCommandLine
             SiloConfiguration.AdvertisedAddressKey, SiloConfiguration.EmbeddedDataDirectoryKey, SiloConfiguration.EmbeddedPortKey,
             SiloConfiguration.SqlDirectoryKey, DemoDataLoader.LoadKey,
             .. MonitoringSettings.Keys,
+            .. CstTlsSettings.Keys,
             .. typeof(BillingRunOptions).GetProperties().Select(p => $"{CstSiloBuilderExtensions.BillingRunOptionsSection}:{p.Name}"),
         ];
         return keys.Contains(key, StringComparer.OrdinalIgnoreCase)
