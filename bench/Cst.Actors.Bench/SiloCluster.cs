@@ -34,10 +34,12 @@ public sealed class SiloCluster(string siloDll, string connectionString, string 
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+
+        // In the environment, not on the line: the silo refuses a password there, where ps shows it to every user.
+        info.Environment["CST_ConnectionStrings__Cst"] = connectionString;
         foreach (var a in new[]
         {
             siloDll, "run",
-            $"--ConnectionStrings:Cst={connectionString}",
             $"--Cluster:ClusterId={clusterId}",
             $"--Cluster:ServiceId={serviceId}",
             $"--Silo:SiloPort={BaseSiloPort + index}",

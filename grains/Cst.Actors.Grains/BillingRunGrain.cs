@@ -222,6 +222,7 @@ public sealed class BillingRunGrain(
             return;
         }
 
+        CstMetrics.RemindersHandled.Add(1, new KeyValuePair<string, object?>("grain", "billingrun"));
         if (Current?.Status == BillingRunStatus.Running)
         {
             EnsureWorking();
@@ -251,6 +252,8 @@ public sealed class BillingRunGrain(
         // rows), pricing the enti, waiting for the previous chunk's write, and writing.
         var elapsed = System.Diagnostics.Stopwatch.StartNew();
         TimeSpan begin = default, computing = default, waitingOnWrites = default, writingTotal = default;
+        var tags = CstMetrics.RunTags(Year, Mode);
+        long pendingMeasured = 0;
         try
         {
             // Keeps the activation while the run works, however long between calls.
@@ -262,6 +265,8 @@ public sealed class BillingRunGrain(
             var pending = await store.PendingAsync(run);
             _progress = await store.ProgressAsync(run);
             begin = elapsed.Elapsed;
+            pendingMeasured = pending.Count;
+            CstMetrics.EntiPending.Add(pendingMeasured, tags);
             services.Logger.LogInformation("{Run}: {Pending} of {Total} enti to bill on {Silo}", run, pending.Count, _progress.EntiTotal, silo.SiloAddress);
 
             var views = new Dictionary<string, Task<EnteView>>(StringComparer.Ordinal);
@@ -329,6 +334,10 @@ public sealed class BillingRunGrain(
                 _stuckSince = null;
                 _stuckEnti = [];
                 _lastMoved = services.Clock.GetCurrentInstant();
+                CstMetrics.EntiBilled.Add(outcomes.Length, tags);
+                CstMetrics.EntiFailed.Add(outcomes.Count(o => o.Failure is not null), tags);
+                CstMetrics.EntiPending.Add(-outcomes.Length, tags);
+                pendingMeasured -= outcomes.Length;
                 var p = _progress!;
                 _progress = p with
                 {
@@ -351,6 +360,7 @@ public sealed class BillingRunGrain(
             var done = _progress;
             await store.CompleteAsync(run, services.Clock.GetCurrentInstant());
             await WriteProgressAsync(BillingRunStatus.Completed);
+            CstMetrics.RunsCompleted.Add(1, tags);
             if (await this.GetReminder(ReminderName) is { } reminder)
             {
                 await this.UnregisterReminder(reminder);
@@ -373,6 +383,11 @@ public sealed class BillingRunGrain(
             _stuck = FirstLine(e is AggregateException { InnerException: { } inner } ? inner.Message : e.Message);
             _stuckSince ??= services.Clock.GetCurrentInstant();
             services.Logger.LogWarning(e, "{Run}: interrupted; it resumes at the next reminder tick", run);
+        }
+        finally
+        {
+            // What an interrupted run left pending here is counted again by the silo that resumes it.
+            CstMetrics.EntiPending.Add(-pendingMeasured, tags);
         }
     }
 

@@ -372,6 +372,25 @@ public sealed class EnteGrain(
         return Task.CompletedTask;
     }
 
+    public async Task AttachImportedAsync(ImmutableList<ChildKey> children)
+    {
+        ArgumentNullException.ThrowIfNull(children);
+        EnsureExists();
+
+        // Each object answers for itself, so what is attached is what it holds: a key of an object that does not exist
+        // or belongs to another ente is refused before anything is stored.
+        var snapshots = await Task.WhenAll(children.Distinct().Select(child => ObjectOf(child).GetSnapshotForAsync(this.GetPrimaryKeyString())));
+        await PutChildrenAsync([.. snapshots]);
+    }
+
+    private IOwnedObjectGrain ObjectOf(ChildKey child) => child.Kind switch
+    {
+        ChildKind.PecMailbox => GrainFactory.GetGrain<IPecMailboxGrain>(child.Key).AsReference<IOwnedObjectGrain>(),
+        ChildKind.FirmaDevice => GrainFactory.GetGrain<IFirmaDeviceGrain>(child.Key).AsReference<IOwnedObjectGrain>(),
+        ChildKind.HostedService => GrainFactory.GetGrain<IHostedServiceGrain>(child.Key).AsReference<IOwnedObjectGrain>(),
+        _ => throw new CstDomainError("NotFound", this.GetGrainId().ToString(), $"{Subject}: no kind of object {child.Kind} (key {child.Key})"),
+    };
+
     public async Task PutChildrenAsync(ImmutableList<ChildSnapshot> snapshots)
     {
         ArgumentNullException.ThrowIfNull(snapshots);

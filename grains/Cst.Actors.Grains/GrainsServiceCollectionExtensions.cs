@@ -38,6 +38,8 @@ public static class GrainsServiceCollectionExtensions
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Outbox.OutboxSender>());
         services.TryAddSingleton<GrainServices>();
         services.AddSingleton<IIncomingGrainCallFilter, DomainErrorFilter>();
+        // Methods marked [SiloInternal] (objects' snapshots, the directory's entries) are refused to clients.
+        services.AddSingleton<IIncomingGrainCallFilter, SiloInternalCallFilter>();
         return services;
     }
 }

@@ -64,6 +64,11 @@ public static class ClientWiring
             o.ClusterId = settings.ClusterId;
             o.ServiceId = settings.ServiceId;
         });
+        if (settings.Tls is { } tls)
+        {
+            builder.UseCstTls(tls);
+        }
+
         return builder;
     }
 

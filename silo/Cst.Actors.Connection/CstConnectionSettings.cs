@@ -93,9 +93,19 @@ public static class CstConnectionSettings
         ArgumentNullException.ThrowIfNull(configuration);
         var clusterId = Name(configuration, ClusterIdKey, DefaultClusterId);
         var serviceId = Name(configuration, ServiceIdKey, DefaultServiceId);
+        CstTlsSettings? tls;
+        try
+        {
+            tls = CstTlsSettings.Read(configuration);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CstConnectionException(e.Message);
+        }
+
         if (ConnectionString(configuration) is { } configured)
         {
-            return new CstClientSettings(configured, clusterId, serviceId, Embedded: false);
+            return new CstClientSettings(configured, clusterId, serviceId, Embedded: false) { Tls = tls };
         }
 
         var dataDirectory = EmbeddedDataDirectory(configuration);
@@ -133,7 +143,7 @@ public static class CstConnectionSettings
             Username = EmbeddedUser,
             Password = password,
         }.ConnectionString;
-        return new CstClientSettings(connectionString, clusterId, serviceId, Embedded: true);
+        return new CstClientSettings(connectionString, clusterId, serviceId, Embedded: true) { Tls = tls };
     }
 
     private static string Name(IConfiguration configuration, string key, string defaultValue) =>
@@ -143,6 +153,9 @@ public static class CstConnectionSettings
 /// <summary>What a client needs to find the cluster. The connection string holds a password: never log it.</summary>
 public sealed record CstClientSettings(string ConnectionString, string ClusterId, string ServiceId, bool Embedded)
 {
+    /// <summary>Mutual TLS to the gateways (<see cref="CstTlsSettings"/>), when the cluster requires it.</summary>
+    public CstTlsSettings? Tls { get; init; }
+
     public override string ToString() =>
         $"CstClientSettings {{ ClusterId = {ClusterId}, ServiceId = {ServiceId}, Embedded = {Embedded} }}";
 }

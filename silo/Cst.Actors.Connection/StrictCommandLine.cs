@@ -103,6 +103,40 @@ public sealed class StrictCommandLine
     public static Option<string?> Text(string name, string description, string helpName) =>
         new(name) { Description = description, HelpName = helpName };
 
+    /// <summary>
+    /// A PostgreSQL connection string without a password: any user can read a command line (<c>ps</c>,
+    /// /proc/PID/cmdline), so a password given there is refused, saying where to put it instead.
+    /// </summary>
+    public static Option<string?> ConnectionString(string name, string description) => new(name)
+    {
+        Description = description,
+        HelpName = "TEXT",
+        CustomParser = r => Value(r) is not { } text ? null
+            : PasswordRefusal(name, text) is { } refusal ? Refuse<string?>(r, refusal)
+            : text,
+    };
+
+    /// <summary>Why a connection string given on a command line as <paramref name="name"/> is refused, or null.</summary>
+    public static string? PasswordRefusal(string name, string connectionString)
+    {
+        try
+        {
+            if (new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password is not { Length: > 0 })
+            {
+                return null;
+            }
+        }
+        catch (ArgumentException)
+        {
+            // Not understood here: Npgsql says what is wrong with it where it is used.
+            return null;
+        }
+
+        return $"{name} carries a password, which any user can read on a command line (ps); give it in the environment "
+            + $"({CstConnectionSettings.EnvironmentPrefix}ConnectionStrings__{CstConnectionSettings.ConnectionStringName}, e.g. from a 0600 EnvironmentFile) "
+            + "or in a password file (Passfile=... in the connection string, or PGPASSFILE), and leave it out of the line.";
+    }
+
     /// <summary>"a, b or c".</summary>
     public static string Alternatives(IReadOnlyList<string> values) =>
         values.Count <= 1 ? string.Join(string.Empty, values) : $"{string.Join(", ", values.Take(values.Count - 1))} or {values[^1]}";
@@ -344,7 +378,7 @@ public sealed class ConfigurationOptions
     public static ConfigurationOptions Connection(bool recursive)
     {
         var options = new ConfigurationOptions();
-        options.Add(StrictCommandLine.Text("--connection-string", $"PostgreSQL connection string (ConnectionStrings:{CstConnectionSettings.ConnectionStringName}); unset: the embedded PostgreSQL", "TEXT"), "ConnectionStrings:" + CstConnectionSettings.ConnectionStringName);
+        options.Add(StrictCommandLine.ConnectionString("--connection-string", $"PostgreSQL connection string (ConnectionStrings:{CstConnectionSettings.ConnectionStringName}) without its password (environment or Passfile); unset: the embedded PostgreSQL"), "ConnectionStrings:" + CstConnectionSettings.ConnectionStringName);
         options.Add(StrictCommandLine.Text("--cluster-id", $"cluster id ({CstConnectionSettings.ClusterIdKey}), default {CstConnectionSettings.DefaultClusterId}", "ID"), CstConnectionSettings.ClusterIdKey);
         options.Add(StrictCommandLine.Text("--service-id", $"service id ({CstConnectionSettings.ServiceIdKey}), default {CstConnectionSettings.DefaultServiceId}; part of every stored key, never change it once data exists", "ID"), CstConnectionSettings.ServiceIdKey);
         options.Add(StrictCommandLine.Text("--data-dir", $"data directory of the embedded PostgreSQL ({CstConnectionSettings.EmbeddedDataDirectoryKey}), default {CstConnectionSettings.DefaultEmbeddedDataDirectory()}", "DIR"), CstConnectionSettings.EmbeddedDataDirectoryKey);

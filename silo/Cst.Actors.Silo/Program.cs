@@ -2,16 +2,19 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Cst.Actors.Silo.Database;
 using Cst.Actors.Silo.Hosting;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-// cst-silo [run|migrate] [options]   (cst-silo --help, cst-silo migrate --help)
+// cst-silo [run|migrate|backup|restore] [options]   (cst-silo --help, cst-silo migrate --help)
 //   run (default)  start PostgreSQL when none is configured, apply what is missing of sql/, run the silo until
 //                  Ctrl-C or SIGTERM, then stop the silo and the PostgreSQL it started.
 //   migrate        the same up to the schema, then exit.
+//   backup         pg_dump of the database to --out FILE (consistent while silos run), then exit.
+//   restore FILE   pg_restore of a backup into the configured database, which must be empty, then exit.
 // Configuration: appsettings.json beside the program, then CST_-prefixed environment variables, then the command
 // line (Hosting/SiloCommandLine.cs: every option is a key, an unknown one is refused); keys and defaults are in
 // Hosting/SiloConfiguration.cs.
@@ -41,7 +44,7 @@ using var shutdown = new CancellationTokenSource();
 using var onSigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestShutdown);
 using var onSigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestShutdown);
 
-HostApplicationBuilder builder;
+WebApplicationBuilder builder;
 try
 {
     builder = CreateBuilder(commandLine.Overrides);
@@ -62,6 +65,8 @@ try
     // Checked before anything starts, so a mistyped port does not wait for a database to come up first.
     var siloSettings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString: string.Empty);
     var demoData = DemoDataLoader.ReadMode(builder.Configuration);
+    var monitoring = MonitoringSettings.Read(builder.Configuration);
+    var tls = verb == SiloCommandLine.Run ? SiloTls.Read(builder.Configuration, siloSettings.Endpoints!) : null;
     var connectionString = SiloConfiguration.ConnectionString(builder.Configuration);
     if (connectionString is null)
     {
@@ -82,6 +87,18 @@ try
         logger.LogInformation("Using the configured PostgreSQL database {Database}", Describe(connectionString));
     }
 
+    if (verb is SiloCommandLine.Backup or SiloCommandLine.Restore)
+    {
+        // Before the migrations: a restore goes into an empty database, which the migrations would fill.
+        var programs = LocalPostgres.ProgramDirectory()
+            ?? throw new PostgresBinariesMissingException("pg_dump and pg_restore were not found in /usr/lib/postgresql/<version>/bin; install them with: apt-get install postgresql");
+        var backup = new PostgresBackup(connectionString, programs, loggerFactory.CreateLogger<PostgresBackup>());
+        await (verb == SiloCommandLine.Backup
+            ? backup.BackupAsync(commandLine.File!, shutdown.Token)
+            : backup.RestoreAsync(commandLine.File!, shutdown.Token));
+        return ExitOk;
+    }
+
     var sqlDirectory = SiloConfiguration.ReadSqlDirectory(builder.Configuration);
     var applied = await new SchemaMigrator(connectionString, sqlDirectory, loggerFactory.CreateLogger<SchemaMigrator>())
         .ApplyAsync(shutdown.Token);
@@ -93,9 +110,11 @@ try
     }
 
     var settings = siloSettings with { ConnectionString = connectionString };
-    builder.UseOrleans(silo => silo.ConfigureCstSilo(settings));
+    builder.UseOrleans(silo => silo.ConfigureCstSilo(settings).UseCstTls(tls).AddCstDashboard(monitoring));
+    builder.AddCstMonitoring(monitoring);
 
     using var host = builder.Build();
+    host.MapCstMonitoring(monitoring);
     try
     {
         await host.StartAsync(shutdown.Token);
@@ -120,6 +139,11 @@ try
         "Silo started: cluster {ClusterId}, service {ServiceId}, silo {Advertised}:{SiloPort}, gateway {Advertised}:{GatewayPort} (listening on {Listen})",
         settings.ClusterId, settings.ServiceId, settings.Endpoints!.AdvertisedAddress, settings.Endpoints.SiloPort,
         settings.Endpoints.AdvertisedAddress, settings.Endpoints.GatewayPort, settings.Endpoints.ListenAddress);
+    if (monitoring.Url is { } url)
+    {
+        logger.LogInformation("Monitoring on {Url}: {Health} health, {Metrics} Prometheus metrics{Dashboard}",
+            url, SiloMonitoring.HealthPath, SiloMonitoring.MetricsPath, monitoring.Dashboard ? $", {SiloMonitoring.DashboardPath}/ dashboard" : string.Empty);
+    }
     try
     {
         await DemoDataLoader.LoadAsync(demoData, embedded is not null, host.Services.GetRequiredService<IGrainFactory>(),
@@ -198,13 +222,13 @@ void RequestShutdown(PosixSignalContext context)
     }
 }
 
-static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> commandLine)
+static WebApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?> commandLine)
 {
-    // No defaults: they would read every environment variable without a prefix (Orleans itself reads an "Orleans"
-    // section), and the content root would be the working directory instead of the program's.
-    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+    // Empty: the defaults would read every environment variable without a prefix (Orleans itself reads an "Orleans"
+    // section), and the content root would be the working directory instead of the program's. A web host only for the
+    // monitoring endpoints on the loopback (Hosting/SiloMonitoring.cs).
+    var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
     {
-        DisableDefaults = true,
         ContentRootPath = AppContext.BaseDirectory,
         ApplicationName = "cst-silo",
         EnvironmentName = Environment.GetEnvironmentVariable(SiloConfiguration.EnvironmentPrefix + "ENVIRONMENT") ?? Environments.Production,
@@ -214,19 +238,15 @@ static HostApplicationBuilder CreateBuilder(IReadOnlyDictionary<string, string?>
         .AddEnvironmentVariables(SiloConfiguration.EnvironmentPrefix)
         .AddInMemoryCollection(commandLine);
     ConfigureLogging(builder.Logging, builder.Configuration);
-    builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = TimeSpan.FromSeconds(30));
+    builder.Services.AddCstShutdownBounds();
+
+    // Under systemd (Type=notify): tells systemd when the silo is ready and when it stops; elsewhere it does nothing.
+    builder.Services.AddSystemd();
     return builder;
 }
 
-static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration)
-{
-    logging.AddConfiguration(configuration.GetSection("Logging"));
-    logging.AddSimpleConsole(options =>
-    {
-        options.SingleLine = true;
-        options.TimestampFormat = "HH:mm:ss ";
-    });
-}
+static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration) =>
+    logging.ConfigureCstLogging(configuration);
 
 static string Describe(string connectionString)
 {

@@ -37,7 +37,7 @@ public sealed record ChildRef([property: Id(0)] ChildKind Kind, [property: Id(1)
 
 /// <summary>
 /// What a bulk import of one object returns: the object's billing snapshot, for the importer to attach to the ente in
-/// one call per ente (<c>IEnteGrain.PutChildrenAsync</c>), and whether the import changed the object.
+/// one call per ente (<c>IEnteGrain.AttachImportedAsync</c>), and whether the import changed the object.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("cst.ImportedChild")]
 public sealed record ImportedChild([property: Id(0)] ChildSnapshot Snapshot, [property: Id(1)] bool Changed);

@@ -24,6 +24,7 @@ public interface IEnteDirectoryGrain : IGrainWithStringKey
     const string Key = "all";
 
     /// <summary>Adds or replaces the entry of an ente (called by the ente grain).</summary>
+    [SiloInternal]
     Task UpsertAsync(EnteDirectoryEntry entry);
 
     /// <summary>

@@ -140,8 +140,9 @@ public interface IEnteGrain : IGrainWithStringKey
     /// <summary>
     /// Called by the ente's objects after each change (and when they find the ente's copy out of date): checks the
     /// object's dates against the membership (no activation before the adhesion or after the withdrawal) and stores
-    /// its billing snapshot. Throws, storing nothing, when the dates are refused.
+    /// its billing snapshot. Throws, storing nothing, when the dates are refused. Silo-internal: refused to clients.
     /// </summary>
+    [SiloInternal]
     Task PutChildAsync(ChildSnapshot snapshot);
 
     /// <summary>
@@ -149,13 +150,24 @@ public interface IEnteGrain : IGrainWithStringKey
     /// object. Interleaves, being a read.
     /// </summary>
     [AlwaysInterleave]
+    [SiloInternal]
     Task CheckChildAsync(ChildSnapshot snapshot);
 
     /// <summary>
     /// Stores the snapshots of several objects (a bulk import) in one write, after the checks of
-    /// <see cref="PutChildAsync"/> for each; throws, storing nothing, when one is refused.
+    /// <see cref="PutChildAsync"/> for each; throws, storing nothing, when one is refused. Silo-internal: a client
+    /// attaches imported objects with <see cref="AttachImportedAsync"/>.
     /// </summary>
+    [SiloInternal]
     Task PutChildrenAsync(ImmutableList<ChildSnapshot> snapshots);
+
+    /// <summary>
+    /// Attaches the objects a bulk import has just written (their <c>ImportAsync</c>) in one write: the ente asks each
+    /// object for its own snapshot, so only objects that exist and belong to this ente are attached; throws, storing
+    /// nothing, when one does not exist, belongs to another ente, or is refused by the checks of
+    /// <see cref="PutChildAsync"/>.
+    /// </summary>
+    Task AttachImportedAsync(ImmutableList<ChildKey> children);
 
     /// <summary>
     /// The version of the snapshot held for an object, or null when none is held. Interleaves: an object activated by
@@ -170,6 +182,7 @@ public interface IEnteGrain : IGrainWithStringKey
     /// One-way, so an object activated by a call of this ente never waits for it.
     /// </summary>
     [OneWay]
+    [SiloInternal]
     Task ResyncChildAsync(ChildSnapshot snapshot, long? seenVersion);
 
     /// <summary>The adhesion and withdrawal dates and the listino, for objects that check their operations against them.</summary>

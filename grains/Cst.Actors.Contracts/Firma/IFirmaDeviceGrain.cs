@@ -58,7 +58,7 @@ public interface IFirmaDeviceGrain : IGrainWithStringKey
     /// Bulk import: applies every fact of <paramref name="device"/> in date order (the same operations, checks and
     /// idempotency as the separate calls) as <b>one</b> change: one state write, one reminder arming, the audit rows
     /// in one insert. The ente is asked to check the dates before the write but does not store the snapshot: the
-    /// importer attaches the returned snapshots with <c>IEnteGrain.PutChildrenAsync</c>. A refused operation leaves
+    /// importer attaches the objects with <c>IEnteGrain.AttachImportedAsync</c>. A refused operation leaves
     /// the object as it was.
     /// </summary>
     Task<ImportedChild> ImportAsync(string enteId, Import.ImportDevice device, string operatorName);
@@ -73,6 +73,7 @@ public interface IFirmaDeviceGrain : IGrainWithStringKey
     Task<FirmaDeviceView> RevokeAsync(LocalDate on, RevocationReason reason, string operatorName);
 
     /// <summary>Ends the device on <paramref name="on"/> for the ente's withdrawal; returns its new billing snapshot.</summary>
+    [SiloInternal]
     Task<ChildSnapshot> EndForWithdrawalAsync(LocalDate on, string operatorName);
 
     /// <summary>The device; throws <c>CstDomainError</c> when it was never issued.</summary>

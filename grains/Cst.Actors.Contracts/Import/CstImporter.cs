@@ -45,7 +45,7 @@ public sealed class CstImporter(IGrainFactory grains)
     /// Bulk mode, for large imports: each object is brought to the document's facts by one call
     /// (<c>ImportAsync</c>: one state write, one reminder arming, one audit insert, however many operations), the
     /// objects of an ente <see cref="ObjectParallelism"/> at a time, and their snapshots are attached to the ente in
-    /// one write (<see cref="IEnteGrain.PutChildrenAsync"/>) instead of one ente write per operation. The checks, the
+    /// one write (<see cref="IEnteGrain.AttachImportedAsync"/>) instead of one ente write per operation. The checks, the
     /// outcomes and the replay guarantees are those of the default mode.
     /// </summary>
     public bool Bulk { get; init; }
@@ -580,7 +580,7 @@ public sealed class CstImporter(IGrainFactory grains)
         var done = results.Where(r => r is not null).Select(r => r!).ToList();
         if (done.Count > 0)
         {
-            await enteGrain.PutChildrenAsync([.. done.Select(r => r.Snapshot)]).ConfigureAwait(false);
+            await enteGrain.AttachImportedAsync([.. done.Select(r => new ChildKey(r.Snapshot.Kind, r.Snapshot.Key))]).ConfigureAwait(false);
         }
 
         if (failure is not null)

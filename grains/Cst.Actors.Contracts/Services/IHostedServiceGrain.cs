@@ -71,7 +71,7 @@ public interface IHostedServiceGrain : IGrainWithStringKey
     /// Bulk import: applies every fact of <paramref name="service"/> in date order (the same operations, checks and
     /// idempotency as the separate calls) as <b>one</b> change: one state write, one reminder arming, the audit rows
     /// in one insert. The ente is asked to check the dates before the write but does not store the snapshot: the
-    /// importer attaches the returned snapshots with <c>IEnteGrain.PutChildrenAsync</c>. A refused operation leaves
+    /// importer attaches the objects with <c>IEnteGrain.AttachImportedAsync</c>. A refused operation leaves
     /// the object as it was.
     /// </summary>
     Task<ImportedChild> ImportAsync(string enteId, Import.ImportService service, string operatorName);
@@ -95,6 +95,7 @@ public interface IHostedServiceGrain : IGrainWithStringKey
     Task<HostedServiceView> CeaseAsync(LocalDate on, string operatorName);
 
     /// <summary>Ends the service on <paramref name="on"/> for the ente's withdrawal; returns its new billing snapshot.</summary>
+    [SiloInternal]
     Task<ChildSnapshot> EndForWithdrawalAsync(LocalDate on, string operatorName);
 
     /// <summary>The service; throws <c>CstDomainError</c> when it was never activated.</summary>

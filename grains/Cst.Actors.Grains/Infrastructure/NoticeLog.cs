@@ -48,7 +48,13 @@ public sealed class PostgresNoticeLog(NpgsqlDataSource dataSource) : INoticeLog
             command.Parameters.Add(new NpgsqlParameter { Value = notice.Kind });
             command.Parameters.Add(new NpgsqlParameter { Value = notice.Due.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
             command.Parameters.Add(new NpgsqlParameter { Value = notice.Message });
-            return await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 1;
+            var produced = await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 1;
+            if (produced)
+            {
+                CstMetrics.NoticesProduced.Add(1, new KeyValuePair<string, object?>("kind", notice.Kind));
+            }
+
+            return produced;
         }
         catch (NpgsqlException e)
         {

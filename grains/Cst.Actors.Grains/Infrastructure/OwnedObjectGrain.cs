@@ -38,7 +38,7 @@ public interface IOwnedObjectState<TSelf>
 /// fails the activation is dropped, so the next call reloads what is stored, and the ente's copy is re-synchronised on
 /// the next activation; (5) the reminder is re-armed if the next deadline moved; (6) the audit row is written.
 /// </remarks>
-public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
+public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjectGrain
     where TState : class, IOwnedObjectState<TState>
 {
     /// <summary>The name of the one reminder each object holds.</summary>
@@ -115,6 +115,7 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
             return;
         }
 
+        CstMetrics.RemindersHandled.Add(1, new KeyValuePair<string, object?>("grain", Kind.ToString()));
         if (!State.Exists)
         {
             await DisarmAsync();
@@ -136,6 +137,18 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
         {
             throw new CstDomainError("NotFound", this.GetGrainId().ToString(), $"{Subject} does not exist");
         }
+    }
+
+    public Task<ChildSnapshot> GetSnapshotForAsync(string enteId)
+    {
+        EnsureExists();
+        if (State.EnteId != enteId)
+        {
+            throw new CstDomainError("NotOwned", this.GetGrainId().ToString(),
+                $"{Subject} belongs to ente {State.EnteId}, not to ente {enteId}");
+        }
+
+        return Task.FromResult(SnapshotOf(State));
     }
 
     protected ChildSnapshot SnapshotOf(TState state) =>
@@ -182,7 +195,7 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable
     /// snapshot, (3) deadlines are handled once, (4) the state is written once, (5) the reminder is armed once, (6)
     /// the audit rows are written in one insert. Anything refused leaves the object as it was, with nothing written.
     /// A bulk import leaves <paramref name="attach"/> false: the ente only checks, and the importer attaches the
-    /// returned snapshots (<c>IEnteGrain.PutChildrenAsync</c>); an operator's single decision (request and activate a
+    /// objects (<c>IEnteGrain.AttachImportedAsync</c>, which asks each for its snapshot); an operator's single decision (request and activate a
     /// mailbox) sets it, so the ente checks and stores the snapshot as for any change.
     /// </summary>
     protected async Task<ImportedChild> ApplyAsOneAsync(Func<Task> operations, bool attach = false)

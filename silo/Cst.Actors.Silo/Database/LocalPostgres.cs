@@ -62,6 +62,17 @@ public sealed class LocalPostgres : IAsyncDisposable
     private readonly string _binDirectory;
     private readonly string? _runUser;
     private readonly string _dataDirectory;
+    /// <summary>The logging settings of the server (see <see cref="StartServerAsync"/>).</summary>
+    public static readonly IReadOnlyList<string> LogRotation =
+    [
+        "logging_collector=on",
+        "log_directory=log",
+        "log_filename=postgresql-%a.log",
+        "log_truncate_on_rotation=on",
+        "log_rotation_age=1d",
+        "log_rotation_size=10MB",
+    ];
+
     private string? _password;
     private bool _started;
     private ServerFileLock? _use;
@@ -90,6 +101,51 @@ public sealed class LocalPostgres : IAsyncDisposable
 
     /// <summary>Held shared by every process using the server, from its start until its stop.</summary>
     private string UsersLockFile => _dataDirectory + ".users";
+
+    /// <summary>The directory of the newest PostgreSQL programs installed (pg_dump and pg_restore beside the server's), or null.</summary>
+    public static string? ProgramDirectory() => FindBinDirectory();
+
+    /// <summary>
+    /// Refuses a data directory made by another major version than the server programs found: the server would not
+    /// start on it. Says how to upgrade it with pg_upgrade, in the exact commands for this directory.
+    /// </summary>
+    private async Task CheckMajorVersionAsync(CancellationToken ct)
+    {
+        var versionFile = Path.Combine(_dataDirectory, "PG_VERSION");
+        if (!File.Exists(versionFile))
+        {
+            return;
+        }
+
+        var data = (await File.ReadAllTextAsync(versionFile, ct).ConfigureAwait(false)).Trim();
+        var result = await RunAsync(Path.Combine(_binDirectory, "pg_ctl"), ["--version"], ct).ConfigureAwait(false);
+        // "pg_ctl (PostgreSQL) 15.18 (Debian 15.18-1)": the major is the number before the first dot (9.6 before 10).
+        var words = result.Output.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var version = words.SkipWhile(w => w != "(PostgreSQL)").Skip(1).FirstOrDefault() ?? string.Empty;
+        var parts = version.Split('.');
+        var programs = parts.Length > 0 && int.TryParse(parts[0], CultureInfo.InvariantCulture, out var major) && major < 10 && parts.Length > 1
+            ? $"{parts[0]}.{parts[1]}"
+            : parts[0];
+        if (programs.Length == 0 || programs == data)
+        {
+            return;
+        }
+
+        var d = _dataDirectory;
+        var old = $"{d}.pg{data}";
+        var oldBin = $"/usr/lib/postgresql/{data}/bin";
+        var owner = _runUser is null ? "the user the silo runs as" : ServiceUser;
+        throw new LocalPostgresException(
+            $"The PostgreSQL cluster in {d} was created by PostgreSQL {data}, but the server programs found are PostgreSQL "
+            + $"{programs} ({_binDirectory}), which cannot open it; nothing was started. Upgrade it once, with every silo on it "
+            + $"stopped and the PostgreSQL {data} programs installed (apt-get install postgresql-{data}), as {owner}, in a "
+            + $"directory that user can write (cd /tmp):{Environment.NewLine}"
+            + $"  mv {d} {old} && {_binDirectory}/initdb -D {d} --username={SuperUser} --pwfile={PasswordFile} "
+            + "--auth-local=scram-sha-256 --auth-host=scram-sha-256 --encoding=UTF8 --locale=C --no-instructions"
+            + $" && PGPASSWORD=\"$(cat {PasswordFile})\" {_binDirectory}/pg_upgrade -b {oldBin} -B {_binDirectory} -d {old} -D {d} -U {SuperUser}"
+            + $" && sed -n '/^# Cst.Actors local server/,$p' {old}/postgresql.conf >> {d}/postgresql.conf{Environment.NewLine}"
+            + $"then start the silo again; remove {old} once it runs. Or run the silo with the PostgreSQL {data} programs.");
+    }
 
     /// <summary>Finds the server programs (newest version first) and checks that they can be run here.</summary>
     /// <exception cref="PostgresBinariesMissingException">initdb, pg_ctl or postgres is missing.</exception>
@@ -144,6 +200,7 @@ public sealed class LocalPostgres : IAsyncDisposable
     public async Task StartAsync(CancellationToken ct)
     {
         Initialised = false;
+        await CheckMajorVersionAsync(ct).ConfigureAwait(false);
         PrepareDataDirectory();
 
         using (await TakeTransitionLockAsync(ct).ConfigureAwait(false))
@@ -527,6 +584,11 @@ public sealed class LocalPostgres : IAsyncDisposable
     private async Task StartServerAsync(CancellationToken ct)
     {
         List<string> options = ["-p", _settings.Port.ToString(CultureInfo.InvariantCulture)];
+
+        // The server's own log, rotated: one file per weekday in <data>/log, at most 10 MB each, overwritten a week
+        // later, so it never fills the disk. Given at every start (not written to postgresql.conf at initdb), so
+        // clusters created before this apply it too. postmaster.log keeps only what precedes the collector's start.
+        options.AddRange(LogRotation.SelectMany(setting => new[] { "-c", setting }));
         if (!_settings.Durable)
         {
             options.AddRange(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]);

@@ -16,17 +16,23 @@ public sealed partial class SiloCommandLine
 {
     public const string Run = "run";
     public const string Migrate = "migrate";
+    public const string Backup = "backup";
+    public const string Restore = "restore";
 
     private readonly CommandLineInput _input;
     private readonly Dictionary<string, string?> _overrides;
 
-    private SiloCommandLine(CommandLineInput input, string? error, string verb, Dictionary<string, string?> overrides)
+    private SiloCommandLine(CommandLineInput input, string? error, string verb, Dictionary<string, string?> overrides, string? file)
     {
         _input = input;
         Error = error;
         Verb = verb;
         _overrides = overrides;
+        File = file;
     }
+
+    /// <summary>The file of <see cref="Backup"/> (<c>--out</c>) or <see cref="Restore"/> (its argument).</summary>
+    public string? File { get; }
 
     /// <summary>Why the line is refused, in one line naming the offending word; null when it is sound.</summary>
     public string? Error { get; }
@@ -48,12 +54,17 @@ public sealed partial class SiloCommandLine
         var keys = new List<KeyValuePair<string, string?>>();
         var rest = new List<string>();
         string? unknownKey = null;
+        string? secretOnLine = null;
         foreach (var arg in args.TakeWhile(a => a != "--"))
         {
             if (ConfigurationKeyArgument().Match(arg) is { Success: true } match)
             {
                 var key = match.Groups["key"].Value;
                 unknownKey ??= IsKnownKey(key) ? null : key;
+                if (key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase))
+                {
+                    secretOnLine ??= StrictCommandLine.PasswordRefusal("--" + key, match.Groups["value"].Value);
+                }
                 keys.Add(new(key, match.Groups["value"].Value));
             }
             else
@@ -78,6 +89,12 @@ public sealed partial class SiloCommandLine
         var commandLine = new StrictCommandLine(root);
         var run = new Command(Run, "(default) start the silo; without a connection string, first start a private PostgreSQL; apply what is missing of sql/");
         var migrate = new Command(Migrate, "apply the missing sql/ scripts to the database and exit");
+        var backup = new Command(Backup, "write a consistent copy of the database (pg_dump, custom format) to --out FILE while the cluster runs, and exit");
+        var backupFile = new Option<string>("--out") { Description = "the backup file to write (created 0600; an existing file is refused)", HelpName = "FILE", Required = true };
+        backup.Options.Add(backupFile);
+        var restore = new Command(Restore, "restore a backup (pg_restore) into the configured database, which must be empty (a new one), and exit");
+        var restoreFile = new Argument<string>("FILE") { Description = "a file written by cst-silo backup" };
+        restore.Arguments.Add(restoreFile);
         var help = new Command("help", "this help") { Hidden = true };
         foreach (var command in new[] { root, run })
         {
@@ -90,19 +107,27 @@ public sealed partial class SiloCommandLine
         connection.AddTo(migrate);
         sql.AddTo(migrate);
         migrate.SetAction(_ => 0);
+        foreach (var command in new[] { backup, restore })
+        {
+            connection.AddTo(command);
+            command.SetAction(_ => 0);
+        }
+
         help.SetAction(_ => 0);
         root.Subcommands.Add(run);
         root.Subcommands.Add(migrate);
+        root.Subcommands.Add(backup);
+        root.Subcommands.Add(restore);
         root.Subcommands.Add(help);
 
         var input = commandLine.Parse(rest);
         var verb = input.Command == root ? Run : input.Command.Name;
-        var error = input.Error ?? (unknownKey is null ? null
+        var error = input.Error ?? secretOnLine ?? (unknownKey is null ? null
             : $"'{unknownKey}' is not a configuration key the silo reads (cst-silo --help; README.md, Configuration).");
-        if (error is null && verb == Migrate
+        if (error is null && verb is Migrate or Backup or Restore
             && silo.Options.FirstOrDefault(o => input.Result.GetResult(o) is { Implicit: false }) is { } misplaced)
         {
-            error = $"migrate does not take '{misplaced.Name}'; it goes with run (cst-silo --help).";
+            error = $"{verb} does not take '{misplaced.Name}'; it goes with run (cst-silo --help).";
         }
 
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
@@ -122,7 +147,13 @@ public sealed partial class SiloCommandLine
             }
         }
 
-        return new SiloCommandLine(input, error, verb, overrides);
+        var file = verb switch
+        {
+            Backup => input.Result.GetValue(backupFile),
+            Restore => input.Result.GetValue(restoreFile),
+            _ => null,
+        };
+        return new SiloCommandLine(input, error, verb, overrides, file);
     }
 
     /// <summary>Writes the help of the command named (the whole program's for <c>help</c>); returns 0.</summary>
@@ -138,6 +169,8 @@ public sealed partial class SiloCommandLine
             SiloConfiguration.SiloPortKey, SiloConfiguration.GatewayPortKey, SiloConfiguration.ListenAddressKey,
             SiloConfiguration.AdvertisedAddressKey, SiloConfiguration.EmbeddedDataDirectoryKey, SiloConfiguration.EmbeddedPortKey,
             SiloConfiguration.SqlDirectoryKey, DemoDataLoader.LoadKey,
+            .. MonitoringSettings.Keys,
+            .. CstTlsSettings.Keys,
             .. typeof(BillingRunOptions).GetProperties().Select(p => $"{CstSiloBuilderExtensions.BillingRunOptionsSection}:{p.Name}"),
             .. typeof(Documents.IssuerSettings).GetProperties().Where(p => p.CanWrite).Select(p => $"{Documents.IssuerSettings.Section}:{p.Name}"),
             .. typeof(Grains.Outbox.OutboxOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"{Grains.Outbox.OutboxOptions.Section}:{p.Name}"),

@@ -187,7 +187,7 @@ public sealed class SiloProcessTests(PostgresFixture postgres)
     }
 
     /// <summary>The program built beside the tests, its output collected.</summary>
-    private sealed class SiloProcess : IAsyncDisposable
+    internal sealed class SiloProcess : IAsyncDisposable
     {
         private readonly Process _process;
         private readonly StringBuilder _output = new();
