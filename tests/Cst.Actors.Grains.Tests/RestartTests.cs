@@ -1,7 +1,11 @@
 using Cst.Actors.Contracts.Firma;
 using Cst.Actors.Contracts.Pec;
 using Cst.Actors.Domain.Deadlines;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using NodaTime;
+using Orleans.Configuration;
+using Orleans.TestingHost;
 using static Cst.Actors.Grains.Tests.TestEnti;
 
 namespace Cst.Actors.Grains.Tests;
@@ -108,6 +112,29 @@ public sealed class RestartTests : IAsyncLifetime
         await _cluster.Client.GetGrain<IFirmaDeviceGrain>(serial).HandleDeadlinesAsync();
         Assert.Equal(mailboxNotices, await _cluster.NoticesAsync(address));
         Assert.Equal(deviceNotices, await _cluster.NoticesAsync(serial));
+    }
+
+    [Fact]
+    public void Silo_MembershipClock_ReadsATimestampNeverSetAsTheSilosAge_NotTheHostsUptime()
+    {
+        var services = ((InProcessSiloHandle)_cluster.Cluster.Silos[0]).ServiceProvider;
+        var clock = services.GetRequiredKeyedService<TimeProvider>(TimeProviderNames.Membership);
+        var threshold = 2 * services.GetRequiredService<IOptions<ClusterMembershipOptions>>().Value.LocalHealthDegradationMonitoringPeriod;
+
+        // What Orleans' watchdog measures when its platform thread checks before the component thread's first timestamp
+        // is recorded: the time since timestamp 0. With the system clock that is the host's uptime, hours on any server,
+        // and the watchdog warns; with the silo's membership clock it is the silo's age, below the warning's threshold.
+        var sinceUnset = clock.GetElapsedTime(0);
+        Assert.True(sinceUnset < threshold,
+            $"an unset watchdog timestamp reads as {sinceUnset} on the membership clock (host up {TimeProvider.System.GetElapsedTime(0)}); "
+            + $"the watchdog warns above {threshold}");
+
+        // Intervals are the system's.
+        var start = clock.GetTimestamp();
+        var system = TimeProvider.System.GetTimestamp();
+        var interval = clock.GetElapsedTime(start);
+        Assert.True((interval - TimeProvider.System.GetElapsedTime(system)).Duration() < TimeSpan.FromMilliseconds(50));
+        Assert.Equal(TimeProvider.System.GetUtcNow().UtcDateTime, clock.GetUtcNow().UtcDateTime, TimeSpan.FromSeconds(1));
     }
 
     /// <summary>Waits for <paramref name="done"/> in real time, within a bound, the fake clock standing still.</summary>
