@@ -57,8 +57,9 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IIncomingGr
     public const string ReminderName = "next-deadline";
 
     /// <summary>
-    /// The reminder's period, a safety net only: the reminder is re-armed for the next deadline at every tick, so a
-    /// tick missed (cluster down) is followed by another at most this much later, besides the catch-up on activation.
+    /// The reminder's period, a safety net only: the reminder is re-armed for the next deadline at every tick. A tick
+    /// missed while the cluster was down would come only this much later; the start-up sweep
+    /// (<see cref="OverdueDeadlineSweep"/>) and the catch-up on activation handle it at once instead.
     /// </summary>
     public static readonly TimeSpan SafetyPeriod = TimeSpan.FromDays(7);
 
