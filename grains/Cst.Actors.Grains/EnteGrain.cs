@@ -72,13 +72,20 @@ public sealed class EnteGrain(
 {
     private string EnteId => this.GetPrimaryKeyString();
 
+    /// <summary>Set while the pending steps run: a call interleaving with them (a read) leaves them to the call running them.</summary>
+    private bool _finishing;
+
     private string Subject => "ente " + EnteId;
 
     /// <summary>Every call first finishes the steps a failed change left undone.</summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await FinishPendingAsync(mayBeDone: true);
+        if (!_finishing)
+        {
+            await FinishPendingAsync(mayBeDone: true);
+        }
+
         await context.Invoke();
     }
 
@@ -542,6 +549,19 @@ public sealed class EnteGrain(
             return;
         }
 
+        _finishing = true;
+        try
+        {
+            await FinishPendingStepsAsync(audit, mayBeDone);
+        }
+        finally
+        {
+            _finishing = false;
+        }
+    }
+
+    private async Task FinishPendingStepsAsync(AuditEntry audit, bool mayBeDone)
+    {
         if (!mayBeDone || !await services.Audit.ContainsAsync(audit.ChangeId))
         {
             if (state.State.PendingDirectory)

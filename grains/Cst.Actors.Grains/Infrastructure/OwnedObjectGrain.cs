@@ -65,6 +65,9 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IIncomingGr
 
     private readonly IPersistentState<TState> _state;
 
+    /// <summary>Set while the pending steps run: a call interleaving with them (a read) leaves them to the call running them.</summary>
+    private bool _finishing;
+
     /// <summary>Set while a bulk import applies several operations as one change (<see cref="ApplyAsOneAsync"/>).</summary>
     private List<AuditEntry>? _batch;
 
@@ -107,7 +110,11 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IIncomingGr
     public async Task Invoke(IIncomingGrainCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        await FinishPendingAsync(rearm: true, mayBeDone: true);
+        if (!_finishing)
+        {
+            await FinishPendingAsync(rearm: true, mayBeDone: true);
+        }
+
         await context.Invoke();
     }
 
@@ -260,6 +267,19 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IIncomingGr
             return;
         }
 
+        _finishing = true;
+        try
+        {
+            await FinishPendingStepsAsync(pending, rearm, mayBeDone);
+        }
+        finally
+        {
+            _finishing = false;
+        }
+    }
+
+    private async Task FinishPendingStepsAsync(ImmutableList<AuditEntry> pending, bool rearm, bool mayBeDone)
+    {
         if (!mayBeDone || !await Services.Audit.ContainsAsync(pending[0].ChangeId))
         {
             if (rearm)
