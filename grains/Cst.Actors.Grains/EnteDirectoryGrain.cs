@@ -30,8 +30,19 @@ public sealed class EnteDirectoryGrain(
             return;
         }
 
+        var before = state.State;
         state.State = state.State with { Entries = state.State.Entries.SetItem(entry.EnteId, entry) };
-        await state.WriteStateAsync();
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            // Not stored: forget it, so that the ente's retry of the same entry writes it instead of finding it held.
+            state.State = before;
+            DeactivateOnIdle();
+            throw;
+        }
     }
 
     public Task<ImmutableList<EnteDirectoryEntry>> SearchAsync(string text, int max)

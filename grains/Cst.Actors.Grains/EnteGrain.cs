@@ -38,6 +38,15 @@ public sealed record EnteState
     /// <summary>Who pays from which billing year, oldest first (<see cref="PayerHistory"/>); empty: see <see cref="CapofilaId"/>.</summary>
     [Id(5)] public ImmutableList<PayerChange> Payers { get; init; } = [];
 
+    /// <summary>
+    /// The audit row of the last change while it may not be written yet: stored with the change, cleared once the
+    /// row is in the audit log (see <see cref="EnteGrain"/>, "Steps after the state write").
+    /// </summary>
+    [Id(6)] public AuditEntry? PendingAudit { get; init; }
+
+    /// <summary>Whether the last change must still reach the directory (written before its audit row).</summary>
+    [Id(7)] public bool PendingDirectory { get; init; }
+
     public bool Exists => Registration is not null;
 }
 
@@ -47,15 +56,38 @@ public sealed record EnteState
 /// snapshot of each mailbox, device and hosted service, so its statement for any year is computed by the pricing core
 /// from its own state alone. It has no deadline of its own and holds no reminder.
 /// </summary>
+/// <remarks>
+/// Steps after the state write: a change is written with its audit row (and whether the directory must learn of it)
+/// in the state; then the directory entry is upserted and the audit row inserted, the audit row last. If either fails
+/// the call fails, and every later call to this ente (a retry, a re-import, any other call) first finishes them: when
+/// the row of the change is not in the audit log yet, it upserts the entry and inserts the row (idempotent on the
+/// change id). So a change that failed half-way converges on the next call instead of leaving an ente that is
+/// registered but missing from the directory, and so from every billing run.
+/// </remarks>
 [GrainType("ente")]
 public sealed class EnteGrain(
     [PersistentState("ente", StorageNames.Default)] IPersistentState<EnteState> state,
     GrainServices services)
-    : Grain, IEnteGrain
+    : Grain, IEnteGrain, IIncomingGrainCallFilter
 {
     private string EnteId => this.GetPrimaryKeyString();
 
+    /// <summary>Set while the pending steps run: a call interleaving with them (a read) leaves them to the call running them.</summary>
+    private bool _finishing;
+
     private string Subject => "ente " + EnteId;
+
+    /// <summary>Every call first finishes the steps a failed change left undone.</summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_finishing)
+        {
+            await FinishPendingAsync(mayBeDone: true);
+        }
+
+        await context.Invoke();
+    }
 
     public Task<EnteView> RegisterAsync(EnteRegistration registration, string operatorName) =>
         CreateAsync(new EnteCreation(registration), operatorName);
@@ -87,7 +119,8 @@ public sealed class EnteGrain(
             if (clean == held.Registration && population.All(held.Population.Contains)
                 && (capofila is null || PayerHistory.CapofilaIn(Payers(held), clean.AdheredOn.Year) == capofila))
             {
-                // A retry after the directory write failed completes it.
+                // The pending steps of the registration were finished before this call; an ente stored before they
+                // were kept in the state may still miss its directory entry, and this repairs it.
                 await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
                 return View();
             }
@@ -102,8 +135,7 @@ public sealed class EnteGrain(
             Registration = clean,
             Population = population.Sort((a, b) => a.Year.CompareTo(b.Year)),
             Payers = payers,
-        }, "register", op);
-        await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
+        }, "register", op, directory: true);
         return View();
     }
 
@@ -142,8 +174,8 @@ public sealed class EnteGrain(
         }
 
         await CommitAsync(state.State with { Registration = clean }, "edit", op,
-            string.Join(", ", changes.Select(c => c.BeforeText)), string.Join(", ", changes.Select(c => c.AfterText)));
-        await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
+            string.Join(", ", changes.Select(c => c.BeforeText)), string.Join(", ", changes.Select(c => c.AfterText)),
+            directory: true);
         return View();
     }
 
@@ -313,8 +345,7 @@ public sealed class EnteGrain(
             children = children.SetItem(snapshot.IndexKey, snapshot);
         }
 
-        await CommitAsync(state.State with { WithdrawnOn = on, Children = children }, "withdraw", op);
-        await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
+        await CommitAsync(state.State with { WithdrawnOn = on, Children = children }, "withdraw", op, directory: true);
         return View();
     }
 
@@ -510,14 +541,57 @@ public sealed class EnteGrain(
         return all.Count == 0 ? null : all.Min();
     }
 
-    /// <summary>Writes the state and its audit row: the whole ente before and after, unless the change says it better.</summary>
-    private async Task CommitAsync(EnteState next, string action, string op, string? beforeText = null, string? afterText = null)
+    /// <summary>
+    /// Writes the state with its audit row (the whole ente before and after, unless the change says it better) as
+    /// pending, then the steps after it: the directory entry when <paramref name="directory"/>, and the audit row.
+    /// </summary>
+    private async Task CommitAsync(EnteState next, string action, string op, string? beforeText = null, string? afterText = null,
+        bool directory = false)
     {
         var before = state.State;
-        state.State = next;
+        var audit = new AuditEntry(op, services.Clock.GetCurrentInstant(), "ente:" + EnteId, action,
+            beforeText ?? (before.Exists ? Summarize(before) : null), afterText ?? Summarize(next));
+        state.State = next with { PendingAudit = audit, PendingDirectory = directory };
         await WriteAsync(before);
-        await services.Audit.RecordAsync(new AuditEntry(op, services.Clock.GetCurrentInstant(), "ente:" + EnteId, action,
-            beforeText ?? (before.Exists ? Summarize(before) : null), afterText ?? Summarize(next)));
+        await FinishPendingAsync(mayBeDone: false);
+    }
+
+    /// <summary>
+    /// The steps after the state write of the last change, if it has any left: the directory entry, then the audit row.
+    /// They are cleared in memory only; the stored copy goes with the next write, and until then a new activation
+    /// asks the audit log whether the row is there (<paramref name="mayBeDone"/>) before doing them again.
+    /// </summary>
+    private async Task FinishPendingAsync(bool mayBeDone)
+    {
+        if (state.State.PendingAudit is not { } audit)
+        {
+            return;
+        }
+
+        _finishing = true;
+        try
+        {
+            await FinishPendingStepsAsync(audit, mayBeDone);
+        }
+        finally
+        {
+            _finishing = false;
+        }
+    }
+
+    private async Task FinishPendingStepsAsync(AuditEntry audit, bool mayBeDone)
+    {
+        if (!mayBeDone || !await services.Audit.ContainsAsync(audit.ChangeId))
+        {
+            if (state.State.PendingDirectory)
+            {
+                await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
+            }
+
+            await services.Audit.RecordAsync(audit);
+        }
+
+        state.State = state.State with { PendingAudit = null, PendingDirectory = false };
     }
 
     private async Task WriteAsync(EnteState? previous = null)

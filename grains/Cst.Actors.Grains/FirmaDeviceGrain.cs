@@ -52,6 +52,11 @@ public sealed record FirmaDeviceState : IOwnedObjectState<FirmaDeviceState>
 
     public FirmaDeviceState WithBookkeeping(long version, DeadlineProgress deadlines) =>
         this with { Version = version, Deadlines = deadlines };
+
+    /// <summary>The audit rows of the last change until they are written (<see cref="OwnedObjectGrain{TState}"/>).</summary>
+    [Id(10)] public ImmutableList<AuditEntry> PendingAudit { get; init; } = [];
+
+    public FirmaDeviceState WithPendingAudit(ImmutableList<AuditEntry> pending) => this with { PendingAudit = pending };
 }
 
 /// <summary>

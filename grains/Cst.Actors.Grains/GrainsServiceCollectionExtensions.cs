@@ -13,7 +13,8 @@ public static class GrainsServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the domain serialization, the error filter, the clock (the system clock unless an <see cref="IClock"/>
-    /// is registered already or later, as tests do), the listini held by the cluster (seeded with the shipped ones), and the PostgreSQL notice and audit logs on
+    /// is registered already or later, as tests do), the listini held by the cluster (seeded with the shipped ones), the
+    /// start-up sweep of deadlines that fell while the cluster was down, and the PostgreSQL notice and audit logs on
     /// <paramref name="dataSource"/> (the silo's shared data source).
     /// </summary>
     public static IServiceCollection AddCstGrains(this IServiceCollection services, Func<IServiceProvider, NpgsqlDataSource> dataSource)
@@ -25,6 +26,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<ICatalogueSource, ClusterCatalogueSource>();
         services.TryAddSingleton<IListinoStore>(sp => new PostgresListinoStore(dataSource(sp), sp.GetRequiredService<IClock>()));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, ListinoSeeding>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => ActivatorUtilities.CreateInstance<OverdueDeadlineSweep>(sp, dataSource(sp)));
         services.TryAddSingleton<INoticeLog>(sp => new PostgresNoticeLog(dataSource(sp)));
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(dataSource(sp)));
         services.TryAddSingleton<IBillingStore>(sp => new PostgresBillingStore(dataSource(sp)));

@@ -49,6 +49,11 @@ public sealed record HostedServiceState : IOwnedObjectState<HostedServiceState>
 
     public HostedServiceState WithBookkeeping(long version, DeadlineProgress deadlines) =>
         this with { Version = version, Deadlines = deadlines };
+
+    /// <summary>The audit rows of the last change until they are written (<see cref="OwnedObjectGrain{TState}"/>).</summary>
+    [Id(12)] public ImmutableList<AuditEntry> PendingAudit { get; init; } = [];
+
+    public HostedServiceState WithPendingAudit(ImmutableList<AuditEntry> pending) => this with { PendingAudit = pending };
 }
 
 /// <summary>

@@ -9,7 +9,8 @@ namespace Cst.Actors.Grains;
 /// <summary>
 /// One listino and its versions (key: the listino id). The rows of sql/schema/0006 are its state: read on activation,
 /// written by this activation only. The rules (draft, adoption, what may change) are the domain's
-/// <see cref="ListinoBook"/>; this grain reads, asks, writes and records the operator's action in the audit log.
+/// <see cref="ListinoBook"/>; this grain reads, asks, and writes the versions with the audit row of the operator's action
+/// in one transaction, so a failed audit insert leaves nothing to retry half-way.
 /// </summary>
 [GrainType("listino")]
 public sealed class ListinoGrain(GrainServices services, IListinoStore store) : Grain, IListinoGrain
@@ -52,11 +53,10 @@ public sealed class ListinoGrain(GrainServices services, IListinoStore store) : 
         var changed = outcomes.Where(o => o.Outcome != ListinoLoadOutcome.Unchanged).Select(o => o.Version).ToList();
         if (changed.Count > 0)
         {
-            await store.SaveAsync(book, changed, op, now);
-            _book = book;
-            await services.Audit.RecordAsync(new AuditEntry(op, now, $"listino/{ListinoId}", "listino.load", null,
+            await store.SaveAsync(book, changed, op, now, new AuditEntry(op, now, $"listino/{ListinoId}", "listino.load", null,
                 $"{fileName}: " + string.Join(", ", outcomes.Select(o => $"{o.Version} {o.Outcome.ToString().ToLowerInvariant()}"))
                 + $"; act {act.Trim()}"));
+            _book = book;
         }
 
         return [.. outcomes.Select(o => new ListinoLoadResult(ListinoId, o.Version, o.Outcome))];
@@ -69,10 +69,9 @@ public sealed class ListinoGrain(GrainServices services, IListinoStore store) : 
         var (book, changed) = Book.Adopt(version, op, now);
         if (changed)
         {
-            await store.SaveAsync(book, [version], op, now);
-            _book = book;
-            await services.Audit.RecordAsync(new AuditEntry(op, now, $"listino/{ListinoId}", "listino.adopt", "draft",
+            await store.SaveAsync(book, [version], op, now, new AuditEntry(op, now, $"listino/{ListinoId}", "listino.adopt", "draft",
                 $"{version} adopted, in force from {LocalDatePattern.Iso.Format(book.Get(version).Version.EffectiveFrom)}; act {book.Get(version).Act}"));
+            _book = book;
         }
 
         return changed;

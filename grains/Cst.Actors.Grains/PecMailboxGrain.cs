@@ -53,6 +53,11 @@ public sealed record PecMailboxState : IOwnedObjectState<PecMailboxState>
 
     public PecMailboxState WithBookkeeping(long version, DeadlineProgress deadlines) =>
         this with { Version = version, Deadlines = deadlines };
+
+    /// <summary>The audit rows of the last change until they are written (<see cref="OwnedObjectGrain{TState}"/>).</summary>
+    [Id(11)] public ImmutableList<AuditEntry> PendingAudit { get; init; } = [];
+
+    public PecMailboxState WithPendingAudit(ImmutableList<AuditEntry> pending) => this with { PendingAudit = pending };
 }
 
 /// <summary>

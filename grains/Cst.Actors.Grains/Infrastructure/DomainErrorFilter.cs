@@ -22,10 +22,32 @@ public sealed class DomainErrorFilter : IIncomingGrainCallFilter
         {
             throw new CstDomainError(KindOf(e), context.TargetId.ToString(), e.Message);
         }
-        catch (DbException e)
+        catch (Exception e) when (e is not (CstDomainError or CstInfrastructureError) && DatabaseCause(e) is { } cause)
         {
-            throw new CstInfrastructureError($"{context.TargetId}: the database failed: {e.Message}");
+            // Orleans' grain storage and reminder service wrap the driver's exception in their own; the driver's types
+            // (PostgresException...) have no codec, so the caller would get only a CodecNotFoundException. The plain
+            // message of the database error is what the operator needs.
+            throw new CstInfrastructureError($"{context.TargetId}: the database failed: {cause.Message}");
         }
+    }
+
+    /// <summary>The database exception that caused <paramref name="e"/>, itself or one of its inner exceptions; null if none.</summary>
+    public static DbException? DatabaseCause(Exception e)
+    {
+        for (var current = e; current is not null; current = current.InnerException)
+        {
+            if (current is DbException db)
+            {
+                return db;
+            }
+
+            if (current is AggregateException { InnerExceptions.Count: > 0 } aggregate)
+            {
+                return aggregate.InnerExceptions.Select(DatabaseCause).FirstOrDefault(c => c is not null);
+            }
+        }
+
+        return null;
     }
 
     private static string KindOf(Exception e)

@@ -16,8 +16,11 @@ public interface IListinoStore
     /// <summary>The listino and every version held of it, parsed from the files they were loaded from; null when unknown.</summary>
     Task<ListinoBook?> ReadAsync(string listinoId);
 
-    /// <summary>Writes the listino row and the versions named (inserted, or replaced), in one transaction.</summary>
-    Task SaveAsync(ListinoBook book, IReadOnlyCollection<string> versions, string operatorName, Instant at);
+    /// <summary>
+    /// Writes the listino row, the versions named (inserted, or replaced) and the audit row of the change, in one
+    /// transaction: a load or an adoption is stored with its audit row or not at all.
+    /// </summary>
+    Task SaveAsync(ListinoBook book, IReadOnlyCollection<string> versions, string operatorName, Instant at, AuditEntry audit);
 
     /// <summary>The versions of the listino that statement lines of a final billing run name.</summary>
     Task<ImmutableHashSet<string>> UsedByFinalRunsAsync(string listinoId);
@@ -113,13 +116,15 @@ public sealed class PostgresListinoStore(NpgsqlDataSource dataSource, IClock clo
         return new ListinoBook(listinoId, name, versions.ToImmutable());
     }
 
-    public async Task SaveAsync(ListinoBook book, IReadOnlyCollection<string> versions, string operatorName, Instant at)
+    public async Task SaveAsync(ListinoBook book, IReadOnlyCollection<string> versions, string operatorName, Instant at, AuditEntry audit)
     {
         ArgumentNullException.ThrowIfNull(book);
         ArgumentNullException.ThrowIfNull(versions);
+        ArgumentNullException.ThrowIfNull(audit);
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync().ConfigureAwait(false);
         await WriteAsync(connection, book, versions, operatorName, at).ConfigureAwait(false);
+        await PostgresAuditLog.InsertAsync(connection, audit).ConfigureAwait(false);
         await tx.CommitAsync().ConfigureAwait(false);
     }
 

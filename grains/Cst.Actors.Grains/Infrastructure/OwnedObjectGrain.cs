@@ -24,6 +24,14 @@ public interface IOwnedObjectState<TSelf>
     DeadlineProgress Deadlines { get; }
 
     TSelf WithBookkeeping(long version, DeadlineProgress deadlines);
+
+    /// <summary>
+    /// The audit rows of the last change while they may not be written yet (stored with the change, then cleared);
+    /// empty when written.
+    /// </summary>
+    ImmutableList<AuditEntry> PendingAudit { get; }
+
+    TSelf WithPendingAudit(ImmutableList<AuditEntry> pending);
 }
 
 /// <summary>
@@ -37,20 +45,28 @@ public interface IOwnedObjectState<TSelf>
 /// billing snapshot, or throws; (3) deadlines now due are noticed (idempotent rows); (4) the state is written; if that
 /// fails the activation is dropped, so the next call reloads what is stored, and the ente's copy is re-synchronised on
 /// the next activation; (5) the reminder is re-armed if the next deadline moved; (6) the audit row is written.
+/// Steps 5 and 6 come after the state write, so the state is written with the change's audit rows as pending; if
+/// either step fails the call fails, and every later call to the object (a retry, a re-import, a reminder tick) first
+/// finishes them: when the rows are not in the audit log yet it re-arms the reminder for the stored next deadline and
+/// inserts the rows (idempotent on their change ids). A change never stays half-done behind an "unchanged" retry.
 /// </remarks>
-public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjectGrain
+public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjectGrain, IIncomingGrainCallFilter
     where TState : class, IOwnedObjectState<TState>
 {
     /// <summary>The name of the one reminder each object holds.</summary>
     public const string ReminderName = "next-deadline";
 
     /// <summary>
-    /// The reminder's period, a safety net only: the reminder is re-armed for the next deadline at every tick, so a
-    /// tick missed (cluster down) is followed by another at most this much later, besides the catch-up on activation.
+    /// The reminder's period, a safety net only: the reminder is re-armed for the next deadline at every tick. A tick
+    /// missed while the cluster was down would come only this much later; the start-up sweep
+    /// (<see cref="OverdueDeadlineSweep"/>) and the catch-up on activation handle it at once instead.
     /// </summary>
     public static readonly TimeSpan SafetyPeriod = TimeSpan.FromDays(7);
 
     private readonly IPersistentState<TState> _state;
+
+    /// <summary>Set while the pending steps run: a call interleaving with them (a read) leaves them to the call running them.</summary>
+    private bool _finishing;
 
     /// <summary>Set while a bulk import applies several operations as one change (<see cref="ApplyAsOneAsync"/>).</summary>
     private List<AuditEntry>? _batch;
@@ -89,6 +105,18 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
     protected abstract string Summarize(TState state);
 
     protected IEnteGrain Ente(string enteId) => GrainFactory.GetGrain<IEnteGrain>(enteId);
+
+    /// <summary>Every call first finishes the steps a failed change left undone.</summary>
+    public async Task Invoke(IIncomingGrainCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_finishing)
+        {
+            await FinishPendingAsync(rearm: true, mayBeDone: true);
+        }
+
+        await context.Invoke();
+    }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -177,15 +205,11 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
 
         var progress = await RunDeadlinesAsync(versioned);
         var final = versioned.WithBookkeeping(versioned.Version, progress);
-        await WriteAsync(final, before);
+        var audit = new AuditEntry(operatorName, Clock.GetCurrentInstant(), AuditObject, action,
+            before.Exists ? Summarize(before) : null, Summarize(final));
+        await WriteAsync(final.WithPendingAudit([audit]), before);
         // A new object has nothing armed yet (ArmedFor null), so an object created without deadlines costs no reminder I/O.
-        if (progress.ArmedFor != before.Deadlines.ArmedFor)
-        {
-            await ArmAsync(progress);
-        }
-
-        await Services.Audit.RecordAsync(new AuditEntry(operatorName, Clock.GetCurrentInstant(), AuditObject, action,
-            before.Exists ? Summarize(before) : null, Summarize(final)));
+        await FinishPendingAsync(rearm: progress.ArmedFor != before.Deadlines.ArmedFor, mayBeDone: false);
         return snapshot;
     }
 
@@ -237,14 +261,49 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
 
         var progress = await RunDeadlinesAsync(changed);
         var final = changed.WithBookkeeping(changed.Version, progress);
-        await WriteAsync(final, before);
-        if (progress.ArmedFor != before.Deadlines.ArmedFor)
+        await WriteAsync(final.WithPendingAudit([.. audit]), before);
+        await FinishPendingAsync(rearm: progress.ArmedFor != before.Deadlines.ArmedFor, mayBeDone: false);
+        return new ImportedChild(snapshot, Changed: true);
+    }
+
+    /// <summary>
+    /// The steps after the state write of the last change, if it has any left: re-arm the reminder for the stored next
+    /// deadline (when <paramref name="rearm"/>), then insert the audit rows (one statement, all or none). They are
+    /// cleared in memory only; the stored copy goes with the next write, and until then a new activation asks the audit
+    /// log whether the rows are there (<paramref name="mayBeDone"/>) before doing them again.
+    /// </summary>
+    private async Task FinishPendingAsync(bool rearm, bool mayBeDone)
+    {
+        var pending = State.PendingAudit;
+        if (pending.Count == 0)
         {
-            await ArmAsync(progress);
+            return;
         }
 
-        await Services.Audit.RecordManyAsync(audit);
-        return new ImportedChild(snapshot, Changed: true);
+        _finishing = true;
+        try
+        {
+            await FinishPendingStepsAsync(pending, rearm, mayBeDone);
+        }
+        finally
+        {
+            _finishing = false;
+        }
+    }
+
+    private async Task FinishPendingStepsAsync(ImmutableList<AuditEntry> pending, bool rearm, bool mayBeDone)
+    {
+        if (!mayBeDone || !await Services.Audit.ContainsAsync(pending[0].ChangeId))
+        {
+            if (rearm)
+            {
+                await ArmAsync(State.Deadlines);
+            }
+
+            await Services.Audit.RecordManyAsync(pending);
+        }
+
+        _state.State = State.WithPendingAudit([]);
     }
 
     /// <summary>Handles what is due by today, persists the progress and re-arms the reminder.</summary>

@@ -29,6 +29,9 @@ public static class CstSiloBuilderExtensions
         builder.UseCstPostgres(settings.ConnectionString);
         builder.UseCstGrainStateFormat();
 
+        // No spurious "Participant check thread has not completed for <host uptime>" at start (see MembershipClock).
+        MembershipClock.UseCstMembershipClock(builder);
+
         // The grains' services: clock, catalogue, error filter, notice and audit logs on the shared data source.
         builder.Services.AddCstGrains(sp => sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource);
 
