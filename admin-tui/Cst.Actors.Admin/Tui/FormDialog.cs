@@ -18,8 +18,9 @@ public sealed class FormDialog : Dialog
     private readonly Label _error;
     private readonly Button _cancel;
 
-    public FormDialog(ActionForm form)
+    public FormDialog(ActionForm form, Texts? texts = null)
     {
+        texts ??= Texts.English;
         _form = form;
         Title = form.Title;
         Width = Dim.Percent(90);
@@ -49,9 +50,9 @@ public sealed class FormDialog : Dialog
 
         _error = new Label { Text = string.Empty, X = 1, Y = Pos.Bottom(previous!) + 1, Width = Dim.Fill(2), Height = 2 };
         Add(_error);
-        _cancel = new Button { Text = "Cancel" };
+        _cancel = new Button { Text = texts.Cancel };
         AddButton(_cancel);
-        AddButton(new Button { Text = "OK" });
+        AddButton(new Button { Text = texts.Ok });
     }
 
     /// <summary>The checked action, once OK was pressed with valid values.</summary>
@@ -81,11 +82,15 @@ public sealed class FormDialog : Dialog
         return base.OnAccepting(args);
     }
 
-    /// <summary>Shows the dialog, then the confirmation; the action to run, or null when cancelled.</summary>
-    public static PreparedAction? Ask(IApplication app, ActionForm form)
+    /// <summary>
+    /// Shows the dialog, then the confirmation; the action to run, or null when cancelled. The default button (the
+    /// last one, Enter) is Yes, but No for an action that cannot be undone.
+    /// </summary>
+    public static PreparedAction? Ask(IApplication app, ActionForm form, Texts texts)
     {
         ArgumentNullException.ThrowIfNull(app);
-        using var dialog = new FormDialog(form);
+        ArgumentNullException.ThrowIfNull(texts);
+        using var dialog = new FormDialog(form, texts);
         app.Run(dialog);
         if (dialog.Prepared is not { } prepared || dialog.Result is null || dialog.Canceled)
         {
@@ -97,6 +102,15 @@ public sealed class FormDialog : Dialog
             return prepared;
         }
 
-        return MessageBox.Query(app, "Confirm", prepared.Confirmation, "No", "Yes") == 1 ? prepared : null;
+        return Confirm(app, texts, prepared.Confirmation, prepared.Irreversible) ? prepared : null;
+    }
+
+    /// <summary>Asks Yes or No; for an irreversible step No is the default, so Enter alone never does it.</summary>
+    public static bool Confirm(IApplication app, Texts texts, string question, bool irreversible)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return irreversible
+            ? MessageBox.Query(app, texts.Confirm, question, texts.Yes, texts.No) == 0
+            : MessageBox.Query(app, texts.Confirm, question, texts.No, texts.Yes) == 1;
     }
 }
