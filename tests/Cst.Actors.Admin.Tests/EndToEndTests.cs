@@ -144,7 +144,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         await KeysAsync("Enter");
         await WaitForScreenAsync("PEC");
         await KeysAsync("d");
-        await WaitForScreenAsync("Record disdetta");
+        await WaitForScreenAsync("Registra disdetta");
         await KeysAsync("Tab");
         await KeysAsync("PROT-E2E-7");
         await KeysAsync("Enter");
@@ -152,7 +152,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         await KeysAsync("Enter");
         var screen = await WaitForScreenAsync("disdetta ricevuta");
 
-        Assert.Contains("Disdetta recorded, ending on", screen, StringComparison.Ordinal);
+        Assert.Contains("Disdetta registrata, termina il", screen, StringComparison.Ordinal);
         var audit = await RunAsync(Cst, ["audit", "--filter", mailbox, "--json"], Environment);
         Assert.Contains("disdetta", audit.Out, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(System.Environment.UserName, audit.Out, StringComparison.Ordinal);

@@ -11,8 +11,10 @@ namespace Cst.Actors.Admin.Tui;
 /// The dialog of an action: one text field per form field (a pick-list for a field with choices), Cancel and OK
 /// (Enter). A malformed value keeps the dialog open with the message in red under the fields; Esc cancels.
 /// </summary>
-public sealed class FormDialog : Dialog
+public sealed partial class FormDialog : Dialog
 {
+    private readonly Texts _texts;
+
     private readonly ActionForm _form;
     private readonly List<Func<string>> _values = [];
     private readonly Label _error;
@@ -21,14 +23,17 @@ public sealed class FormDialog : Dialog
     public FormDialog(ActionForm form, Texts? texts = null)
     {
         texts ??= Texts.English;
+        _texts = texts;
         _form = form;
-        Title = form.Title;
+        Title = texts.Phrase(form.Title);
         Width = Dim.Percent(90);
-        var labelWidth = Math.Min(34, form.Fields.Max(f => f.Label.Length) + 1);
+        var labels = form.Fields.Select(f => texts.Phrase(f.Label)).ToList();
+        var labelWidth = Math.Min(34, labels.Max(l => l.Length) + 1);
+        var index = 0;
         View? previous = null;
         foreach (var field in form.Fields)
         {
-            var label = new Label { Text = field.Label + ":", X = 1, Y = previous is null ? 1 : Pos.Bottom(previous) };
+            var label = new Label { Text = labels[index++] + ":", X = 1, Y = previous is null ? 1 : Pos.Bottom(previous) };
             if (field.Choices is { Count: > 0 } choices)
             {
                 // A short list the operator moves through with the arrows; it keeps the dialog within 24 rows.
@@ -42,7 +47,9 @@ public sealed class FormDialog : Dialog
                 continue;
             }
 
-            var text = new TextField { Text = field.Initial, X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2) };
+            // A date offered as the console writes dates (Input.Date reads both forms).
+            var shown = IsoDate().IsMatch(field.Initial) ? texts.Date(NodaTime.Text.LocalDatePattern.Iso.Parse(field.Initial).Value) : field.Initial;
+            var text = new TextField { Text = shown, X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2) };
             Add(label, text);
             _values.Add(() => text.Text ?? string.Empty);
             previous = label;
@@ -74,13 +81,16 @@ public sealed class FormDialog : Dialog
         }
         catch (InputException e)
         {
-            _error.Text = e.Message;
+            _error.Text = _texts.Message(e.Message);
             Prepared = null;
             return true;
         }
 
         return base.OnAccepting(args);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$")]
+    private static partial System.Text.RegularExpressions.Regex IsoDate();
 
     /// <summary>
     /// Shows the dialog, then the confirmation; the action to run, or null when cancelled. The default button (the
@@ -102,7 +112,7 @@ public sealed class FormDialog : Dialog
             return prepared;
         }
 
-        return Confirm(app, texts, prepared.Confirmation, prepared.Irreversible) ? prepared : null;
+        return Confirm(app, texts, texts.Message(prepared.Confirmation), prepared.Irreversible) ? prepared : null;
     }
 
     /// <summary>Asks Yes or No; for an irreversible step No is the default, so Enter alone never does it.</summary>

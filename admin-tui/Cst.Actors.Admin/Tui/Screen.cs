@@ -76,7 +76,7 @@ public abstract class Screen : View
         await Main.DoAsync(async () =>
         {
             var result = await prepared.ExecuteAsync();
-            Main.Say(result);
+            Main.Say(T.Message(result));
             await (after ?? RefreshAsync)();
         });
     }

@@ -138,6 +138,8 @@ public sealed partial class Texts
 
         Words = new Dictionary<string, string>(StringComparer.Ordinal),
         ErrorRules = [],
+        Phrases = new Dictionary<string, string>(StringComparer.Ordinal),
+        MessageRules = [],
     };
 
     private static Regex Rule(string pattern) => new(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));

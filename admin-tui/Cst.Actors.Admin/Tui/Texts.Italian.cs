@@ -170,6 +170,8 @@ public sealed partial class Texts
             ["preview"] = "previsione",
             ["final"] = "definitivo",
         },
+        Phrases = ItalianPhrases,
+        MessageRules = ItalianMessages,
         ErrorRules =
         [
             // The domain's objects, as the grains name them at the start of a refusal.
