@@ -171,4 +171,20 @@ public sealed partial class ItalianScreenTests(AdminCluster cluster)
         Assert.True(rows.Count >= 2, string.Join("\n", lines));
         Assert.Equal([rows[0]], reversed!.Where(l => Row().IsMatch(l)));
     }
+
+    [Fact]
+    public async Task EntiList_ActiveCountsObjectsAsTheEnteScreenShowsThem_NotSubscriptions()
+    {
+        // A mailbox with extra space is billed as two subscriptions (the mailbox and its space) but is one mailbox.
+        var (enteId, mailbox, _, _) = await cluster.NewEnteAsync();
+        await cluster.Cluster.Client.GetGrain<IPecMailboxGrain>(mailbox).SetExtraSpaceAsync(new NodaTime.LocalDate(2025, 2, 1), 2m, AdminCluster.Operator);
+        var detail = new ViewModels.EnteDetailViewModel(cluster.Session(), enteId);
+        await detail.LoadAsync();
+
+        var summary = (await cluster.Session().Queries.EnteSummariesAsync(cluster.Today.Year)).Single(e => e.EnteId == enteId);
+
+        // The mailbox (active) and the device (valid): two objects on the ente's screen, two in the list.
+        Assert.Equal(2, detail.Objects.Count(o => o.Status is "Active" or "DisdettaReceived" or "Valid"));
+        Assert.Equal(2, summary.ActiveObjects);
+    }
 }
