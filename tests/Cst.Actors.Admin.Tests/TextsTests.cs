@@ -77,6 +77,16 @@ public sealed class TextsTests
         Assert.Equal("Something new on 2026-12-31", Texts.English.Error("Something new on 2026-12-31"));
     }
 
+    [Fact]
+    public void Italian_WordsTheDetailOfAnObject()
+    {
+        Assert.Equal("standard dal 15/01/2025, disdetta del 01/03/2026 (PROT-1), termina il 31/12/2026",
+            Texts.Italian.Detail("standard from 2025-01-15, disdetta 2026-03-01 (PROT-1), ends 2026-12-31"));
+        Assert.Equal("BusinessKey Mario Rossi, scade il 01/12/2026", Texts.Italian.Detail("BusinessKey Mario Rossi, expires 2026-12-01"));
+        Assert.Equal("gold richiesto", Texts.Italian.Detail("gold requested"));
+        Assert.Equal("gold requested", Texts.English.Detail("gold requested"));
+    }
+
     public static TheoryData<string> Languages => ["it", "en"];
 
     [Theory]

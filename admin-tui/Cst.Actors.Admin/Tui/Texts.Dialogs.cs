@@ -45,6 +45,26 @@ public sealed partial class Texts
         return Error(text);
     }
 
+    /// <summary>
+    /// The detail of a mailbox, device or service as the ente's screen lists it ("standard from 2025-01-15, ends
+    /// 2026-12-31"), in this language.
+    /// </summary>
+    public string Detail(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        if (Code != "it")
+        {
+            return text;
+        }
+
+        foreach (var (pattern, replacement) in ItalianDetails)
+        {
+            text = pattern.Replace(text, replacement);
+        }
+
+        return Error(text);
+    }
+
     [GeneratedRegex(@"^(.+) is required\.$")]
     private static partial Regex Required();
 
@@ -126,6 +146,16 @@ public sealed partial class Texts
         ["Year (1 January)"] = "Anno (1° gennaio)",
         ["Year"] = "Anno",
     };
+
+    private static readonly (Regex, string)[] ItalianDetails =
+    [
+        (Sentence(@" from (\d{4}-)"), " dal $1"),
+        (Sentence(@" requested(,|$)"), " richiesto$1"),
+        (Sentence(@", disdetta (\d{4}-)"), ", disdetta del $1"),
+        (Sentence(@", ends (\d{4}-)"), ", termina il $1"),
+        (Sentence(@", expires (\d{4}-)"), ", scade il $1"),
+        (Sentence(@", revoked (\d{4}-)"), ", revocato il $1"),
+    ];
 
     private static readonly (Regex, string)[] ItalianMessages =
     [

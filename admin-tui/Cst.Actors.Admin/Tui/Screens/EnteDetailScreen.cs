@@ -140,7 +140,7 @@ public sealed class EnteDetailScreen : Screen
         _header.Text = Header();
         var selected = SelectedRow(_objects);
         _objects.Table = new ListTableSource<ObjectRow>(_vm.Objects,
-            (T.ColKind, KindText), (T.ColKey, o => Fit(o.Key, 30)), (T.ColStatus, o => T.Word(o.Status)), (T.ColNextDeadline, Next), (T.ColDetail, o => o.Detail));
+            (T.ColKind, KindText), (T.ColKey, o => Fit(o.Key, 30)), (T.ColStatus, o => T.Word(o.Status)), (T.ColNextDeadline, Next), (T.ColDetail, o => T.Detail(o.Detail)));
         if (selected >= 0 && selected < _vm.Objects.Count)
         {
             _objects.SetSelection(0, selected, false);
