@@ -9,6 +9,14 @@ using Cst.Actors.Connection;
 // Configuration as the silo's: CST_ environment variables or --connection-string etc.; with none, the embedded
 // PostgreSQL of this host (its port and password file). The operator in the audit is the OS user.
 
+// The console's language: --lang it|en, else CST_LANG, else Italian (command mode's output stays as it is).
+var texts = Texts.Choose(ref args, Environment.GetEnvironmentVariable("CST_LANG"), out var languageProblem);
+if (texts is null)
+{
+    Console.Error.WriteLine($"cst: {languageProblem}.");
+    return CommandMode.ExitUsage;
+}
+
 // Every word is checked (System.CommandLine, Commands/CommandMode.cs) before anything connects.
 // Ctrl-C (SIGINT) or SIGTERM while a billing run is followed stops following, says how to follow it again and
 // exits 130 or 143; the run goes on in the cluster. At any other moment the signals end the process as usual.
@@ -47,7 +55,7 @@ try
         return CommandMode.ExitUnreachable;
     }
 
-    return AdminTui.Run(new AdminSession(connection.Client, Environment.UserName));
+    return AdminTui.Run(new AdminSession(connection.Client, Environment.UserName), texts);
 }
 finally
 {

@@ -139,20 +139,20 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         await WaitForScreenAsync("Enti:");
         await KeysAsync("/");
         await KeysAsync(name);
-        await WaitForScreenAsync("1 shown");
+        await WaitForScreenAsync("1 mostrati");
         await KeysAsync("Enter");
         await KeysAsync("Enter");
         await WaitForScreenAsync("PEC");
         await KeysAsync("d");
-        await WaitForScreenAsync("Record disdetta");
+        await WaitForScreenAsync("Registra disdetta");
         await KeysAsync("Tab");
         await KeysAsync("PROT-E2E-7");
         await KeysAsync("Enter");
-        await WaitForScreenAsync("Confirm");
+        await WaitForScreenAsync("Conferma");
         await KeysAsync("Enter");
-        var screen = await WaitForScreenAsync("DisdettaReceived");
+        var screen = await WaitForScreenAsync("disdetta ricevuta");
 
-        Assert.Contains("Disdetta recorded, ending on", screen, StringComparison.Ordinal);
+        Assert.Contains("Disdetta registrata, termina il", screen, StringComparison.Ordinal);
         var audit = await RunAsync(Cst, ["audit", "--filter", mailbox, "--json"], Environment);
         Assert.Contains("disdetta", audit.Out, StringComparison.OrdinalIgnoreCase);
         Assert.Contains(System.Environment.UserName, audit.Out, StringComparison.Ordinal);
@@ -172,7 +172,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         // it is away: the console says it keeps trying.
         await StopSiloAsync();
         await KeysAsync("F8");
-        await WaitForScreenAsync(Tui.MainWindow.Unreachable);
+        await WaitForScreenAsync(Tui.Texts.Italian.Unreachable);
         await StartSiloAsync();
 
         // Enti imported once the silo is back appear in the same console, without an error.
@@ -182,7 +182,7 @@ public sealed class EndToEndTests(AdminCluster cluster) : IAsyncLifetime
         await KeysAsync("F8");
         var screen = await WaitForScreenAsync(newName, RecoveryBound);
 
-        Assert.Contains("Enti: 4 shown", screen, StringComparison.Ordinal);
+        Assert.Contains("Enti: 4 mostrati", screen, StringComparison.Ordinal);
         Assert.DoesNotContain("Error", screen, StringComparison.Ordinal);
         await KeysAsync("F10");
     }

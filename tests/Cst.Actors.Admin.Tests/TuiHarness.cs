@@ -26,6 +26,12 @@ public sealed class TuiHarness
 
     public string Screen => App.Driver?.ToString() ?? string.Empty;
 
+    /// <summary>The console's language for this run; every test names the one its expected texts are in.</summary>
+    public Texts Language { get; init; } = Texts.English;
+
+    /// <summary>Draw as on a terminal without colours (NO_COLOR, vt100).</summary>
+    public bool Monochrome { get; init; }
+
     /// <summary>Injects keys (one step).</summary>
     public TuiHarness Keys(params Key[] keys)
     {
@@ -61,7 +67,7 @@ public sealed class TuiHarness
         App = app;
         app.Init();
         app.Driver!.SetScreenSize(80, 24);
-        using var main = new MainWindow(app, session);
+        using var main = new MainWindow(app, session, Language, Monochrome);
         Main = main;
         var index = 0;
         var stepStarted = Stopwatch.StartNew();

@@ -21,6 +21,16 @@ public static class ErrorText
         text = text.ReplaceLineEndings(" ").Trim();
         return text.Length > 400 ? text[..400] + "..." : text;
     }
+
+    /// <summary>
+    /// As the console shows it, in its language: the grains' refusals carry an English sentence and no code with
+    /// arguments, so the common sentences are rewritten here (<see cref="Tui.Texts.ErrorRules"/>); others stay English.
+    /// </summary>
+    public static string Of(Exception e, Tui.Texts texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return texts.Error(Of(e));
+    }
 }
 
 /// <summary>Input the console itself refuses (a malformed date, an unknown verb): the message says which and why.</summary>

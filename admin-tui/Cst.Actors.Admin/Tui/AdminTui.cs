@@ -15,16 +15,24 @@ public static class AdminTui
         return input && output;
     }
 
-    public static int Run(AdminSession session)
+    /// <summary>
+    /// Whether to draw without colours: <c>NO_COLOR</c> set (https://no-color.org) or a terminal known to have none;
+    /// the selection is then shown in reverse video.
+    /// </summary>
+    public static bool Monochrome(string? noColor, string? term) =>
+        !string.IsNullOrEmpty(noColor) || term is "dumb" or "vt100" or "vt102" or "vt220" or "vt52";
+
+    public static int Run(AdminSession session, Texts texts)
     {
         using var app = Application.Create();
         app.Init();
-        using var main = new MainWindow(app, session);
+        using var main = new MainWindow(app, session, texts,
+            Monochrome(Environment.GetEnvironmentVariable("NO_COLOR"), Environment.GetEnvironmentVariable("TERM")));
         main.Show(new EntiScreen(main));
         app.Run(main, e =>
         {
             // Never a stack trace on screen: one line, and the console goes on.
-            main.Say("Error: " + ErrorText.Of(e));
+            main.Say(texts.ErrorPrefix + ErrorText.Of(e, texts));
             return true;
         });
         return 0;

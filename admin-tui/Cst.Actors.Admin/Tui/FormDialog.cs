@@ -11,23 +11,29 @@ namespace Cst.Actors.Admin.Tui;
 /// The dialog of an action: one text field per form field (a pick-list for a field with choices), Cancel and OK
 /// (Enter). A malformed value keeps the dialog open with the message in red under the fields; Esc cancels.
 /// </summary>
-public sealed class FormDialog : Dialog
+public sealed partial class FormDialog : Dialog
 {
+    private readonly Texts _texts;
+
     private readonly ActionForm _form;
     private readonly List<Func<string>> _values = [];
     private readonly Label _error;
     private readonly Button _cancel;
 
-    public FormDialog(ActionForm form)
+    public FormDialog(ActionForm form, Texts? texts = null)
     {
+        texts ??= Texts.English;
+        _texts = texts;
         _form = form;
-        Title = form.Title;
+        Title = texts.Phrase(form.Title);
         Width = Dim.Percent(90);
-        var labelWidth = Math.Min(34, form.Fields.Max(f => f.Label.Length) + 1);
+        var labels = form.Fields.Select(f => texts.Phrase(f.Label)).ToList();
+        var labelWidth = Math.Min(34, labels.Max(l => l.Length) + 1);
+        var index = 0;
         View? previous = null;
         foreach (var field in form.Fields)
         {
-            var label = new Label { Text = field.Label + ":", X = 1, Y = previous is null ? 1 : Pos.Bottom(previous) };
+            var label = new Label { Text = labels[index++] + ":", X = 1, Y = previous is null ? 1 : Pos.Bottom(previous) };
             if (field.Choices is { Count: > 0 } choices)
             {
                 // A short list the operator moves through with the arrows; it keeps the dialog within 24 rows.
@@ -41,7 +47,9 @@ public sealed class FormDialog : Dialog
                 continue;
             }
 
-            var text = new TextField { Text = field.Initial, X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2) };
+            // A date offered as the console writes dates (Input.Date reads both forms).
+            var shown = IsoDate().IsMatch(field.Initial) ? texts.Date(NodaTime.Text.LocalDatePattern.Iso.Parse(field.Initial).Value) : field.Initial;
+            var text = new TextField { Text = shown, X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2) };
             Add(label, text);
             _values.Add(() => text.Text ?? string.Empty);
             previous = label;
@@ -49,9 +57,9 @@ public sealed class FormDialog : Dialog
 
         _error = new Label { Text = string.Empty, X = 1, Y = Pos.Bottom(previous!) + 1, Width = Dim.Fill(2), Height = 2 };
         Add(_error);
-        _cancel = new Button { Text = "Cancel" };
+        _cancel = new Button { Text = texts.Cancel };
         AddButton(_cancel);
-        AddButton(new Button { Text = "OK" });
+        AddButton(new Button { Text = texts.Ok });
     }
 
     /// <summary>The checked action, once OK was pressed with valid values.</summary>
@@ -73,7 +81,7 @@ public sealed class FormDialog : Dialog
         }
         catch (InputException e)
         {
-            _error.Text = e.Message;
+            _error.Text = _texts.Message(e.Message);
             Prepared = null;
             return true;
         }
@@ -81,11 +89,18 @@ public sealed class FormDialog : Dialog
         return base.OnAccepting(args);
     }
 
-    /// <summary>Shows the dialog, then the confirmation; the action to run, or null when cancelled.</summary>
-    public static PreparedAction? Ask(IApplication app, ActionForm form)
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$")]
+    private static partial System.Text.RegularExpressions.Regex IsoDate();
+
+    /// <summary>
+    /// Shows the dialog, then the confirmation; the action to run, or null when cancelled. The default button (the
+    /// last one, Enter) is Yes, but No for an action that cannot be undone.
+    /// </summary>
+    public static PreparedAction? Ask(IApplication app, ActionForm form, Texts texts)
     {
         ArgumentNullException.ThrowIfNull(app);
-        using var dialog = new FormDialog(form);
+        ArgumentNullException.ThrowIfNull(texts);
+        using var dialog = new FormDialog(form, texts);
         app.Run(dialog);
         if (dialog.Prepared is not { } prepared || dialog.Result is null || dialog.Canceled)
         {
@@ -97,6 +112,15 @@ public sealed class FormDialog : Dialog
             return prepared;
         }
 
-        return MessageBox.Query(app, "Confirm", prepared.Confirmation, "No", "Yes") == 1 ? prepared : null;
+        return Confirm(app, texts, texts.Message(prepared.Confirmation), prepared.Irreversible) ? prepared : null;
+    }
+
+    /// <summary>Asks Yes or No; for an irreversible step No is the default, so Enter alone never does it.</summary>
+    public static bool Confirm(IApplication app, Texts texts, string question, bool irreversible)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return irreversible
+            ? MessageBox.Query(app, texts.Confirm, question, texts.Yes, texts.No) == 0
+            : MessageBox.Query(app, texts.Confirm, question, texts.No, texts.Yes) == 1;
     }
 }

@@ -9,17 +9,11 @@ namespace Cst.Actors.Admin.Tui;
 
 /// <summary>
 /// The console's window: the current screen, a message line (results and plain errors), the screen's keys and the
-/// global keys. F2-F7 change screen, F8 refreshes, Esc goes back (never quits), F10 quits.
+/// global keys, in the language of <see cref="Texts"/>. F1 or ? shows the screen's keys, F2-F7 change screen, F8
+/// reloads, Esc goes back (never quits), F10 or Ctrl-Q quits after a confirmation (GNOME Terminal takes F10).
 /// </summary>
 public sealed class MainWindow : Window
 {
-    public const string GlobalKeys = "F2 Enti F3 Deadlines F4 Billing F5 Notice F6 Audit F7 Catalog F8 Load F10 Quit";
-
-    /// <summary>The message line while the cluster cannot be reached (a silo restarting): the console keeps trying.</summary>
-    public const string Unreachable = "cluster not reachable, retrying...";
-
-    /// <summary>The message line once the cluster answers again and the screen has been reloaded.</summary>
-    public const string Reachable = "cluster reachable again; screen reloaded";
 
     private readonly View _body;
     private readonly Label _message;
@@ -29,16 +23,19 @@ public sealed class MainWindow : Window
     private int _busy;
     private bool _watching;
 
-    public MainWindow(IApplication app, AdminSession session)
+    public MainWindow(IApplication app, AdminSession session, Texts? texts = null, bool monochrome = false)
     {
         Application = app;
         Session = session;
+        Texts = texts ?? Texts.Italian;
+        Monochrome = monochrome;
         Title = $"cst - {session.Operator}";
         BorderStyle = Terminal.Gui.Drawing.LineStyle.Single;
-        _body = new View { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(3), CanFocus = true };
-        _message = new Label { X = 0, Y = Pos.AnchorEnd(3), Width = Dim.Fill(), Text = string.Empty };
+        _body = new View { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(2 + MessageLines), CanFocus = true };
+        // Two lines: a refusal naming a long mailbox address is read whole, wrapped at words.
+        _message = new Label { X = 0, Y = Pos.AnchorEnd(2 + MessageLines), Width = Dim.Fill(), Height = MessageLines, Text = string.Empty };
         _help = new Label { X = 0, Y = Pos.AnchorEnd(2), Width = Dim.Fill(), Text = string.Empty };
-        var keys = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Text = GlobalKeys };
+        var keys = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Text = Texts.GlobalKeys };
         Add(_body, _message, _help, keys);
         app.Keyboard.KeyDown += OnAppKeyDown;
         session.ClusterUnreachable += OnClusterUnreachable;
@@ -50,8 +47,23 @@ public sealed class MainWindow : Window
 
     public Screen? Current { get; private set; }
 
+    /// <summary>The language of every text the console shows.</summary>
+    public Texts Texts { get; }
+
+    /// <summary>No colours (NO_COLOR, a monochrome terminal): the selection is drawn in reverse video.</summary>
+    public bool Monochrome { get; }
+
+    /// <summary>The message line while the cluster cannot be reached (a silo restarting): the console keeps trying.</summary>
+    public string Unreachable => Texts.Unreachable;
+
+    /// <summary>The message line once the cluster answers again and the screen has been reloaded.</summary>
+    public string Reachable => Texts.Reachable;
+
     /// <summary>The last message shown (result or error).</summary>
-    public string Message => _message.Text;
+    public string Message { get; private set; } = string.Empty;
+
+    /// <summary>Lines of the message area.</summary>
+    public const int MessageLines = 2;
 
     /// <summary>Shows a screen; <paramref name="push"/> keeps the current one for Esc.</summary>
     public void Show(Screen screen, bool push = false)
@@ -70,7 +82,14 @@ public sealed class MainWindow : Window
             _body.Remove(Current);
         }
 
+        if (Monochrome)
+        {
+            Screen.UseMonochrome(screen);
+        }
+
         Current = screen;
+        // A message about the previous screen would read as one about this one.
+        Say(string.Empty);
         _body.Add(screen);
         _help.Text = screen.Help;
         screen.SetFocus();
@@ -85,6 +104,7 @@ public sealed class MainWindow : Window
         }
 
         _body.Remove(Current);
+        Say(string.Empty);
         Current = _back.Pop();
         _body.Add(Current);
         _help.Text = Current.Help;
@@ -92,7 +112,42 @@ public sealed class MainWindow : Window
         _ = DoAsync(Current.RefreshAsync);
     }
 
-    public void Say(string text) => _message.Text = text.ReplaceLineEndings(" ");
+    public void Say(string text)
+    {
+        Message = text.ReplaceLineEndings(" ");
+        var width = Viewport.Width > 0 ? Viewport.Width : 78;
+        var lines = Wrap(Message, width);
+        if (lines.Count > MessageLines)
+        {
+            // Longer than the area: its start, and where to read the rest.
+            lines = [.. lines.Take(MessageLines - 1), Wrap(string.Join(" ", lines.Skip(MessageLines - 1)), width - Texts.MoreKey.Length - 1)[0] + " " + Texts.MoreKey];
+        }
+
+        _message.Text = string.Join("\n", lines);
+    }
+
+    /// <summary>Breaks a text into lines of at most <paramref name="width"/> columns, at spaces where it can.</summary>
+    public static IReadOnlyList<string> Wrap(string text, int width)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        width = Math.Max(10, width);
+        var lines = new List<string>();
+        var rest = text.Trim();
+        while (rest.Length > width)
+        {
+            var cut = rest.LastIndexOf(' ', width);
+            if (cut <= 0)
+            {
+                cut = width;
+            }
+
+            lines.Add(rest[..cut].TrimEnd());
+            rest = rest[cut..].TrimStart();
+        }
+
+        lines.Add(rest);
+        return lines;
+    }
 
     /// <summary>Runs work against the cluster, showing any failure as one plain line (never a stack trace).</summary>
     public async Task DoAsync(Func<Task> work)
@@ -105,7 +160,7 @@ public sealed class MainWindow : Window
         }
         catch (Exception e)
         {
-            Say("Error: " + ErrorText.Of(e));
+            Say(Texts.ErrorPrefix + ErrorText.Of(e, Texts));
         }
         finally
         {
@@ -193,14 +248,30 @@ public sealed class MainWindow : Window
         }
         else if (key == Key.F8 && Current is not null)
         {
-            _ = DoAsync(Current.RefreshAsync);
             key.Handled = true;
+            _ = ReloadAsync(Current);
             return;
         }
-        else if (key == Key.F10)
+        else if (key == Key.F1 || (key.AsRune.Value == '?' && Application.Navigation?.GetFocused() is not TextField))
         {
             key.Handled = true;
-            Application.RequestStop(this);
+            ShowHelp();
+            return;
+        }
+        else if (key == Key.F9 && Message.Length > 0)
+        {
+            key.Handled = true;
+            MessageBox.Query(Application, Texts.MessageTitle, string.Join("\n", Wrap(Message, 60)), Texts.Close);
+            return;
+        }
+        else if (key == Key.F10 || key == Key.Q.WithCtrl)
+        {
+            key.Handled = true;
+            if (MessageBox.Query(Application, Texts.QuitTitle, Texts.QuitQuestion, Texts.No, Texts.Yes) == 1)
+            {
+                Application.RequestStop(this);
+            }
+
             return;
         }
         else if (key == Key.Esc)
@@ -220,6 +291,35 @@ public sealed class MainWindow : Window
         {
             key.Handled = true;
             Show(next);
+        }
+    }
+
+    /// <summary>The current screen's keys in full, then the global ones.</summary>
+    public IReadOnlyList<string> HelpLines => [.. Current?.HelpLines ?? [], string.Empty, .. Texts.GlobalHelp];
+
+    private void ShowHelp() =>
+        MessageBox.Query(Application, Texts.HelpTitle(Current?.Name ?? "cst"), string.Join("\n", HelpLines), Texts.Close);
+
+    /// <summary>F8: reloads the screen and says what and when, so the operator sees it happened.</summary>
+    private async Task ReloadAsync(Screen screen)
+    {
+        var failed = false;
+        await DoAsync(async () =>
+        {
+            try
+            {
+                await screen.RefreshAsync();
+            }
+            catch
+            {
+                failed = true;
+                throw;
+            }
+        });
+        if (!failed && ReferenceEquals(screen, Current))
+        {
+            var at = NodaTime.SystemClock.Instance.GetCurrentInstant().InZone(Texts.Rome).TimeOfDay;
+            Say(Texts.Reloaded(screen.Name, at.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture)));
         }
     }
 

@@ -18,8 +18,17 @@ public abstract class Screen : View
 
     protected MainWindow Main { get; }
 
-    /// <summary>The screen's keys, for the help line.</summary>
+    /// <summary>The console's language.</summary>
+    protected Texts T => Main.Texts;
+
+    /// <summary>The screen's name, for the help window and the reload message.</summary>
+    public abstract string Name { get; }
+
+    /// <summary>The screen's keys, for the help line (one line of at most 78 columns).</summary>
     public abstract string Help { get; }
+
+    /// <summary>The screen's keys in full, one per line, for F1 / ?.</summary>
+    public virtual IReadOnlyList<string> HelpLines => [Help];
 
     /// <summary>Reloads from the cluster and redraws.</summary>
     public abstract Task RefreshAsync();
@@ -57,20 +66,47 @@ public abstract class Screen : View
             return;
         }
 
-        var prepared = FormDialog.Ask(App, form);
+        var prepared = FormDialog.Ask(App, form, T);
         if (prepared is null)
         {
-            Main.Say("Cancelled.");
+            Main.Say(T.Cancelled);
             return;
         }
 
         await Main.DoAsync(async () =>
         {
             var result = await prepared.ExecuteAsync();
-            Main.Say(result);
+            Main.Say(T.Message(result));
             await (after ?? RefreshAsync)();
         });
     }
+
+    /// <summary>
+    /// Draws the selection in reverse video on a terminal without colours (NO_COLOR, vt100), where the colour
+    /// schemes would leave the selected row looking like any other.
+    /// </summary>
+    public static void UseMonochrome(View view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var plain = new Terminal.Gui.Drawing.Attribute(Terminal.Gui.Drawing.Color.White, Terminal.Gui.Drawing.Color.Black, Terminal.Gui.Drawing.TextStyle.None);
+        var reverse = new Terminal.Gui.Drawing.Attribute(Terminal.Gui.Drawing.Color.White, Terminal.Gui.Drawing.Color.Black, Terminal.Gui.Drawing.TextStyle.Reverse);
+        var scheme = new Terminal.Gui.Drawing.Scheme(plain)
+        {
+            Focus = reverse,
+            HotFocus = reverse,
+            Active = reverse,
+            HotActive = reverse,
+            Highlight = reverse,
+            Editable = plain,
+            ReadOnly = plain,
+        };
+        foreach (var table in Descendants(view).OfType<TableView>())
+        {
+            table.SetScheme(scheme);
+        }
+    }
+
+    private static IEnumerable<View> Descendants(View view) => view.SubViews.SelectMany(v => Descendants(v).Prepend(v));
 
     protected static string Fit(string text, int width) => text.Length > width ? text[..Math.Max(0, width - 1)] + "~" : text;
 

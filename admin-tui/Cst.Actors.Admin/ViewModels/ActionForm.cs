@@ -11,8 +11,11 @@ public sealed record FormField(string Label, string Initial = "", IReadOnlyList<
 /// <summary>One entry of a pick-list: the value the action receives, and the text the operator reads.</summary>
 public sealed record FormChoice(string Value, string Text);
 
-/// <summary>An action checked and ready: the sentence the operator confirms, and the call that does it.</summary>
-public sealed record PreparedAction(string Confirmation, Func<Task<string>> ExecuteAsync);
+/// <summary>
+/// An action checked and ready: the sentence the operator confirms, and the call that does it;
+/// <paramref name="Irreversible"/> when it cannot be undone (the confirmation's default is then No).
+/// </summary>
+public sealed record PreparedAction(string Confirmation, Func<Task<string>> ExecuteAsync, bool Irreversible = false);
 
 /// <summary>
 /// An operator action as a form: fields, and how the typed values become a confirmed call. <see cref="Prepare"/>

@@ -17,6 +17,9 @@ namespace Cst.Actors.Admin.ViewModels;
 /// <summary>One mailbox, device or service of the ente as the detail screen lists it.</summary>
 public sealed record ObjectRow(ChildKind Kind, string Key, string Status, string Detail, string Next)
 {
+    /// <summary>The next deadline's date and kind, for the console to write in its language.</summary>
+    public DeadlineProgress? Deadline { get; init; }
+
     public string KindText => Kind switch
     {
         ChildKind.PecMailbox => "PEC",
@@ -124,7 +127,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 var detail = $"{m.Tier}" + (m.ActivatedOn is { } a ? $" from {Input.Date(a)}" : " requested")
                     + (m.DisdettaReceivedOn is { } d ? $", disdetta {Input.Date(d)} ({m.DisdettaEvidence})" : string.Empty)
                     + (m.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);
-                return new ObjectRow(child.Kind, child.Key, m.Status.ToString(), detail, Next(m.Deadlines));
+                return new ObjectRow(child.Kind, child.Key, m.Status.ToString(), detail, Next(m.Deadlines)) { Deadline = m.Deadlines };
             }
 
             case ChildKind.FirmaDevice:
@@ -132,7 +135,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 var f = await session.CallAsync("reading a device", () => session.Grains.GetGrain<IFirmaDeviceGrain>(child.Key).GetAsync());
                 var detail = $"{f.Kind} {f.Holder}, expires {Input.Date(f.ExpiresOn)}"
                     + (f.RevokedOn is { } r ? $", revoked {Input.Date(r)} ({f.RevocationReason})" : string.Empty);
-                return new ObjectRow(child.Kind, child.Key, f.Status.ToString(), detail, Next(f.Deadlines));
+                return new ObjectRow(child.Kind, child.Key, f.Status.ToString(), detail, Next(f.Deadlines)) { Deadline = f.Deadlines };
             }
 
             default:
@@ -148,7 +151,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 var detail = s.ServiceName + (variant is null ? string.Empty : " " + variant)
                     + $" x{quantity:0.##} from {Input.Date(sub.ActivatedOn)}"
                     + (s.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);
-                return new ObjectRow(child.Kind, child.Key, s.Status.ToString(), detail, Next(s.Deadlines));
+                return new ObjectRow(child.Kind, child.Key, s.Status.ToString(), detail, Next(s.Deadlines)) { Deadline = s.Deadlines };
             }
         }
     }
@@ -217,7 +220,8 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 {
                     await session.CallAsync("withdrawing the ente", () => Grain.WithdrawAsync(on, session.Operator));
                     return $"{EnteId} withdrawn on {Input.Date(on)}.";
-                });
+                },
+                Irreversible: true);
         });
 
     public ActionForm MailboxForm() => new(

@@ -79,7 +79,10 @@ public sealed class AdminQueryGrain(IClock clock, IAdminReadStore store) : Grain
             var grain = GrainFactory.GetGrain<IEnteGrain>(entry.EnteId);
             var ente = await grain.GetAsync();
             var history = await grain.GetBillingHistoryAsync();
-            var active = history.Subscriptions.Count(s => s.IsActiveOn(today));
+            // Objects, as the ente's screen lists them, not subscriptions: a mailbox's extra space or conservazione
+            // is billed as a subscription of its own (key#variant) but is the same mailbox.
+            var activeKeys = history.Subscriptions.Where(s => s.IsActiveOn(today)).Select(s => s.Id.Split('#')[0]).ToHashSet(StringComparer.Ordinal);
+            var active = ente.Children.Count(c => activeKeys.Contains(c.Key));
             Domain.Money? estimate = null;
             string? error = null;
             try

@@ -14,7 +14,7 @@ namespace Cst.Actors.Admin.Tui.Screens;
 public sealed class BillingScreen : Screen
 {
     private readonly BillingViewModel _vm;
-    private readonly Label _status = new() { X = 0, Y = 0, Width = Dim.Fill(), Text = "Billing" };
+    private readonly Label _status = new() { X = 0, Y = 0, Width = Dim.Fill(), Text = string.Empty };
     private readonly ProgressBar _progress = new() { X = 0, Y = 1, Width = Dim.Fill(), Height = 1 };
     private readonly TableView _upper = Table();
     private readonly Label _lowerTitle = new() { X = 0, Text = string.Empty };
@@ -34,7 +34,11 @@ public sealed class BillingScreen : Screen
         Add(_status, _progress, _upper, _lowerTitle, _lower);
     }
 
-    public override string Help => "y year/mode p preview f final c close e export Enter ente lines Tab tables";
+    public override string Name => T.BillingName;
+
+    public override string Help => T.BillingKeys;
+
+    public override IReadOnlyList<string> HelpLines => T.BillingHelp;
 
     public BillingViewModel ViewModel => _vm;
 
@@ -65,12 +69,14 @@ public sealed class BillingScreen : Screen
                 Start(BillingRunMode.Final);
                 return true;
             case 'c':
-                if (App is not null && MessageBox.Query(App, "Confirm", $"Close the final run of {_vm.Year}? It becomes immutable.", "No", "Yes") == 1)
+                // Irreversible: No is the default.
+                if (App is not null && FormDialog.Confirm(App, T, T.CloseQuestion(_vm.Year), irreversible: true))
                 {
                     _ = Main.DoAsync(async () =>
                     {
                         _vm.Mode = BillingRunMode.Final;
-                        Main.Say(await _vm.CloseAsync());
+                        await _vm.CloseAsync();
+                        Main.Say(Status());
                         Bind();
                     });
                 }
@@ -93,8 +99,8 @@ public sealed class BillingScreen : Screen
 
     private void Start(BillingRunMode mode)
     {
-        var what = mode == BillingRunMode.Preview ? "preview" : "final run";
-        if (App is null || MessageBox.Query(App, "Confirm", $"Start the {what} of {_vm.Year}?", "No", "Yes") != 1)
+        var final = mode == BillingRunMode.Final;
+        if (App is null || !FormDialog.Confirm(App, T, T.StartQuestion(final, _vm.Year), irreversible: false))
         {
             return;
         }
@@ -103,7 +109,7 @@ public sealed class BillingScreen : Screen
         {
             _drill = -1;
             await _vm.StartAsync(mode);
-            Main.Say($"Started the {what} of {_vm.Year}.");
+            Main.Say(T.Started(final, _vm.Year));
             Bind();
             Follow();
         });
@@ -149,36 +155,41 @@ public sealed class BillingScreen : Screen
 
     private void Bind()
     {
-        _status.Text = _vm.Describe();
+        _status.Text = Status();
         _progress.Fraction = _vm.Fraction;
         if (_vm.Totals is { } totals)
         {
             _upper.Table = new ListTableSource<BilledStatement>(_vm.Statements,
-                ("Ente", s => s.EnteId), ("Name", s => Fit(s.EnteName, 26)), ("Payer", s => s.PayerId), ("Lines", s => s.Lines.Count), ("Total", s => Input.Euro(s.Total)));
+                ("Ente", s => s.EnteId), (T.ColName, s => Fit(s.EnteName, 26)), (T.ColPayer, s => s.PayerId), (T.ColLines, s => s.Lines.Count), (T.ColTotal, s => T.Money(s.Total)));
             if (_drill >= 0 && _drill < _vm.Statements.Count)
             {
                 var statement = _vm.Statements[_drill];
-                _lowerTitle.Text = $"{statement.EnteName}: EUR {Input.Euro(statement.Total)}";
+                _lowerTitle.Text = $"{statement.EnteName}: EUR {T.Money(statement.Total)}";
                 _lower.Table = new ListTableSource<BilledLine>(statement.Lines,
-                    ("Service", l => l.ServiceId), ("Component", l => Fit(l.ComponentName, 30)), ("Amount", l => Input.Euro(l.Amount)));
+                    (T.ColService, l => l.ServiceId), (T.ColComponent, l => Fit(l.ComponentName, 30)), (T.ColAmount, l => T.Money(l.Amount)));
             }
             else
             {
-                _lowerTitle.Text = $"Totals: EUR {Input.Euro(totals.GrandTotal)} over {totals.Enti} enti, {totals.Lines} lines";
+                _lowerTitle.Text = T.Totals(T.Money(totals.GrandTotal), totals.Enti, totals.Lines);
                 _lower.Table = new ListTableSource<TotalRow>(totals.ByService,
-                    ("Service", r => r.Key), ("Name", r => Fit(r.Name, 36)), ("Lines", r => r.Lines), ("Amount", r => Input.Euro(r.Amount)));
+                    (T.ColService, r => r.Key), (T.ColName, r => Fit(r.Name, 36)), (T.ColLines, r => r.Lines), (T.ColAmount, r => T.Money(r.Amount)));
             }
         }
         else
         {
             _upper.Table = new ListTableSource<BilledStatement>([], ("Ente", s => s.EnteId));
-            _lowerTitle.Text = _vm.Running ? "Running in the cluster..." : "No completed run for this year and mode: p starts a preview.";
-            _lower.Table = new ListTableSource<TotalRow>([], ("Service", r => r.Key));
+            _lowerTitle.Text = _vm.Running ? T.RunningInCluster : T.NoCompletedRun;
+            _lower.Table = new ListTableSource<TotalRow>([], (T.ColService, r => r.Key));
         }
 
         _upper.Update();
         _lower.Update();
     }
+
+    /// <summary>The run in one line: year, mode, revision, status, enti done of the total, failures, lines, total.</summary>
+    private string Status() => _vm.Progress is { } v
+        ? T.RunStatus(v.Year, T.Word(BillingExport.Mode(v.Mode)), v.Revision, T.Word(v.Status), v.EntiDone, v.EntiTotal, v.EntiFailed, v.Lines, T.Money(v.RunningTotal))
+        : $"{_vm.Year} {T.Word(BillingExport.Mode(_vm.Mode))}";
 
     protected override void Dispose(bool disposing)
     {

@@ -1,5 +1,6 @@
 using Cst.Actors.Admin.ViewModels;
 using Cst.Actors.Contracts.Admin;
+using Cst.Actors.Contracts.Children;
 using Cst.Actors.Domain.Pricing;
 using Terminal.Gui.Input;
 using Terminal.Gui.ViewBase;
@@ -36,7 +37,11 @@ public sealed class EnteDetailScreen : Screen
     }
 
     // m/v/h add a mailbox, device, service; e/p/y/w edit, population, payer, withdrawal; s statement year; n notices.
-    public override string Help => "d disdetta t tier/qty c cons. r renew x revoke m/v/h new e/p/y/w ente s/n Esc";
+    public override string Name => T.EnteName + " " + _vm.EnteId;
+
+    public override string Help => T.EnteKeys;
+
+    public override IReadOnlyList<string> HelpLines => T.EnteHelp;
 
     public EnteDetailViewModel ViewModel => _vm;
 
@@ -81,7 +86,7 @@ public sealed class EnteDetailScreen : Screen
                 form = _vm.EditForm();
                 if (form is null)
                 {
-                    Main.Say("The ente is not loaded yet.");
+                    Main.Say(T.NotLoaded);
                     return true;
                 }
 
@@ -103,7 +108,7 @@ public sealed class EnteDetailScreen : Screen
                     {
                         await _vm.LoadStatementAsync(year);
                         _showNotices = false;
-                        return _vm.StatementLine;
+                        return StatementLine();
                     });
                 });
                 _ = Main.DoAsync(() => RunFormAsync(form, () =>
@@ -122,7 +127,7 @@ public sealed class EnteDetailScreen : Screen
 
         if (form is null)
         {
-            Main.Say(row is null ? "Select a mailbox, device or service first." : $"That action does not apply to {row.KindText} {row.Key}.");
+            Main.Say(row is null ? T.SelectObjectFirst : T.NotApplicable(KindText(row), row.Key));
             return true;
         }
 
@@ -132,10 +137,10 @@ public sealed class EnteDetailScreen : Screen
 
     private void Bind()
     {
-        _header.Text = _vm.Header;
+        _header.Text = Header();
         var selected = SelectedRow(_objects);
         _objects.Table = new ListTableSource<ObjectRow>(_vm.Objects,
-            ("Kind", o => o.KindText), ("Key", o => Fit(o.Key, 30)), ("Status", o => o.Status), ("Next deadline", o => o.Next), ("Detail", o => o.Detail));
+            (T.ColKind, KindText), (T.ColKey, o => Fit(o.Key, 30)), (T.ColStatus, o => T.Word(o.Status)), (T.ColNextDeadline, Next), (T.ColDetail, o => T.Detail(o.Detail)));
         if (selected >= 0 && selected < _vm.Objects.Count)
         {
             _objects.SetSelection(0, selected, false);
@@ -143,19 +148,53 @@ public sealed class EnteDetailScreen : Screen
 
         if (_showNotices)
         {
-            _statement.Text = $"Notices of {_vm.EnteId}: {_vm.Notices.Count} (n: statement)";
+            _statement.Text = T.NoticesOf(_vm.EnteId, _vm.Notices.Count);
             _lower.Table = new ListTableSource<NoticeRow>(_vm.Notices,
-                ("Due", n => Input.Date(n.Due)), ("Kind", n => n.Kind), ("Object", n => Fit(n.Object, 28)), ("Message", n => n.Message));
+                (T.ColDue, n => T.Date(n.Due)), (T.ColKind, n => T.Word(n.Kind)), (T.ColObject, n => Fit(n.Object, 28)), (T.ColMessage, n => n.Message));
         }
         else
         {
-            _statement.Text = _vm.StatementLine + " (s: year, n: notices)";
+            _statement.Text = StatementLine() + T.StatementKeys;
             _lower.Table = new ListTableSource<StatementLine>(_vm.Statement?.Lines ?? [],
-                ("Service", l => l.ServiceId), ("Component", l => Fit(l.ComponentId, 16)), ("Amount", l => Input.Euro(l.Amount)), ("Name", l => l.ComponentName + (l.SubscriptionId is null ? string.Empty : " " + l.SubscriptionId)));
+                (T.ColService, l => l.ServiceId), (T.ColComponent, l => Fit(l.ComponentId, 16)), (T.ColAmount, l => T.Money(l.Amount)), (T.ColName, l => l.ComponentName + (l.SubscriptionId is null ? string.Empty : " " + l.SubscriptionId)));
         }
 
         _objects.Update();
         _lower.Update();
         _objects.SetFocus();
+    }
+
+    private string KindText(ObjectRow row) => row.Kind switch
+    {
+        ChildKind.PecMailbox => T.KindPec,
+        ChildKind.FirmaDevice => T.KindFirma,
+        _ => T.KindService,
+    };
+
+    private string Next(ObjectRow row) =>
+        row.Deadline is { ArmedFor: { } on } d ? $"{T.Date(on)} {T.Word(d.NextKind)}" : row.Next;
+
+    private string StatementLine() => _vm.Statement is { } s
+        ? T.StatementOf(_vm.StatementYear, T.Money(s.Total), s.Lines.Count)
+        : T.StatementNot(_vm.StatementYear, _vm.StatementError is { } e ? T.Error(e) : T.NotComputed);
+
+    /// <summary>Name, kind and key, adhesion, latest population, listino; then who pays, year by year.</summary>
+    private string Header()
+    {
+        if (_vm.Ente is not { } e)
+        {
+            return _vm.EnteId;
+        }
+
+        var population = e.Population.OrderByDescending(p => p.Year).FirstOrDefault();
+        var header = T.EnteHeader(e.Registration.Name, $"{e.Registration.Kind} {_vm.EnteId}", T.Date(e.Registration.AdheredOn),
+            population is null ? T.PopulationNone : T.Population(population.Inhabitants, population.Year), e.Registration.ListinoId);
+        if (e.WithdrawnOn is { } w)
+        {
+            header += $" | {T.WithdrawnOn} {T.Date(w)}";
+        }
+
+        // The second line stays the view model's: the payer history is worded by the domain.
+        return header + "\n" + _vm.Header.Split('\n').Last();
     }
 }

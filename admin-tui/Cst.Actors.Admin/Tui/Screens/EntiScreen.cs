@@ -1,4 +1,3 @@
-using System.Globalization;
 using Cst.Actors.Admin.ViewModels;
 using Cst.Actors.Contracts.Admin;
 using Terminal.Gui.Input;
@@ -19,9 +18,9 @@ public sealed class EntiScreen : Screen
         : base(main)
     {
         _vm = new EntiViewModel(main.Session);
-        _title = new Label { X = 0, Y = 0, Text = "Enti" };
-        var label = new Label { X = 0, Y = 1, Text = "Search:" };
-        _search = new TextField { X = 8, Y = 1, Width = Dim.Fill() };
+        _title = new Label { X = 0, Y = 0, Text = T.EntiName };
+        var label = new Label { X = 0, Y = 1, Text = T.Search };
+        _search = new TextField { X = Pos.Right(label) + 1, Y = 1, Width = Dim.Fill() };
         _search.TextChanged += (_, _) =>
         {
             _vm.SetFilter(_search.Text ?? string.Empty);
@@ -33,7 +32,11 @@ public sealed class EntiScreen : Screen
         Add(_title, label, _search, _table);
     }
 
-    public override string Help => "/ search  Enter open ente  a add  e edit ente  Tab search/list";
+    public override string Name => T.EntiName;
+
+    public override string Help => T.EntiKeys;
+
+    public override IReadOnlyList<string> HelpLines => T.EntiHelp;
 
     public override async Task RefreshAsync()
     {
@@ -95,13 +98,13 @@ public sealed class EntiScreen : Screen
 
     private void Bind()
     {
-        _title.Text = $"Enti: {_vm.Rows.Count} shown" + (_vm.Filter.Length > 0 ? $" matching '{_vm.Filter}'" : string.Empty);
+        _title.Text = T.EntiShown(_vm.Rows.Count, _vm.Filter);
         _table.Table = new ListTableSource<EnteSummary>(_vm.Rows,
-            ("Code", e => e.EnteId),
-            ("Name", e => Fit(e.Name + (e.WithdrawnOn is null ? string.Empty : " (withdrawn)"), 30)),
-            ("Population", e => e.Population?.ToString("#,##0", CultureInfo.InvariantCulture) ?? "-"),
-            ("Active", e => e.ActiveObjects),
-            ($"Estimate {_vm.Year}", e => e.Estimate is { } m ? Input.Euro(m) : "n/a"));
+            (T.ColCode, e => e.EnteId),
+            (T.ColName, e => Fit(e.Name + (e.WithdrawnOn is null ? string.Empty : T.Withdrawn), 30)),
+            (T.ColPopulation, e => e.Population is { } p ? T.Number(p) : "-"),
+            (T.ColActive, e => e.ActiveObjects),
+            (T.ColEstimate(_vm.Year), e => e.Estimate is { } m ? T.Money(m) : T.NotAvailable));
         _table.Update();
     }
 }

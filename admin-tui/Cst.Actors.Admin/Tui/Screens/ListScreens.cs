@@ -9,7 +9,7 @@ namespace Cst.Actors.Admin.Tui.Screens;
 public sealed class DeadlinesScreen : Screen
 {
     private readonly DeadlinesViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = "Deadlines" };
+    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
     private readonly TableView _table = Table();
 
     public DeadlinesScreen(MainWindow main)
@@ -21,7 +21,11 @@ public sealed class DeadlinesScreen : Screen
         Add(_title, _table);
     }
 
-    public override string Help => "n days ahead  / filter (ente, object, kind)  Enter open ente";
+    public override string Name => T.DeadlinesName;
+
+    public override string Help => T.DeadlinesKeys;
+
+    public override IReadOnlyList<string> HelpLines => T.DeadlinesHelp;
 
     public override async Task RefreshAsync()
     {
@@ -53,9 +57,9 @@ public sealed class DeadlinesScreen : Screen
 
     private void Bind()
     {
-        _title.Text = _vm.Title;
+        _title.Text = T.DeadlinesTitle(_vm.Days, _vm.Shown.Count, _vm.Rows.Count, _vm.Filter);
         _table.Table = new ListTableSource<UpcomingDeadline>(_vm.Shown,
-            ("Due", d => Input.Date(d.Due)), ("Kind", d => d.Kind.ToString()), ("Ente", d => Fit(d.EnteName, 20)), ("Object", d => Fit(d.Object, 30)));
+            (T.ColDue, d => T.Date(d.Due)), (T.ColKind, d => T.Word(d.Kind)), ("Ente", d => Fit(d.EnteName, 20)), (T.ColObject, d => Fit(d.Object, 30)));
         _table.Update();
         _table.SetFocus();
     }
@@ -65,7 +69,7 @@ public sealed class DeadlinesScreen : Screen
 public sealed class NoticesScreen : Screen
 {
     private readonly NoticesViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = "Notices" };
+    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
     private readonly TableView _table = Table();
 
     public NoticesScreen(MainWindow main)
@@ -77,14 +81,16 @@ public sealed class NoticesScreen : Screen
         Add(_title, _table);
     }
 
-    public override string Help => "Enter open ente";
+    public override string Name => T.NoticesName;
+
+    public override string Help => T.NoticesKeys;
 
     public override async Task RefreshAsync()
     {
         await _vm.LoadAsync();
-        _title.Text = $"Notices (latest {_vm.Rows.Count}, newest due date first)";
+        _title.Text = T.NoticesTitle(_vm.Rows.Count);
         _table.Table = new ListTableSource<NoticeRow>(_vm.Rows,
-            ("Due", n => Input.Date(n.Due)), ("Kind", n => n.Kind), ("Ente", n => n.EnteId), ("Object", n => Fit(n.Object, 26)), ("Message", n => n.Message));
+            (T.ColDue, n => T.Date(n.Due)), (T.ColKind, n => T.Word(n.Kind)), ("Ente", n => n.EnteId), (T.ColObject, n => Fit(n.Object, 26)), (T.ColMessage, n => n.Message));
         _table.Update();
         _table.SetFocus();
     }
@@ -105,7 +111,7 @@ public sealed class NoticesScreen : Screen
 public sealed class AuditScreen : Screen
 {
     private readonly AuditViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = "Audit" };
+    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
     private readonly TableView _table = Table();
 
     public AuditScreen(MainWindow main)
@@ -117,7 +123,9 @@ public sealed class AuditScreen : Screen
         Add(_title, _table);
     }
 
-    public override string Help => "f filter by object or operator";
+    public override string Name => T.AuditName;
+
+    public override string Help => T.AuditKeys;
 
     public override async Task RefreshAsync()
     {
@@ -142,10 +150,11 @@ public sealed class AuditScreen : Screen
 
     private void Bind()
     {
-        _title.Text = $"Audit log (latest {_vm.Rows.Count})" + (string.IsNullOrEmpty(_vm.Filter) ? string.Empty : $" matching '{_vm.Filter}'");
+        _title.Text = T.AuditTitle(_vm.Rows.Count, _vm.Filter ?? string.Empty);
+        // Stored in UTC; the CST reads its own time, Europe/Rome (summer time included).
         _table.Table = new ListTableSource<AuditRow>(_vm.Rows,
-            ("At (UTC)", a => a.At.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture)),
-            ("Operator", a => Fit(a.Operator, 10)), ("Object", a => Fit(a.Object, 28)), ("Action", a => a.Action), ("After", a => a.After ?? string.Empty));
+            (T.ColAt, a => T.Time(a.At)),
+            (T.ColOperator, a => Fit(a.Operator, 10)), (T.ColObject, a => Fit(a.Object, 28)), (T.ColAction, a => a.Action), (T.ColAfter, a => a.After ?? string.Empty));
         _table.Update();
         _table.SetFocus();
     }
@@ -155,7 +164,7 @@ public sealed class AuditScreen : Screen
 public sealed class CatalogueScreen : Screen
 {
     private readonly CatalogueViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = "Catalogue" };
+    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
     private readonly TableView _table = Table();
 
     public CatalogueScreen(MainWindow main)
@@ -167,14 +176,19 @@ public sealed class CatalogueScreen : Screen
         Add(_title, _table);
     }
 
-    public override string Help => "Catalogue: listini, each version with its act and status (adopted or draft), and its tariffs (read only; cst listino load/adopt to change)";
+    public override string Name => T.CatalogueName;
+
+    // The whole sentence did not fit the help line at 80 columns: its short form there, the rest under F1.
+    public override string Help => T.CatalogueKeys;
+
+    public override IReadOnlyList<string> HelpLines => T.CatalogueHelp;
 
     public override async Task RefreshAsync()
     {
         await _vm.LoadAsync();
-        _title.Text = $"Catalogue: {_vm.Rows.Count(r => r.Service == "version")} listino versions, {_vm.Rows.Count(r => r.Service != "version")} services";
+        _title.Text = T.CatalogueTitle(_vm.Rows.Count(r => r.Service == "version"), _vm.Rows.Count(r => r.Service != "version"));
         _table.Table = new ListTableSource<TariffRow>(_vm.Rows,
-            ("Listino", t => t.Listino), ("Version", t => t.Version), ("Service", t => t.Service), ("Name", t => Fit(t.Name, 28)), ("Charges", t => t.Charges));
+            (T.ColListino, t => t.Listino), (T.ColVersion, t => t.Version), (T.ColService, t => t.Service), (T.ColName, t => Fit(t.Name, 28)), (T.ColCharges, t => t.Charges));
         _table.Update();
         _table.SetFocus();
     }
