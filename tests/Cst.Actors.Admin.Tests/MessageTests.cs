@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Cst.Actors.Admin.Commands;
 using Cst.Actors.Admin.Infrastructure;
+using Cst.Actors.Connection;
 using Cst.Actors.Domain.Validation;
 using Npgsql;
 
@@ -25,9 +26,15 @@ public sealed class MessageTests(AdminCluster cluster)
         RunAsync(_ => Task.FromResult(cluster.Session()), args);
 
     /// <summary>Connects as the real console does, with the line's connection options.</summary>
-    private static async Task<AdminSession> ConnectAsync(CommandArgs args)
+    private static async Task<AdminSession> ConnectAsync(CommandArgs args, params (string Key, string Value)[] environment)
     {
-        var connection = await AdminConnection.ConnectAsync(AdminConnection.ReadConfiguration(args.ConfigurationOverrides()), TimeSpan.FromSeconds(5));
+        var settings = new Dictionary<string, string?>(args.ConfigurationOverrides());
+        foreach (var (key, value) in environment)
+        {
+            settings[key] = value;
+        }
+
+        var connection = await AdminConnection.ConnectAsync(AdminConnection.ReadConfiguration(settings), TimeSpan.FromSeconds(5));
         return new AdminSession(connection.Client, AdminCluster.Operator);
     }
 
@@ -99,7 +106,7 @@ public sealed class MessageTests(AdminCluster cluster)
         Directory.CreateDirectory(dataDirectory + ".password");
         try
         {
-            var (code, _, err) = await RunAsync(ConnectAsync, "ente", "list", "--data-dir", dataDirectory);
+            var (code, _, err) = await RunAsync(args => ConnectAsync(args), "ente", "list", "--data-dir", dataDirectory);
 
             Assert.Equal(CommandMode.ExitUnreachable, code);
             Assert.Equal($"cst: the embedded PostgreSQL's password file {dataDirectory}.password cannot be read (it is a directory): "
@@ -139,7 +146,11 @@ public sealed class MessageTests(AdminCluster cluster)
             await insert.ExecuteNonQueryAsync();
         }
 
-        var (code, _, err) = await RunAsync(ConnectAsync, "ente", "list", "--connection-string", cluster.ConnectionString, "--cluster-id", clusterId);
+        // The connection string carries the test cluster's password: given as the environment would give it, since a
+        // password on the command line is refused.
+        var (code, _, err) = await RunAsync(
+            args => ConnectAsync(args, ("ConnectionStrings:" + CstConnectionSettings.ConnectionStringName, cluster.ConnectionString)),
+            "ente", "list", "--cluster-id", clusterId);
 
         Assert.Equal(CommandMode.ExitUnreachable, code);
         Assert.StartsWith($"cst: the cluster is slow to answer: the gateway 127.0.0.1:{port} of a live silo accepts connections", err, StringComparison.Ordinal);

@@ -165,6 +165,7 @@ public sealed partial class Texts
             ["Running"] = "in corso",
             ["Completed"] = "completato",
             ["Closed"] = "chiuso",
+            ["Cancelled"] = "annullato",
             ["Preview"] = "previsione",
             ["Final"] = "definitivo",
             ["preview"] = "previsione",
