@@ -78,9 +78,9 @@ public sealed class AdminCluster : IAsyncLifetime
     /// A Comune adhered in 2023 with its 2026 population, a standard mailbox active since 2025 and a BusinessKey
     /// issued on 1 December 2023 (expires 1 December 2026). Returns its key, mailbox and device.
     /// </summary>
-    public async Task<(string EnteId, string Mailbox, string Device, string Name)> NewEnteAsync(string? name = null)
+    public async Task<(string EnteId, string Mailbox, string Device, string Name)> NewEnteAsync(string? name = null, string? istat = null)
     {
-        var istat = NewIstatCode();
+        istat ??= NewIstatCode();
         var enteName = name ?? "Comune di " + Unique("Prova");
         var client = Cluster.Client;
         var ente = client.GetGrain<IEnteGrain>(istat);

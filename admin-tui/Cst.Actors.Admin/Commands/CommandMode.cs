@@ -645,6 +645,12 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
             error.WriteLine(Domain.Validation.Guard.Printable($"cst: ente {failure.EnteId} not billed: {failure.Message}"));
         }
 
+        if (view.EntiFailed > view.Failures.Count)
+        {
+            // The run lists its first failures by code; the count says how many more there are.
+            error.WriteLine(FormattableString.Invariant($"cst: and {view.EntiFailed - view.Failures.Count} more enti not billed (the first {view.Failures.Count} by code are listed)"));
+        }
+
         if (view.Stuck is { } why)
         {
             error.WriteLine(Domain.Validation.Guard.Printable(
