@@ -1,9 +1,9 @@
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Cst.Actors.Documents;
 using Cst.Actors.Domain.Billing;
 using Cst.Actors.Domain.Pricing;
 using Cst.Actors.Domain.Tests.Billing;
+using Cst.Actors.Platform.Tests.Documents;
 using NodaTime;
 
 namespace Cst.Actors.Domain.Tests.Documents;
@@ -13,7 +13,7 @@ namespace Cst.Actors.Domain.Tests.Documents;
 /// Alfa and Gamma (the hand-worked scenario of <see cref="BillingScenario"/>, with real object keys):
 /// Beta 1,500.00 + Alfa 783.13 + Gamma 761.00 = 3,044.13 due.
 /// </summary>
-public partial class StatementPdfTests
+public class StatementPdfTests
 {
     private const string AlfaBox = "protocollo@pec.comune.alfa.it";
     private const string GammaBox = "segreteria.generale.ufficio.protocollo@pec.comune.gamma.it";
@@ -61,8 +61,8 @@ public partial class StatementPdfTests
         var payer = Beta();
         Assert.Equal(3044.13m, payer.Total.Euros);
 
-        var text = PdfText(StatementPdf.Render(Issued(payer)));
-        var flat = Flat(text);
+        var text = PdfText.Extract(StatementPdf.Render(Issued(payer)));
+        var flat = PdfText.Flat(text);
 
         Assert.Contains("Provincia di Padova — Centro Servizi Territoriali (CST)", flat, StringComparison.Ordinal);
         Assert.Contains("Codice fiscale: 00000000002", flat, StringComparison.Ordinal);
@@ -75,7 +75,7 @@ public partial class StatementPdfTests
         }
 
         // The long mailbox address is split over two lines of its cell (the first column, 42-150 pt), never cut.
-        Assert.Contains(GammaBox, Regex.Replace(PdfText(StatementPdf.Render(Issued(payer)), "-r", "72", "-x", "42", "-y", "0", "-W", "108", "-H", "842"), @"\s+", string.Empty), StringComparison.Ordinal);
+        Assert.Contains(GammaBox, Regex.Replace(PdfText.ExtractRegion(StatementPdf.Render(Issued(payer)), 42, 0, 108, 842), @"\s+", string.Empty), StringComparison.Ordinal);
         Assert.Equal(3, Regex.Matches(flat, "ente \\(quota associativa\\)").Count);
         // Subtotals per ente, then the total and how to pay it.
         foreach (var subtotal in new[] { "1.500,00", "783,13", "761,00" })
@@ -100,7 +100,7 @@ public partial class StatementPdfTests
     {
         var preview = new StatementDocument(IssuerSettingsTests.Padova(), Beta(), 2026, BillingRunMode.Preview, 0, null, null, new LocalDate(2026, 6, 15));
 
-        var flat = Flat(PdfText(StatementPdf.Render(preview)));
+        var flat = PdfText.Flat(PdfText.Extract(StatementPdf.Render(preview)));
 
         Assert.Contains("previsione, non valida ai fini del pagamento", flat, StringComparison.Ordinal);
         Assert.DoesNotContain("Documento n.", flat, StringComparison.Ordinal);
@@ -114,40 +114,10 @@ public partial class StatementPdfTests
         var payer = Beta();
         var many = payer with { Members = [.. Enumerable.Range(0, 12).SelectMany(_ => payer.Members)] };
 
-        var text = PdfText(StatementPdf.Render(Issued(many)));
+        var text = PdfText.Extract(StatementPdf.Render(Issued(many)));
 
-        var pages = Regex.Matches(Flat(text), @"pagina (\d+) di (\d+)");
+        var pages = Regex.Matches(PdfText.Flat(text), @"pagina (\d+) di (\d+)");
         Assert.True(pages.Count >= 2, $"expected several pages, got {pages.Count}");
         Assert.All(pages, m => Assert.Equal(pages.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value));
     }
-
-    /// <summary>The text of a PDF as poppler's pdftotext reads it (Debian's poppler-utils, installed by .ci/run).</summary>
-    internal static string PdfText(byte[] pdf, params string[] options)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"cst-{Guid.NewGuid():N}.pdf");
-        File.WriteAllBytes(path, pdf);
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo("pdftotext", [.. options, "-enc", "UTF-8", path, "-"])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            }) ?? throw new InvalidOperationException("pdftotext did not start");
-            var output = process.StandardOutput.ReadToEnd();
-            var error = process.StandardError.ReadToEnd();
-            Assert.True(process.WaitForExit(30_000), "expected pdftotext to finish within 30 s");
-            Assert.True(process.ExitCode == 0, $"pdftotext failed: {error}");
-            return output;
-        }
-        finally
-        {
-            File.Delete(path);
-        }
-    }
-
-    /// <summary>Whitespace (line breaks of wrapped cells included) as single spaces.</summary>
-    internal static string Flat(string text) => Spaces().Replace(text, " ");
-
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex Spaces();
 }
