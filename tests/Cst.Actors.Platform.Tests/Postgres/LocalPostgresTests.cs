@@ -201,6 +201,25 @@ public sealed class LocalPostgresTests : IAsyncLifetime
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>The embedded server's own log is rotated, so it never fills the disk.</summary>
+    [Fact]
+    public async Task Server_LogsThroughTheCollector_RotatedByDayAndSize()
+    {
+        var settings = new LocalPostgresSettings(Path.Combine(_root, "data"), FreePort(), "cst", Durable: false);
+        await using var server = LocalPostgres.Create(settings, NullLogger.Instance);
+        await server.StartAsync(CancellationToken.None);
+
+        Task<string> Show(string name) => ScalarAsync<string>(server.ConnectionString, $"SHOW {name}");
+
+        Assert.Equal("on", await Show("logging_collector"));
+        Assert.Equal("10MB", await Show("log_rotation_size"));
+        Assert.Equal("1d", await Show("log_rotation_age"));
+        Assert.Equal("on", await Show("log_truncate_on_rotation"));
+        Assert.Equal("postgresql-%a.log", await Show("log_filename"));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(settings.DataDirectory, "log"), "postgresql-*.log"));
+        await server.StopAsync(CancellationToken.None);
+    }
+
     private static async Task<T> ScalarAsync<T>(string connectionString, string sql)
     {
         await using var connection = new NpgsqlConnection(connectionString);
