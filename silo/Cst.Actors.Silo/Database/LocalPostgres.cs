@@ -724,9 +724,22 @@ public sealed class LocalPostgres : IAsyncDisposable
         info.Environment["LC_MESSAGES"] = "C";
         info.Environment["LANG"] = "C.UTF-8";
 
+        return await RunAsync(info, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a PostgreSQL program to its end: its stdout and stderr read together (neither pipe may fill and block it),
+    /// killed with its children when <paramref name="ct"/> is cancelled.
+    /// </summary>
+    internal static async Task<ProcessResult> RunAsync(ProcessStartInfo info, CancellationToken ct)
+    {
         using var process = Process.Start(info)
-            ?? throw new LocalPostgresException($"Could not run {program}.");
-        process.StandardInput.Close();
+            ?? throw new LocalPostgresException($"Could not run {info.FileName}.");
+        if (info.RedirectStandardInput)
+        {
+            process.StandardInput.Close();
+        }
+
         var stdout = process.StandardOutput.ReadToEndAsync(ct);
         var stderr = process.StandardError.ReadToEndAsync(ct);
         try
@@ -798,5 +811,5 @@ public sealed class LocalPostgres : IAsyncDisposable
         return File.ReadLines(passwd).FirstOrDefault(line => line.StartsWith(name + ":", StringComparison.Ordinal));
     }
 
-    private sealed record ProcessResult(int ExitCode, string Output);
+    internal sealed record ProcessResult(int ExitCode, string Output);
 }

@@ -126,23 +126,10 @@ public sealed class PostgresBackup(string connectionString, string binDirectory,
 
             info.Environment["LC_MESSAGES"] = "C";
             info.Environment["PGAPPNAME"] = "cst-silo " + program;
-            using var process = Process.Start(info) ?? throw new LocalPostgresException($"Could not run {info.FileName}.");
-            var stdout = process.StandardOutput.ReadToEndAsync(ct);
-            var stderr = process.StandardError.ReadToEndAsync(ct);
-            try
+            var result = await LocalPostgres.RunAsync(info, ct).ConfigureAwait(false);
+            if (result.ExitCode != 0)
             {
-                await process.WaitForExitAsync(ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                throw;
-            }
-
-            var output = ((await stdout.ConfigureAwait(false)) + " " + (await stderr.ConfigureAwait(false))).Trim();
-            if (process.ExitCode != 0)
-            {
-                throw new LocalPostgresException($"{program} of {Describe()} failed (exit {process.ExitCode}): {output}");
+                throw new LocalPostgresException($"{program} of {Describe()} failed (exit {result.ExitCode}): {result.Output}");
             }
         }
         finally
