@@ -117,25 +117,8 @@ public abstract class OutboxCluster : IAsyncLifetime
         Cluster = await DeployAsync();
     }
 
-    public async Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values)
-    {
-        await using var connection = new NpgsqlConnection(ConnectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var value in values)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = value });
-        }
-
-        var rows = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            rows.Add(reader.IsDBNull(0) ? string.Empty : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
-        }
-
-        return rows;
-    }
+    public Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values) =>
+        Cst.Actors.Platform.Tests.Postgres.PostgresRows.ReadAsync(ConnectionString, sql, values);
 
     /// <summary>Waits, within a real-time bound, until <paramref name="done"/> holds.</summary>
     public static async Task UntilAsync(Func<Task<bool>> done, string expected, int seconds = 60)

@@ -2,7 +2,10 @@ using Npgsql;
 
 namespace Cst.Actors.Platform.Tests.Postgres;
 
-/// <summary>Reads the first column of a query's rows as text, for tests that check what was written to a table.</summary>
+/// <summary>
+/// Reads the first column of a query's rows as text (a number in invariant form, NULL as empty), for tests that check
+/// what was written to a table.
+/// </summary>
 public static class PostgresRows
 {
     public static async Task<IReadOnlyList<string>> ReadAsync(string connectionString, string sql, params object[] values)
@@ -19,7 +22,7 @@ public static class PostgresRows
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            rows.Add(reader.GetString(0));
+            rows.Add(reader.IsDBNull(0) ? string.Empty : Convert.ToString(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)!);
         }
 
         return rows;
