@@ -10,7 +10,7 @@ public sealed partial class Texts
         Code = "it",
         Culture = CultureInfo.GetCultureInfo("it-IT"),
         DatePattern = "dd/MM/yyyy",
-        GlobalKeys = "F1 Aiuto F2 Enti F3 Scad. F4 Fatt. F5 Avvisi F6 Audit F7 List. F12 PEC ^Q Esci",
+        GlobalKeys = "F1 Aiuto F2 Enti F3 Scad. F4 Fatt. F5 Avv. F6 Audit F7 List. F12 Invii ^Q Esci",
         GlobalHelp =
         [
             "F1 o ?    questo aiuto",
