@@ -95,12 +95,12 @@ public sealed class TextsTests
     {
         var t = code == "it" ? Texts.Italian : Texts.English;
         // 80 columns less the window's two borders.
-        foreach (var line in new[] { t.GlobalKeys, t.EntiKeys, t.EnteKeys, t.DeadlinesKeys, t.NoticesKeys, t.AuditKeys, t.CatalogueKeys, t.BillingKeys })
+        foreach (var line in new[] { t.GlobalKeys, t.EntiKeys, t.EnteKeys, t.DeadlinesKeys, t.NoticesKeys, t.AuditKeys, t.CatalogueKeys, t.BillingKeys, t.OutboxKeys })
         {
             Assert.True(line.Length <= 78, $"'{line}' is {line.Length} columns");
         }
 
-        foreach (var line in t.GlobalHelp.Concat(t.EntiHelp).Concat(t.EnteHelp).Concat(t.DeadlinesHelp).Concat(t.CatalogueHelp).Concat(t.BillingHelp))
+        foreach (var line in t.GlobalHelp.Concat(t.EntiHelp).Concat(t.EnteHelp).Concat(t.DeadlinesHelp).Concat(t.CatalogueHelp).Concat(t.BillingHelp).Concat(t.OutboxHelp))
         {
             // The help window's text area at 80 columns.
             Assert.True(line.Length <= 74, $"'{line}' is {line.Length} columns");

@@ -9,7 +9,7 @@ namespace Cst.Actors.Admin.Tui;
 
 /// <summary>
 /// The console's window: the current screen, a message line (results and plain errors), the screen's keys and the
-/// global keys, in the language of <see cref="Texts"/>. F1 or ? shows the screen's keys, F2-F7 change screen, F8
+/// global keys, in the language of <see cref="Texts"/>. F1 or ? shows the screen's keys, F2-F7 and F12 change screen, F8
 /// reloads, Esc goes back (never quits), F10 or Ctrl-Q quits after a confirmation (GNOME Terminal takes F10).
 /// </summary>
 public sealed class MainWindow : Window
@@ -245,6 +245,10 @@ public sealed class MainWindow : Window
         else if (key == Key.F7)
         {
             next = new CatalogueScreen(this);
+        }
+        else if (key == Key.F12)
+        {
+            next = new OutboxScreen(this);
         }
         else if (key == Key.F8 && Current is not null)
         {

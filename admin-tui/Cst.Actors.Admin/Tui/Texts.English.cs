@@ -11,11 +11,12 @@ public sealed partial class Texts
         Code = "en",
         Culture = CultureInfo.InvariantCulture,
         DatePattern = "yyyy-MM-dd",
-        GlobalKeys = "F1 Help F2 Enti F3 Due F4 Billing F5 Notice F6 Audit F7 Catalog ^Q Quit",
+        GlobalKeys = "F1 Help F2 Enti F3 Due F4 Bill F5 Notice F6 Audit F7 Catalog F12 Mail ^Q Quit",
         GlobalHelp =
         [
             "F1 or ?   this help",
             "F2 enti  F3 deadlines  F4 billing  F5 notices  F6 audit  F7 catalogue",
+            "F12       outbox (statements and notices sent by PEC)",
             "F8        reload the screen   F9  the whole message",
             "Esc       back to the previous screen (never quits)",
             "F10, Ctrl-Q   quit (asks first)",
@@ -112,6 +113,25 @@ public sealed partial class Texts
         ColListino = "Listino",
         ColVersion = "Version",
         ColCharges = "Charges",
+
+        OutboxName = "Outbox",
+        OutboxKeys = "Enter the message and its evidence of delivery  r send again (if failed)",
+        OutboxHelp =
+        [
+            "Statements and notices sent by PEC / e-mail, newest first.",
+            "Enter  the whole message, with the evidence of its delivery",
+            "r      send a failed message again (asks first)",
+        ],
+        OutboxTitle = (count, failed) => $"Outbox: {count} messages" + (failed > 0 ? $", {failed} failed" : string.Empty),
+        ColRecipient = "Recipient",
+        ColWhat = "What",
+        ColAttempts = "Tries",
+        ColOutcome = "Last outcome",
+        OutboxField = field => field,
+        OutboxMessageTitle = id => $"Message {id}",
+        OutboxRetryQuestion = (id, recipient) => $"Send message {id} to {recipient} again?",
+        OutboxRetried = (id, status) => $"Message {id} is {status}: it is sent at the next round of the outbox.",
+        OutboxNotRetried = (id, status) => $"Message {id} is {status}: only a failed message is sent again.",
 
         BillingName = "Billing",
         BillingKeys = "y year/mode p preview f final c close e export Enter ente lines Tab tables",

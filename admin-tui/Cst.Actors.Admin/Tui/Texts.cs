@@ -113,6 +113,22 @@ public sealed partial class Texts
     public required string ColVersion { get; init; }
     public required string ColCharges { get; init; }
 
+    // ---- outbox ----
+    public required string OutboxName { get; init; }
+    public required string OutboxKeys { get; init; }
+    public required IReadOnlyList<string> OutboxHelp { get; init; }
+    public required Func<int, int, string> OutboxTitle { get; init; }
+    public required string ColRecipient { get; init; }
+    public required string ColWhat { get; init; }
+    public required string ColAttempts { get; init; }
+    public required string ColOutcome { get; init; }
+    /// <summary>The label of a message's field (id, kind, source, ... as <c>cst outbox show</c> names them).</summary>
+    public required Func<string, string> OutboxField { get; init; }
+    public required Func<long, string> OutboxMessageTitle { get; init; }
+    public required Func<long, string, string> OutboxRetryQuestion { get; init; }
+    public required Func<long, string, string> OutboxRetried { get; init; }
+    public required Func<long, string, string> OutboxNotRetried { get; init; }
+
     // ---- billing ----
     public required string BillingName { get; init; }
     public required string BillingKeys { get; init; }

@@ -22,6 +22,12 @@ public sealed class DomainErrorFilter : IIncomingGrainCallFilter
         {
             throw new CstDomainError(KindOf(e), context.TargetId.ToString(), e.Message);
         }
+        catch (CstInfrastructureError e) when (e.InnerException is not null)
+        {
+            // The stores keep the driver's exception inside it for the silo's own use (BillingFaults); it has no codec,
+            // so a failed close would reach the operator as a CodecNotFoundException. The message alone crosses.
+            throw new CstInfrastructureError(e.Message);
+        }
         catch (Exception e) when (e is not (CstDomainError or CstInfrastructureError) && DatabaseCause(e) is { } cause)
         {
             // Orleans' grain storage and reminder service wrap the driver's exception in their own; the driver's types
