@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cst.Actors.Contracts;
+using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Contracts.Billing;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Enti;
@@ -47,6 +48,15 @@ public sealed record EnteState
     /// <summary>Whether the last change must still reach the directory (written before its audit row).</summary>
     [Id(7)] public bool PendingDirectory { get; init; }
 
+    /// <summary>
+    /// Whether the enti list row (sql/schema/0013) of the last write of the children's snapshots may not be written yet;
+    /// <see cref="SummaryRevision"/> tells whether it was.
+    /// </summary>
+    [Id(8)] public bool PendingSummary { get; init; }
+
+    /// <summary>Grows with every write that changes the enti list row; the row carries it.</summary>
+    [Id(9)] public long SummaryRevision { get; init; }
+
     public bool Exists => Registration is not null;
 }
 
@@ -62,7 +72,10 @@ public sealed record EnteState
 /// the call fails, and every later call to this ente (a retry, a re-import, any other call) first finishes them: when
 /// the row of the change is not in the audit log yet, it upserts the entry and inserts the row (idempotent on the
 /// change id). So a change that failed half-way converges on the next call instead of leaving an ente that is
-/// registered but missing from the directory, and so from every billing run.
+/// registered but missing from the directory, and so from every billing run. The ente's row of the enti list (a read
+/// model, sql/schema/0013) is written in the same steps, before the audit row; when only an object's snapshot changed
+/// (no audit row of the ente's) it is written after the state, which says so (<see cref="EnteState.PendingSummary"/>), and
+/// a failed write is done again by the next call.
 /// </remarks>
 [GrainType("ente")]
 public sealed class EnteGrain(
@@ -84,6 +97,7 @@ public sealed class EnteGrain(
         if (!_finishing)
         {
             await FinishPendingAsync(mayBeDone: true);
+            await FinishPendingSummaryAsync();
         }
 
         await context.Invoke();
@@ -393,8 +407,7 @@ public sealed class EnteGrain(
             return;
         }
 
-        state.State = state.State with { Children = state.State.Children.SetItem(snapshot.IndexKey, snapshot) };
-        await WriteAsync();
+        await WriteChildrenAsync(state.State.Children.SetItem(snapshot.IndexKey, snapshot));
     }
 
     public Task CheckChildAsync(ChildSnapshot snapshot)
@@ -444,9 +457,141 @@ public sealed class EnteGrain(
             return;
         }
 
+        await WriteChildrenAsync(children, restoreOnFailure: true);
+    }
+
+    /// <summary>Stores new snapshots of the children, then the enti list row (pending in the state until written).</summary>
+    private async Task WriteChildrenAsync(ImmutableDictionary<string, ChildSnapshot> children, bool restoreOnFailure = false)
+    {
         var before = state.State;
-        state.State = state.State with { Children = children };
-        await WriteAsync(before);
+        state.State = state.State with { Children = children, PendingSummary = true, SummaryRevision = before.SummaryRevision + 1 };
+        await WriteAsync(restoreOnFailure ? before : null);
+        await WriteSummaryAsync();
+    }
+
+    /// <summary>The enti list row of a write whose row may not be there yet, unless it is (same revision).</summary>
+    private async Task FinishPendingSummaryAsync()
+    {
+        if (!state.State.PendingSummary)
+        {
+            return;
+        }
+
+        _finishing = true;
+        try
+        {
+            if (!await services.ReadModels.HasEnteSummaryAsync(EnteId, state.State.SummaryRevision))
+            {
+                await WriteSummaryAsync();
+            }
+
+            state.State = state.State with { PendingSummary = false };
+        }
+        finally
+        {
+            _finishing = false;
+        }
+    }
+
+    private async Task WriteSummaryAsync()
+    {
+        if (!state.State.Exists)
+        {
+            return;
+        }
+
+        await services.ReadModels.UpsertEnteSummariesAsync([await SummaryRowAsync(services.Clock.Today().Year)]);
+        state.State = state.State with { PendingSummary = false };
+    }
+
+    public async Task<EnteSummary> GetSummaryAsync(int year)
+    {
+        EnsureExists();
+        var row = await SummaryRowAsync(year);
+        if (year == services.Clock.Today().Year)
+        {
+            // Asked because the row went stale (a day passed an object's start or end, a new year): written again.
+            await services.ReadModels.UpsertEnteSummariesAsync([row]);
+        }
+
+        return SummaryOf(row);
+    }
+
+    public static EnteSummary SummaryOf(EnteSummaryRow row) =>
+        new(row.EnteId, row.Name, row.IstatCode, row.Population, row.ActiveObjects, row.Estimate, row.EstimateError, row.WithdrawnOn);
+
+    /// <summary>
+    /// The enti list row for <paramref name="year"/>: objects active today as the ente's screen counts them (a mailbox's
+    /// extra space or conservazione is billed as a subscription of its own, key#variant, but is the same mailbox), the
+    /// first later day that count may change, the population in force for the year (else the latest), and the year's
+    /// statement total or why it cannot be computed.
+    /// </summary>
+    private async Task<EnteSummaryRow> SummaryRowAsync(int year)
+    {
+        var s = state.State;
+        var today = services.Clock.Today();
+        var history = History();
+        var activeKeys = history.Subscriptions.Where(x => x.IsActiveOn(today)).Select(x => x.Id.Split('#')[0]).ToHashSet(StringComparer.Ordinal);
+        var active = s.Children.Values.Count(c => activeKeys.Contains(c.Key));
+        LocalDate? until = null;
+        foreach (var subscription in history.Subscriptions)
+        {
+            foreach (var change in new[] { subscription.ActivatedOn, subscription.EndsOn() })
+            {
+                if (change is { } day && day > today && (until is null || day < until))
+                {
+                    until = day;
+                }
+            }
+        }
+
+        Domain.Money? estimate = null;
+        string? error = null;
+        try
+        {
+            var listino = await services.Catalogue.GetAsync(history.ListinoId);
+            estimate = StatementCalculator.Compute(listino, history, year).Total;
+        }
+        catch (Domain.DomainException e)
+        {
+            error = e.Message;
+        }
+        catch (CstDomainError e)
+        {
+            error = e.Message;
+        }
+
+        var population = s.Population.Where(p => p.Year <= year).OrderByDescending(p => p.Year).FirstOrDefault()
+            ?? s.Population.OrderByDescending(p => p.Year).FirstOrDefault();
+        var r = s.Registration!;
+        return new EnteSummaryRow(EnteId, r.Name, r.IstatCode, s.WithdrawnOn, population?.Inhabitants, active, until, year,
+            estimate, error, s.SummaryRevision);
+    }
+
+    public async Task<int> RebuildReadModelsAsync()
+    {
+        if (!state.State.Exists)
+        {
+            return 0;
+        }
+
+        // The ente's row first: the objects' rows take its name from it.
+        await services.ReadModels.UpsertEnteSummariesAsync([await SummaryRowAsync(services.Clock.Today().Year)]);
+        var objects = new List<ObjectDeadlines>();
+        foreach (var chunk in state.State.Children.Values.OrderBy(c => c.IndexKey, StringComparer.Ordinal).Chunk(32))
+        {
+            var listed = await Task.WhenAll(chunk.Select(async child =>
+                new ObjectDeadlines(child.Kind, child.Key, EnteId,
+                    [.. (await ObjectOf(new ChildKey(child.Kind, child.Key)).ListedDeadlinesAsync()).Select(d => new Domain.Deadlines.Deadline(d.Kind, d.Due, child.Key, d.Description))])));
+            objects.AddRange(listed);
+        }
+
+        foreach (var batch in objects.Chunk(500))
+        {
+            await services.ReadModels.ReplaceDeadlinesAsync(batch);
+        }
+
+        return objects.Count;
     }
 
     /// <summary>The ente's checks of an object's snapshot: registered, no activation before the adhesion or from the withdrawal on.</summary>
@@ -490,8 +635,7 @@ public sealed class EnteGrain(
             return;
         }
 
-        state.State = state.State with { Children = state.State.Children.SetItem(snapshot.IndexKey, snapshot) };
-        await WriteAsync();
+        await WriteChildrenAsync(state.State.Children.SetItem(snapshot.IndexKey, snapshot));
     }
 
     public Task<EnteMembership> GetMembershipAsync()
@@ -551,7 +695,7 @@ public sealed class EnteGrain(
         var before = state.State;
         var audit = new AuditEntry(op, services.Clock.GetCurrentInstant(), "ente:" + EnteId, action,
             beforeText ?? (before.Exists ? Summarize(before) : null), afterText ?? Summarize(next));
-        state.State = next with { PendingAudit = audit, PendingDirectory = directory };
+        state.State = next with { PendingAudit = audit, PendingDirectory = directory, SummaryRevision = before.SummaryRevision + 1 };
         await WriteAsync(before);
         await FinishPendingAsync(mayBeDone: false);
     }
@@ -588,6 +732,7 @@ public sealed class EnteGrain(
                 await GrainFactory.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).UpsertAsync(Entry());
             }
 
+            await WriteSummaryAsync();
             await services.Audit.RecordAsync(audit);
         }
 

@@ -30,6 +30,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<INoticeLog>(sp => new PostgresNoticeLog(dataSource(sp)));
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(dataSource(sp)));
         services.TryAddSingleton<IBillingStore>(sp => new PostgresBillingStore(dataSource(sp)));
+        services.TryAddSingleton<IReadModelStore>(sp => new PostgresReadModelStore(dataSource(sp)));
         services.TryAddSingleton<IAdminReadStore>(sp => new PostgresAdminReadStore(dataSource(sp)));
         services.AddOptions<BillingRunOptions>();
         services.AddOptions<Documents.IssuerSettings>();

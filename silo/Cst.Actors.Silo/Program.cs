@@ -9,12 +9,13 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-// cst-silo [run|migrate|backup|restore] [options]   (cst-silo --help, cst-silo migrate --help)
+// cst-silo [run|migrate|backup|restore|rebuild-read-models] [options]   (cst-silo --help, cst-silo migrate --help)
 //   run (default)  start PostgreSQL when none is configured, apply what is missing of sql/, run the silo until
 //                  Ctrl-C or SIGTERM, then stop the silo and the PostgreSQL it started.
 //   migrate        the same up to the schema, then exit.
 //   backup         pg_dump of the database to --out FILE (consistent while silos run), then exit.
 //   restore FILE   pg_restore of a backup into the configured database, which must be empty, then exit.
+//   rebuild-read-models  run a silo, write the read models (enti list, upcoming deadlines) again, then exit.
 // Configuration: appsettings.json beside the program, then CST_-prefixed environment variables, then the command
 // line (Hosting/SiloCommandLine.cs: every option is a key, an unknown one is refused); keys and defaults are in
 // Hosting/SiloConfiguration.cs.
@@ -66,7 +67,7 @@ try
     var siloSettings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString: string.Empty);
     var demoData = DemoDataLoader.ReadMode(builder.Configuration);
     var monitoring = MonitoringSettings.Read(builder.Configuration);
-    var tls = verb == SiloCommandLine.Run ? SiloTls.Read(builder.Configuration, siloSettings.Endpoints!) : null;
+    var tls = verb is SiloCommandLine.Run or SiloCommandLine.RebuildReadModels ? SiloTls.Read(builder.Configuration, siloSettings.Endpoints!) : null;
     var connectionString = SiloConfiguration.ConnectionString(builder.Configuration);
     if (connectionString is null)
     {
@@ -144,6 +145,14 @@ try
         logger.LogInformation("Monitoring on {Url}: {Health} health, {Metrics} Prometheus metrics{Dashboard}",
             url, SiloMonitoring.HealthPath, SiloMonitoring.MetricsPath, monitoring.Dashboard ? $", {SiloMonitoring.DashboardPath}/ dashboard" : string.Empty);
     }
+    if (verb == SiloCommandLine.RebuildReadModels)
+    {
+        var rebuilt = await ReadModelRebuild.RunAsync(host.Services.GetRequiredService<IGrainFactory>(), logger, shutdown.Token);
+        Console.WriteLine($"cst-silo: read models rebuilt: {rebuilt.Enti} enti, {rebuilt.Objects} objects");
+        await host.StopAsync(CancellationToken.None);
+        return ExitOk;
+    }
+
     try
     {
         await DemoDataLoader.LoadAsync(demoData, embedded is not null, host.Services.GetRequiredService<IGrainFactory>(),
@@ -157,6 +166,23 @@ try
     {
         // The silo serves without its demo data; the operator reads why.
         logger.LogError(e, "The demo data could not be loaded; start once with {Key}=Always to retry", DemoDataLoader.LoadKey);
+    }
+
+    try
+    {
+        // A database that had enti before the read models' tables (0012, 0013) gets them filled once, here, rather
+        // than showing empty lists until someone runs rebuild-read-models: bounded work, idempotent, and the silo
+        // already serves meanwhile.
+        await ReadModelRebuild.FillIfEmptyAsync(host.Services.GetRequiredService<IGrainFactory>(),
+            host.Services.GetRequiredService<Cst.Actors.Grains.Infrastructure.IReadModelStore>(), logger, shutdown.Token);
+    }
+    catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+    {
+        logger.LogWarning("Shutdown requested while filling the read models; run cst-silo rebuild-read-models to complete them");
+    }
+    catch (Exception e) when (e is not OperationCanceledException)
+    {
+        logger.LogError(e, "The read models could not be filled; run cst-silo rebuild-read-models");
     }
 
     await host.WaitForShutdownAsync(CancellationToken.None);

@@ -52,6 +52,34 @@ public sealed record EnteSummary(
     [property: Id(6)] string? EstimateError,
     [property: Id(7)] LocalDate? WithdrawnOn);
 
+/// <summary>A window of the upcoming deadlines: the rows from <paramref name="Offset"/> and how many match in all.</summary>
+[GenerateSerializer, Immutable, Alias("cst.DeadlinePage")]
+public sealed record DeadlinePage(
+    [property: Id(0)] ImmutableList<UpcomingDeadline> Rows,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Offset);
+
+/// <summary>A window of the enti list: the rows from <paramref name="Offset"/> and how many match in all.</summary>
+[GenerateSerializer, Immutable, Alias("cst.EntePage")]
+public sealed record EntePage(
+    [property: Id(0)] ImmutableList<EnteSummary> Rows,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Offset);
+
+/// <summary>A window of the notices, newest due date first.</summary>
+[GenerateSerializer, Immutable, Alias("cst.NoticePage")]
+public sealed record NoticePage(
+    [property: Id(0)] ImmutableList<NoticeRow> Rows,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Offset);
+
+/// <summary>A window of the audit log, newest first.</summary>
+[GenerateSerializer, Immutable, Alias("cst.AuditPage")]
+public sealed record AuditPage(
+    [property: Id(0)] ImmutableList<AuditRow> Rows,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Offset);
+
 /// <summary>
 /// Read-only queries for the admin console over many grains or over the notice and audit tables, so that clients read
 /// business data only through grains (they never open the database themselves; their connection string serves only to
@@ -60,6 +88,12 @@ public sealed record EnteSummary(
 public interface IAdminQueryGrain : IGrainWithIntegerKey
 {
     const long Key = 0;
+
+    /// <summary>The most rows one call returns: a caller that wants more asks for the next window.</summary>
+    const int MaxWindow = 10_000;
+
+    /// <summary>How far ahead the deadline list reaches, in days (the read model of sql/schema/0012 keeps a year).</summary>
+    const int MaxDeadlineDays = 366;
 
     /// <summary>The latest notices, newest due date first, of one ente or of all (<paramref name="enteId"/> null); at most <paramref name="max"/>.</summary>
     [ReadOnly]
@@ -72,17 +106,34 @@ public interface IAdminQueryGrain : IGrainWithIntegerKey
     [ReadOnly]
     Task<ImmutableList<AuditRow>> AuditAsync(string? filter, int max);
 
+    /// <summary>A window of <see cref="NoticesAsync"/>: from <paramref name="offset"/>, at most <paramref name="limit"/> rows, with the total.</summary>
+    [ReadOnly]
+    Task<NoticePage> NoticesPageAsync(string? enteId, int offset, int limit);
+
+    /// <summary>A window of <see cref="AuditAsync"/>: from <paramref name="offset"/>, at most <paramref name="limit"/> rows, with the total.</summary>
+    [ReadOnly]
+    Task<AuditPage> AuditPageAsync(string? filter, int offset, int limit);
+
     /// <summary>
-    /// The deadlines due from today to <paramref name="days"/> days later, both included, of every object of every
-    /// ente (or of one ente), by due date: disdetta warnings and deadlines, renewals, cessations, certificate expiry
-    /// warnings, last renewal days and expiries. Computed from each object's recorded facts by the domain's schedules.
+    /// The deadlines due from today to <paramref name="days"/> days later (at most <see cref="MaxDeadlineDays"/>), both
+    /// included, of every object of every ente (or of one ente), by due date, kind, ente name and object: disdetta
+    /// warnings and deadlines, renewals, cessations, certificate expiry warnings, last renewal days and expiries. Read
+    /// from the deadline read model that each object keeps with the schedule its reminder follows. Only those whose ente
+    /// name or key, object or kind contains <paramref name="filter"/> (case ignored) when given; the window from
+    /// <paramref name="offset"/>, at most <paramref name="limit"/> (up to <see cref="MaxWindow"/>) rows, with the total.
     /// </summary>
     [ReadOnly]
-    Task<ImmutableList<UpcomingDeadline>> DeadlinesAsync(int days, string? enteId);
+    Task<DeadlinePage> DeadlinesAsync(int days, string? enteId, string? filter, int offset, int limit);
 
-    /// <summary>Every ente with its population, active objects and the estimate of <paramref name="year"/>, by name.</summary>
+    /// <summary>
+    /// The enti by name with their population, active objects and the estimate of <paramref name="year"/>, from the enti
+    /// read model; only those whose name contains <paramref name="search"/> (case and accents ignored) or whose key or
+    /// ISTAT code starts with it, when given. The window from <paramref name="offset"/>, at most <paramref name="limit"/>
+    /// rows (up to <see cref="MaxWindow"/>), with the total. Only the enti of the window whose row is stale, or not of
+    /// <paramref name="year"/>, are asked.
+    /// </summary>
     [ReadOnly]
-    Task<ImmutableList<EnteSummary>> EnteSummariesAsync(int year);
+    Task<EntePage> EnteSummariesAsync(int year, string? search, int offset, int limit);
 
     /// <summary>Today in Europe/Rome, on the cluster's clock.</summary>
     [ReadOnly]

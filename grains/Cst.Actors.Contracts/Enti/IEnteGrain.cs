@@ -188,4 +188,17 @@ public interface IEnteGrain : IGrainWithStringKey
     /// <summary>The adhesion and withdrawal dates and the listino, for objects that check their operations against them.</summary>
     [AlwaysInterleave]
     Task<EnteMembership> GetMembershipAsync();
+
+    /// <summary>
+    /// The ente's line of the enti list for <paramref name="year"/> (population, objects active today, the year's
+    /// estimate or why it cannot be computed); for the current year its read-model row is written again too.
+    /// </summary>
+    Task<Admin.EnteSummary> GetSummaryAsync(int year);
+
+    /// <summary>
+    /// Writes the ente's read-model rows again from its state (its enti list row, then the upcoming deadlines of each
+    /// of its objects), for a database whose tables were emptied or created after the data (cst-silo
+    /// rebuild-read-models). Safe to repeat. Returns how many objects wrote their rows.
+    /// </summary>
+    Task<int> RebuildReadModelsAsync();
 }

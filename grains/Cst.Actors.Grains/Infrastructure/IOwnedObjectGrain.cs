@@ -15,4 +15,10 @@ public interface IOwnedObjectGrain : IGrainWithStringKey
     /// exist or belongs to another ente.
     /// </summary>
     Task<ChildSnapshot> GetSnapshotForAsync(string enteId);
+
+    /// <summary>
+    /// The deadlines the read model lists for the object now (as its own writes do), for its ente to write them in one
+    /// batch with its other objects' (a rebuild of the read model). Ente name left empty.
+    /// </summary>
+    Task<System.Collections.Immutable.ImmutableList<Contracts.Admin.UpcomingDeadline>> ListedDeadlinesAsync();
 }

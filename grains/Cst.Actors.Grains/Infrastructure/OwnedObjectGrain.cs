@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
+using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Domain.Pricing;
+using Cst.Actors.Domain.Validation;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 
@@ -44,11 +46,15 @@ public interface IOwnedObjectState<TSelf>
 /// throws before anything is written; (2) the ente checks the object's dates against the membership and stores the
 /// billing snapshot, or throws; (3) deadlines now due are noticed (idempotent rows); (4) the state is written; if that
 /// fails the activation is dropped, so the next call reloads what is stored, and the ente's copy is re-synchronised on
-/// the next activation; (5) the reminder is re-armed if the next deadline moved; (6) the audit row is written.
+/// the next activation; (5) the reminder is re-armed if the next deadline moved, and the object's rows of upcoming
+/// deadlines (the read model of sql/schema/0012) are replaced from the same schedule; (6) the audit row is written.
 /// Steps 5 and 6 come after the state write, so the state is written with the change's audit rows as pending; if
-/// either step fails the call fails, and every later call to the object (a retry, a re-import, a reminder tick) first
-/// finishes them: when the rows are not in the audit log yet it re-arms the reminder for the stored next deadline and
-/// inserts the rows (idempotent on their change ids). A change never stays half-done behind an "unchanged" retry.
+/// any of them fails the call fails, and every later call to the object (a retry, a re-import, a reminder tick) first
+/// finishes them: when the rows are not in the audit log yet it re-arms the reminder for the stored next deadline,
+/// writes the deadline rows and inserts the audit rows (idempotent on their change ids). A change never stays
+/// half-done behind an "unchanged" retry. When a deadline fires the progress is written, the reminder re-armed and the
+/// deadline rows replaced (the next ones, a year past the next armed deadline); a failed write of those rows is
+/// tried again by the next call to the activation, and at the latest by the next tick.
 /// </remarks>
 public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjectGrain, IIncomingGrainCallFilter
     where TState : class, IOwnedObjectState<TState>
@@ -70,6 +76,9 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
 
     /// <summary>Set while a bulk import applies several operations as one change (<see cref="ApplyAsOneAsync"/>).</summary>
     private List<AuditEntry>? _batch;
+
+    /// <summary>Set when the deadline rows of a handled deadline could not be written: the next call writes them.</summary>
+    private bool _rowsBehind;
 
     protected OwnedObjectGrain(IPersistentState<TState> state, GrainServices services)
     {
@@ -113,6 +122,10 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
         if (!_finishing)
         {
             await FinishPendingAsync(rearm: true, mayBeDone: true);
+            if (_rowsBehind)
+            {
+                await WriteDeadlineRowsAsync(State);
+            }
         }
 
         await context.Invoke();
@@ -300,6 +313,8 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
                 await ArmAsync(State.Deadlines);
             }
 
+            // In the step of the reminder, before the audit row that marks the change complete.
+            await WriteDeadlineRowsAsync(State);
             await Services.Audit.RecordManyAsync(pending);
         }
 
@@ -315,10 +330,53 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
         {
             await WriteAsync(before.WithBookkeeping(before.Version, progress), before);
             await ArmAsync(progress);
+            await TryWriteDeadlineRowsAsync();
         }
         else if (verifyReminder && progress.ArmedFor is not null && await this.GetReminder(ReminderName) is null)
         {
             await ArmAsync(progress);
+        }
+    }
+
+    public Task<ImmutableList<UpcomingDeadline>> ListedDeadlinesAsync() =>
+        Task.FromResult<ImmutableList<UpcomingDeadline>>(
+            [.. ListedDeadlines(State).Select(d => new UpcomingDeadline(d.Due, d.Kind, State.EnteId, string.Empty, Key, d.Description))]);
+
+    /// <summary>
+    /// The deadlines the read model lists for <paramref name="state"/>: from today (included) to a year
+    /// (<see cref="IAdminQueryGrain.MaxDeadlineDays"/>) after the deadline the reminder is armed for, so the rows reach a
+    /// year ahead until the reminder fires and they are written again.
+    /// </summary>
+    protected IReadOnlyList<Deadline> ListedDeadlines(TState state)
+    {
+        if (!state.Exists || ScheduleOf(state) is not { } schedule)
+        {
+            return [];
+        }
+
+        var today = Today;
+        var armed = state.Deadlines.ArmedFor is { } next && next > today ? next : today;
+        var upTo = armed.PlusDays(IAdminQueryGrain.MaxDeadlineDays);
+        return schedule.DueIn(today.PlusDays(-1), upTo < Guard.LatestDate ? upTo : Guard.LatestDate);
+    }
+
+    private async Task WriteDeadlineRowsAsync(TState state)
+    {
+        await Services.ReadModels.ReplaceDeadlinesAsync([new ObjectDeadlines(Kind, Key, state.EnteId, ListedDeadlines(state))]);
+        _rowsBehind = false;
+    }
+
+    /// <summary>After a deadline fired: a failed write of the rows must not stop the handling (notices, reminder).</summary>
+    private async Task TryWriteDeadlineRowsAsync()
+    {
+        try
+        {
+            await WriteDeadlineRowsAsync(State);
+        }
+        catch (CstInfrastructureError e)
+        {
+            _rowsBehind = true;
+            Services.Logger.LogWarning("{Subject}: the upcoming deadlines could not be written, the next call writes them: {Error}", Subject, e.Message);
         }
     }
 
@@ -394,8 +452,10 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
 
 /// <summary>The services every grain of this project uses, in one constructor parameter.</summary>
 public sealed class GrainServices(IClock clock, INoticeLog notices, IAuditLog audit, ICatalogueSource catalogue,
-    ILogger<GrainServices> logger)
+    IReadModelStore readModels, ILogger<GrainServices> logger)
 {
+    public IReadModelStore ReadModels { get; } = readModels;
+
     public IClock Clock { get; } = clock;
 
     public INoticeLog Notices { get; } = notices;

@@ -18,6 +18,7 @@ public sealed partial class SiloCommandLine
     public const string Migrate = "migrate";
     public const string Backup = "backup";
     public const string Restore = "restore";
+    public const string RebuildReadModels = "rebuild-read-models";
 
     private readonly CommandLineInput _input;
     private readonly Dictionary<string, string?> _overrides;
@@ -95,8 +96,9 @@ public sealed partial class SiloCommandLine
         var restore = new Command(Restore, "restore a backup (pg_restore) into the configured database, which must be empty (a new one), and exit");
         var restoreFile = new Argument<string>("FILE") { Description = "a file written by cst-silo backup" };
         restore.Arguments.Add(restoreFile);
+        var rebuild = new Command(RebuildReadModels, "start a silo (options of run), write the enti list and the upcoming deadlines again from every ente and object, report progress, and exit; safe to repeat");
         var help = new Command("help", "this help") { Hidden = true };
-        foreach (var command in new[] { root, run })
+        foreach (var command in new[] { root, run, rebuild })
         {
             connection.AddTo(command);
             sql.AddTo(command);
@@ -118,6 +120,7 @@ public sealed partial class SiloCommandLine
         root.Subcommands.Add(migrate);
         root.Subcommands.Add(backup);
         root.Subcommands.Add(restore);
+        root.Subcommands.Add(rebuild);
         root.Subcommands.Add(help);
 
         var input = commandLine.Parse(rest);
