@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Cst.Actors.Admin.Tui;
 using Cst.Actors.Admin.Tui.Screens;
+using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Contracts.Pec;
 using Terminal.Gui.Input;
 
@@ -181,7 +182,7 @@ public sealed partial class ItalianScreenTests(AdminCluster cluster)
         var detail = new ViewModels.EnteDetailViewModel(cluster.Session(), enteId);
         await detail.LoadAsync();
 
-        var summary = (await cluster.Session().Queries.EnteSummariesAsync(cluster.Today.Year)).Single(e => e.EnteId == enteId);
+        var summary = (await cluster.Session().Queries.EnteSummariesAsync(cluster.Today.Year, null, 0, IAdminQueryGrain.MaxWindow)).Rows.Single(e => e.EnteId == enteId);
 
         // The mailbox (active) and the device (valid): two objects on the ente's screen, two in the list.
         Assert.Equal(2, detail.Objects.Count(o => o.Status is "Active" or "DisdettaReceived" or "Valid"));

@@ -1,4 +1,5 @@
 using Cst.Actors.Admin.Tui.Screens;
+using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Pec;
 using NodaTime;
@@ -98,7 +99,7 @@ public sealed class ScreenTests(AdminCluster cluster)
             .Keys(Key.Esc).WaitFor("Deadlines in the next 45 days");
         var screen = harness.Run(cluster.Session(), main => main.Show(new DeadlinesScreen(main)));
 
-        var rows = await cluster.Session().Queries.DeadlinesAsync(45, null);
+        var rows = (await cluster.Session().Queries.DeadlinesAsync(45, null, null, 0, IAdminQueryGrain.MaxWindow)).Rows;
         Assert.Contains(rows, d => d.Object == device && d.Due == new LocalDate(2026, 12, 1) && d.Kind == Domain.Deadlines.DeadlineKind.Expiry);
         Assert.Contains(rows, d => d.Object == mailbox && d.Due == new LocalDate(2026, 12, 31) && d.Kind == Domain.Deadlines.DeadlineKind.DisdettaDeadline);
         Assert.Contains("2026-12-01", screen, StringComparison.Ordinal);
@@ -117,7 +118,7 @@ public sealed class ScreenTests(AdminCluster cluster)
             .WaitFor("matching");
         var screen = harness.Run(cluster.Session(), main => main.Show(new DeadlinesScreen(main)));
 
-        var expected = (await cluster.Session().Queries.DeadlinesAsync(45, null)).Count(d => d.Object == mailbox);
+        var expected = (await cluster.Session().Queries.DeadlinesAsync(45, null, null, 0, IAdminQueryGrain.MaxWindow)).Rows.Count(d => d.Object == mailbox);
         Assert.Contains($": {expected} of ", screen, StringComparison.Ordinal);
         Assert.Contains("DisdettaDeadline", screen, StringComparison.Ordinal);
         Assert.DoesNotContain(device, screen, StringComparison.Ordinal);

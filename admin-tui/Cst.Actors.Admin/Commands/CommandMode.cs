@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Cst.Actors.Admin.Infrastructure;
 using Cst.Actors.Admin.ViewModels;
 using Cst.Actors.Connection;
+using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Contracts.Billing;
 using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Contracts.Import;
@@ -233,6 +234,10 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
     private static Option<int?> Max() => StrictCommandLine.Integer("--max", 1, 100_000, "at most N rows (default 100)");
 
+    private static Option<int?> Offset() => StrictCommandLine.Integer("--offset", 0, int.MaxValue, "skip the first N rows (with --limit: one page of a long list)");
+
+    private static Option<int?> Limit() => StrictCommandLine.Integer("--limit", 0, int.MaxValue, "at most N rows (default all, read from the cluster a window at a time)");
+
     private void AddImport(Command root)
     {
         var file = new Argument<string>("FILE") { Description = "a JSON import document (.json, see docs/import-format.md) or a CSV of enti (.csv)" };
@@ -249,8 +254,10 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     {
         var ente = Group(root, "ente", "the enti: list, show");
         var search = StrictCommandLine.Text("--search", "only the enti whose code or name contains TEXT", "TEXT");
-        Verb(ente, "list", "enti with population, active services and this year's estimate", [search],
-            p => s => EnteListAsync(s, p.GetValue(search), Json(p)));
+        var enteOffset = Offset();
+        var enteLimit = Limit();
+        Verb(ente, "list", "enti with population, active services and this year's estimate", [search, enteOffset, enteLimit],
+            p => s => EnteListAsync(s, p.GetValue(search), p.GetValue(enteOffset) ?? 0, p.GetValue(enteLimit), Json(p)));
 
         var key = new Argument<string>("KEY") { Description = "the ente's code (ISTAT code, or codice fiscale)" };
         var year = Year("the year of the statement shown (default this year)", required: false);
@@ -260,9 +267,11 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
     private void AddDeadlines(Command root)
     {
-        var days = StrictCommandLine.Integer("--days", 0, 3660, "the next N days (default 30)");
-        Verb(root, "deadlines", "deadlines of the next N days across all enti", [days],
-            p => s => DeadlinesAsync(s, p.GetValue(days) ?? 30, Json(p)));
+        var days = StrictCommandLine.Integer("--days", 0, IAdminQueryGrain.MaxDeadlineDays, "the next N days (default 30)");
+        var offset = Offset();
+        var limit = Limit();
+        Verb(root, "deadlines", "deadlines of the next N days across all enti", [days, offset, limit],
+            p => s => DeadlinesAsync(s, p.GetValue(days) ?? 30, p.GetValue(offset) ?? 0, p.GetValue(limit), Json(p)));
     }
 
     private void AddNotices(Command root)
@@ -433,11 +442,11 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
     private static BillingRunMode BillingMode(string? mode) => mode is "final" ? BillingRunMode.Final : BillingRunMode.Preview;
 
-    private async Task<int> EnteListAsync(AdminSession session, string? search, bool json)
+    private async Task<int> EnteListAsync(AdminSession session, string? search, int offset, int? limit, bool json)
     {
         var vm = new EntiViewModel(session);
-        await vm.LoadAsync();
         vm.SetFilter(search ?? string.Empty);
+        await vm.LoadAllAsync(offset, limit);
         if (json)
         {
             WriteJson(new JsonArray([.. vm.Rows.Select(e => (JsonNode)new JsonObject
@@ -476,10 +485,10 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         return ExitOk;
     }
 
-    private async Task<int> DeadlinesAsync(AdminSession session, int days, bool json)
+    private async Task<int> DeadlinesAsync(AdminSession session, int days, int offset, int? limit, bool json)
     {
         var vm = new DeadlinesViewModel(session);
-        await vm.LoadAsync(days);
+        await vm.LoadAllAsync(days, offset, limit);
         if (json)
         {
             WriteJson(new JsonArray([.. vm.Rows.Select(d => (JsonNode)new JsonObject

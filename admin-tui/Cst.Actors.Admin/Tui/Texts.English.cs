@@ -40,7 +40,8 @@ public sealed partial class Texts
 
         EntiName = "Enti",
         EntiKeys = "/ search  Enter open ente  a add  e edit ente  Tab search/list",
-        EntiHelp = ["/         search by name or code", "Enter     open the selected ente", "a         add an ente", "e         edit the selected ente", "Tab       search field / list"],
+        EntiHelp = ["/         search by name or code", "Enter     open the selected ente", "a         add an ente", "e         edit the selected ente", "Tab       search field / list", "] [       next / previous page of a long list"],
+        PageOf = (from, to, total) => $"  rows {from}-{to} of {total}, ] next [ previous",
         Search = "Search:",
         EntiShown = (count, filter) => $"Enti: {count} shown" + (filter.Length > 0 ? $" matching '{filter}'" : string.Empty),
         Withdrawn = " (withdrawn)",
@@ -92,7 +93,7 @@ public sealed partial class Texts
 
         DeadlinesName = "Deadlines",
         DeadlinesKeys = "n days ahead  / filter (ente, object, kind)  Enter open ente",
-        DeadlinesHelp = ["n      days ahead", "/      filter by ente, object or kind", "Enter  open the ente of the selected row"],
+        DeadlinesHelp = ["n      days ahead", "/      filter by ente, object or kind", "Enter  open the ente of the selected row", "] [    next / previous page of a long list"],
         DeadlinesTitle = (days, shown, total, filter) => filter.Length == 0
             ? $"Deadlines in the next {days} days: {total}"
             : $"Deadlines in the next {days} days: {shown} of {total} matching '{filter}'",

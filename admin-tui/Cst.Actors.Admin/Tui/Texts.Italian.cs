@@ -39,7 +39,8 @@ public sealed partial class Texts
 
         EntiName = "Enti",
         EntiKeys = "/ cerca  Invio apri ente  a aggiungi  e modifica ente  Tab ricerca/elenco",
-        EntiHelp = ["/         cerca per nome o codice", "Invio     apri l'ente selezionato", "a         aggiungi un ente", "e         modifica l'ente selezionato", "Tab       campo di ricerca / elenco"],
+        EntiHelp = ["/         cerca per nome o codice", "Invio     apri l'ente selezionato", "a         aggiungi un ente", "e         modifica l'ente selezionato", "Tab       campo di ricerca / elenco", "] [       pagina seguente / precedente di un elenco lungo"],
+        PageOf = (from, to, total) => $"  righe {from}-{to} di {total}, ] avanti [ indietro",
         Search = "Cerca:",
         EntiShown = (count, filter) => $"Enti: {count} mostrati" + (filter.Length > 0 ? $" che contengono '{filter}'" : string.Empty),
         Withdrawn = " (receduto)",
@@ -91,7 +92,7 @@ public sealed partial class Texts
 
         DeadlinesName = "Scadenze",
         DeadlinesKeys = "n giorni  / filtro (ente, oggetto, tipo)  Invio apri ente",
-        DeadlinesHelp = ["n      giorni da guardare avanti", "/      filtro per ente, oggetto o tipo", "Invio  apri l'ente della riga selezionata"],
+        DeadlinesHelp = ["n      giorni da guardare avanti", "/      filtro per ente, oggetto o tipo", "Invio  apri l'ente della riga selezionata", "] [    pagina seguente / precedente di un elenco lungo"],
         DeadlinesTitle = (days, shown, total, filter) => filter.Length == 0
             ? $"Scadenze nei prossimi {days} giorni: {total}"
             : $"Scadenze nei prossimi {days} giorni: {shown} di {total} con '{filter}'",
@@ -242,7 +243,7 @@ public sealed partial class Texts
             (Rule(@"^The catalogue has no listino '(.+)'\."), "Il catalogo non ha il listino '$1'."),
             (Rule(@"^Listino '(.+)' has no version in force on (\S+)\."), "Il listino '$1' non ha una versione in vigore il $2."),
             (Rule(@"^Billing run (.+) is closed; it cannot be computed again\."), "Il calcolo $1 è chiuso: non si può ricalcolare."),
-            (Rule(@"^The number of days must be between 0 and 3660, not (.+)\."), "I giorni vanno da 0 a 3660, non $1."),
+            (Rule(@"^The number of days must be between 0 and (\d+), not (.+)\."), "I giorni vanno da 0 a $1, non $2."),
             (Rule(@"^the cluster did not answer in time$"), "il cluster non ha risposto in tempo"),
             (Rule(@"^infrastructure error: "), "errore di infrastruttura: "),
             // ISO dates in the domain's sentences, as the console writes dates.

@@ -51,6 +51,9 @@ public sealed partial class Texts
     public required IReadOnlyList<string> EntiHelp { get; init; }
     public required string Search { get; init; }
     public required Func<int, string, string> EntiShown { get; init; }
+
+    /// <summary>A list longer than one page: rows from-to of total, and the keys that turn the page.</summary>
+    public required Func<int, int, int, string> PageOf { get; init; }
     public required string Withdrawn { get; init; }
     public required string NotAvailable { get; init; }
     public required string ColCode { get; init; }

@@ -4,42 +4,97 @@ using Cst.Actors.Contracts.Admin;
 
 namespace Cst.Actors.Admin.ViewModels;
 
-/// <summary>Deadlines of the next N days across all enti (disdetta deadlines, certificate expiries, renewals).</summary>
+/// <summary>
+/// Deadlines of the next N days across all enti (disdetta deadlines, certificate expiries, renewals), one window (page)
+/// at a time from the cluster's deadline list; the filter is applied there too.
+/// </summary>
 public sealed class DeadlinesViewModel(AdminSession session)
 {
+    /// <summary>Rows of one page of the console's list.</summary>
+    public const int DefaultPageSize = 200;
+
     public int Days { get; private set; } = 30;
 
+    /// <summary>The rows of the current page (those matching <see cref="Filter"/>).</summary>
     public ImmutableList<UpcomingDeadline> Rows { get; private set; } = [];
+
+    /// <summary>How many deadlines match <see cref="Filter"/> in the window of days, in all pages.</summary>
+    public int Total { get; private set; }
+
+    /// <summary>How many deadlines the window of days has, whatever the filter.</summary>
+    public int UnfilteredTotal { get; private set; }
+
+    /// <summary>The index of the first row of the page among all matching.</summary>
+    public int Offset { get; private set; }
+
+    public int PageSize { get; set; } = DefaultPageSize;
 
     /// <summary>Text the shown rows contain (ente name or key, object, kind), case-insensitive; empty: all.</summary>
     public string Filter { get; private set; } = string.Empty;
 
-    /// <summary>The rows matching <see cref="Filter"/>.</summary>
-    public ImmutableList<UpcomingDeadline> Shown => Filter.Length == 0
-        ? Rows
-        : [.. Rows.Where(d => new[] { d.EnteName, d.EnteId, d.Object, d.Kind.ToString() }.Any(t => t.Contains(Filter, StringComparison.OrdinalIgnoreCase)))];
+    /// <summary>The rows shown: the current page, already filtered by the cluster.</summary>
+    public ImmutableList<UpcomingDeadline> Shown => Rows;
 
     public string Title => Filter.Length == 0
-        ? $"Deadlines in the next {Days} days: {Rows.Count}"
-        : $"Deadlines in the next {Days} days: {Shown.Count} of {Rows.Count} matching '{Filter}'";
+        ? $"Deadlines in the next {Days} days: {Total}"
+        : $"Deadlines in the next {Days} days: {Total} of {UnfilteredTotal} matching '{Filter}'";
 
-    public async Task LoadAsync(int? days = null)
+    public bool HasNextPage => Offset + Rows.Count < Total;
+
+    public bool HasPreviousPage => Offset > 0;
+
+    /// <summary>Loads the first page of <paramref name="days"/> (default: the current page of the current days).</summary>
+    public async Task LoadAsync(int? days = null, int? offset = null)
     {
         var d = days ?? Days;
-        Rows = await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(d, null));
+        var from = days is null ? Math.Max(0, offset ?? Offset) : 0;
+        var filter = Filter.Length == 0 ? null : Filter;
+        var page = await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(d, null, filter, from, PageSize));
+        UnfilteredTotal = filter is null ? page.Total : (days is null && d == Days && UnfilteredTotal > 0 ? UnfilteredTotal
+            : (await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(d, null, null, 0, 0))).Total);
+        Rows = page.Rows;
+        Total = page.Total;
+        Offset = page.Offset;
         Days = d;
     }
+
+    /// <summary>Every deadline of <paramref name="days"/> from <paramref name="offset"/>, at most <paramref name="limit"/> (null: all), page by page.</summary>
+    public async Task LoadAllAsync(int days, int offset, int? limit)
+    {
+        var rows = ImmutableList.CreateBuilder<UpcomingDeadline>();
+        var total = 0;
+        while (limit is not { } l || rows.Count < l)
+        {
+            var window = Math.Min(IAdminQueryGrain.MaxWindow, limit is { } max ? max - rows.Count : IAdminQueryGrain.MaxWindow);
+            var page = await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(days, null, null, offset + rows.Count, window));
+            rows.AddRange(page.Rows);
+            total = page.Total;
+            if (page.Rows.Count < window)
+            {
+                break;
+            }
+        }
+
+        Rows = rows.ToImmutable();
+        Total = UnfilteredTotal = total;
+        Offset = offset;
+        Days = days;
+    }
+
+    public Task NextPageAsync() => HasNextPage ? LoadAsync(offset: Offset + PageSize) : Task.CompletedTask;
+
+    public Task PreviousPageAsync() => HasPreviousPage ? LoadAsync(offset: Math.Max(0, Offset - PageSize)) : Task.CompletedTask;
 
     public ActionForm DaysForm() => new(
         "Deadlines window",
         [new("Days ahead", Days.ToString(System.Globalization.CultureInfo.InvariantCulture))],
         v =>
         {
-            var days = Input.Integer(v[0], "Days ahead", 0, 3660);
+            var days = Input.Integer(v[0], "Days ahead", 0, IAdminQueryGrain.MaxDeadlineDays);
             return new PreparedAction(string.Empty, async () =>
             {
                 await LoadAsync(days);
-                return $"{Rows.Count} deadline(s) in the next {days} days.";
+                return $"{Total} deadline(s) in the next {days} days.";
             });
         });
 
@@ -49,10 +104,11 @@ public sealed class DeadlinesViewModel(AdminSession session)
         v =>
         {
             var filter = v[0].Trim();
-            return new PreparedAction(string.Empty, () =>
+            return new PreparedAction(string.Empty, async () =>
             {
                 Filter = filter;
-                return Task.FromResult(Filter.Length == 0 ? "All deadlines shown." : $"{Shown.Count} deadline(s) matching '{Filter}'.");
+                await LoadAsync(Days);
+                return Filter.Length == 0 ? "All deadlines shown." : $"{Total} deadline(s) matching '{Filter}'.";
             });
         });
 }

@@ -11,50 +11,104 @@ using Cst.Actors.Domain.Validation;
 
 namespace Cst.Actors.Admin.ViewModels;
 
-/// <summary>The enti list: every ente with population, active services and this year's estimate; filtered locally.</summary>
+/// <summary>
+/// The enti list: the enti with population, active services and this year's estimate, one window (page) at a time, read
+/// from the cluster's enti list by name; the search is the cluster's too (name, key or ISTAT code).
+/// </summary>
 public sealed class EntiViewModel(AdminSession session)
 {
-    private ImmutableList<EnteSummary> _all = [];
+    /// <summary>Rows of one page of the console's list.</summary>
+    public const int DefaultPageSize = 200;
+
+    private int _loads;
 
     public int Year { get; private set; }
 
-    /// <summary>The enti shown: those matching <see cref="Filter"/>.</summary>
+    /// <summary>The enti of the current page matching <see cref="Filter"/>.</summary>
     public IReadOnlyList<EnteSummary> Rows { get; private set; } = [];
+
+    /// <summary>How many enti match <see cref="Filter"/> in all.</summary>
+    public int Total { get; private set; }
+
+    /// <summary>The index of the first row of the page among all matching.</summary>
+    public int Offset { get; private set; }
+
+    public int PageSize { get; set; } = DefaultPageSize;
 
     public string Filter { get; private set; } = string.Empty;
 
-    public async Task LoadAsync()
+    /// <summary>Loads the page at <paramref name="offset"/> (default: the current one) with the current filter.</summary>
+    public async Task LoadAsync(int? offset = null)
     {
+        var load = Interlocked.Increment(ref _loads);
         var today = await session.TodayAsync();
+        var filter = Filter;
+        var from = Math.Max(0, offset ?? Offset);
+        var page = await session.CallAsync("listing the enti",
+            () => session.Queries.EnteSummariesAsync(today.Year, filter.Length == 0 ? null : filter, from, PageSize));
+        if (load != Volatile.Read(ref _loads))
+        {
+            // A later load (the search typed on) answers for what is shown.
+            return;
+        }
+
         Year = today.Year;
-        _all = await session.CallAsync("listing the enti", () => session.Queries.EnteSummariesAsync(Year));
-        Apply();
+        Rows = page.Rows;
+        Total = page.Total;
+        Offset = page.Offset;
     }
 
-    /// <summary>Keeps the enti whose name contains the text (case and accents ignored) or whose code starts with it.</summary>
+    /// <summary>Every matching ente from <paramref name="offset"/>, at most <paramref name="limit"/> (null: all), page by page.</summary>
+    public async Task LoadAllAsync(int offset, int? limit)
+    {
+        var today = await session.TodayAsync();
+        var filter = Filter.Length == 0 ? null : Filter;
+        var rows = new List<EnteSummary>();
+        var total = 0;
+        while (limit is not { } l || rows.Count < l)
+        {
+            var window = Math.Min(IAdminQueryGrain.MaxWindow, limit is { } max ? max - rows.Count : IAdminQueryGrain.MaxWindow);
+            var page = await session.CallAsync("listing the enti",
+                () => session.Queries.EnteSummariesAsync(today.Year, filter, offset + rows.Count, window));
+            rows.AddRange(page.Rows);
+            total = page.Total;
+            if (page.Rows.Count < window)
+            {
+                break;
+            }
+        }
+
+        Year = today.Year;
+        Rows = rows;
+        Total = total;
+        Offset = offset;
+    }
+
+    public bool HasNextPage => Offset + Rows.Count < Total;
+
+    public bool HasPreviousPage => Offset > 0;
+
+    public Task NextPageAsync() => HasNextPage ? LoadAsync(Offset + PageSize) : Task.CompletedTask;
+
+    public Task PreviousPageAsync() => HasPreviousPage ? LoadAsync(Math.Max(0, Offset - PageSize)) : Task.CompletedTask;
+
+    /// <summary>
+    /// The enti whose name contains the text (case and accents ignored) or whose code starts with it; from the first
+    /// page on the next load.
+    /// </summary>
     public void SetFilter(string text)
     {
-        Filter = text?.Trim() ?? string.Empty;
-        Apply();
+        var filter = text?.Trim() ?? string.Empty;
+        if (filter != Filter)
+        {
+            Filter = filter;
+            Offset = 0;
+        }
     }
 
     public static string Fold(string text) =>
         new(text.Normalize(NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark)
             .Select(char.ToLowerInvariant).ToArray());
-
-    private void Apply()
-    {
-        if (Filter.Length == 0)
-        {
-            Rows = _all;
-            return;
-        }
-
-        var folded = Fold(Filter);
-        Rows = _all.Where(e => Fold(e.Name).Contains(folded, StringComparison.Ordinal)
-            || e.EnteId.StartsWith(Filter, StringComparison.OrdinalIgnoreCase)
-            || (e.IstatCode?.StartsWith(Filter, StringComparison.OrdinalIgnoreCase) ?? false)).ToList();
-    }
 
     /// <summary>
     /// Add ente: registration with adhesion date and listino, and optionally its population and its capofila, as one

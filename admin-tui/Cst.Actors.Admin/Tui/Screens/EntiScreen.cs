@@ -23,8 +23,13 @@ public sealed class EntiScreen : Screen
         _search = new TextField { X = Pos.Right(label) + 1, Y = 1, Width = Dim.Fill() };
         _search.TextChanged += (_, _) =>
         {
+            // The cluster searches: each keystroke asks for the first page of what matches.
             _vm.SetFilter(_search.Text ?? string.Empty);
-            Bind();
+            _ = Main.DoAsync(async () =>
+            {
+                await _vm.LoadAsync();
+                Bind();
+            });
         };
         _table = Table();
         _table.Y = 2;
@@ -75,6 +80,17 @@ public sealed class EntiScreen : Screen
             return true;
         }
 
+        if (key.AsRune.Value is ']' or '[')
+        {
+            _ = Main.DoAsync(async () =>
+            {
+                await (key.AsRune.Value == ']' ? _vm.NextPageAsync() : _vm.PreviousPageAsync());
+                Bind();
+                _table.SetFocus();
+            });
+            return true;
+        }
+
         if (key == Key.E)
         {
             var selected = SelectedRow(_table);
@@ -98,7 +114,8 @@ public sealed class EntiScreen : Screen
 
     private void Bind()
     {
-        _title.Text = T.EntiShown(_vm.Rows.Count, _vm.Filter);
+        _title.Text = T.EntiShown(_vm.Total, _vm.Filter)
+            + (_vm.Total > _vm.Rows.Count ? T.PageOf(_vm.Offset + 1, _vm.Offset + _vm.Rows.Count, _vm.Total) : string.Empty);
         _table.Table = new ListTableSource<EnteSummary>(_vm.Rows,
             (T.ColCode, e => e.EnteId),
             (T.ColName, e => Fit(e.Name + (e.WithdrawnOn is null ? string.Empty : T.Withdrawn), 30)),

@@ -42,6 +42,16 @@ public sealed class DeadlinesScreen : Screen
             return true;
         }
 
+        if (key.AsRune.Value is ']' or '[')
+        {
+            _ = Main.DoAsync(async () =>
+            {
+                await (key.AsRune.Value == ']' ? _vm.NextPageAsync() : _vm.PreviousPageAsync());
+                Bind();
+            });
+            return true;
+        }
+
         if (key.AsRune.Value is 'n' or '/')
         {
             _ = Main.DoAsync(() => RunFormAsync(key.AsRune.Value == 'n' ? _vm.DaysForm() : _vm.FilterForm(), () =>
@@ -57,7 +67,8 @@ public sealed class DeadlinesScreen : Screen
 
     private void Bind()
     {
-        _title.Text = T.DeadlinesTitle(_vm.Days, _vm.Shown.Count, _vm.Rows.Count, _vm.Filter);
+        _title.Text = T.DeadlinesTitle(_vm.Days, _vm.Total, _vm.Filter.Length == 0 ? _vm.Total : _vm.UnfilteredTotal, _vm.Filter)
+            + (_vm.Total > _vm.Rows.Count ? T.PageOf(_vm.Offset + 1, _vm.Offset + _vm.Rows.Count, _vm.Total) : string.Empty);
         _table.Table = new ListTableSource<UpcomingDeadline>(_vm.Shown,
             (T.ColDue, d => T.Date(d.Due)), (T.ColKind, d => T.Word(d.Kind)), ("Ente", d => Fit(d.EnteName, 20)), (T.ColObject, d => Fit(d.Object, 30)));
         _table.Update();
