@@ -383,6 +383,33 @@ public sealed class CommandModeTests(AdminCluster cluster)
     }
 
     [Fact]
+    public async Task DeadlinesAndEntiList_OffsetAndLimit_PrintOneWindowOfTheWholeList()
+    {
+        await cluster.NewEnteAsync();
+        await cluster.NewEnteAsync();
+        static List<string> Lines(string json) => [.. JsonDocument.Parse(json).RootElement.EnumerateArray().Select(e => e.GetRawText())];
+
+        var (code, output, _) = await RunAsync("deadlines", "--days", "45", "--json");
+        Assert.Equal(0, code);
+        var all = Lines(output);
+        Assert.True(all.Count >= 4, $"expected at least 4 deadlines, got {all.Count}");
+        (code, output, _) = await RunAsync("deadlines", "--days", "45", "--offset", "1", "--limit", "2", "--json");
+        Assert.Equal(0, code);
+        Assert.Equal(all.Skip(1).Take(2), Lines(output));
+
+        (code, output, _) = await RunAsync("ente", "list", "--json");
+        var enti = Lines(output);
+        Assert.True(enti.Count >= 2, $"expected at least 2 enti, got {enti.Count}");
+        (code, output, _) = await RunAsync("ente", "list", "--offset", "1", "--limit", "1", "--json");
+        Assert.Equal(0, code);
+        Assert.Equal(enti.Skip(1).Take(1), Lines(output));
+
+        (code, _, var error) = await RunAsync("deadlines", "--days", "367");
+        Assert.Equal(2, code);
+        Assert.Contains("--days", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task BillingPreviewThenExport_WritesTotalsAndCsv()
     {
         await cluster.NewEnteAsync();

@@ -41,7 +41,7 @@ public sealed partial class Texts
         EntiName = "Enti",
         EntiKeys = "/ search  Enter open ente  a add  e edit ente  Tab search/list",
         EntiHelp = ["/         search by name or code", "Enter     open the selected ente", "a         add an ente", "e         edit the selected ente", "Tab       search field / list", "] [       next / previous page of a long list"],
-        PageOf = (from, to, total) => $"  rows {from}-{to} of {total}, ] next [ previous",
+        PageOf = (from, to, total) => $"  rows {from}-{to} of {total} (] [ pages)",
         Search = "Search:",
         EntiShown = (count, filter) => $"Enti: {count} shown" + (filter.Length > 0 ? $" matching '{filter}'" : string.Empty),
         Withdrawn = " (withdrawn)",

@@ -40,7 +40,7 @@ public sealed partial class Texts
         EntiName = "Enti",
         EntiKeys = "/ cerca  Invio apri ente  a aggiungi  e modifica ente  Tab ricerca/elenco",
         EntiHelp = ["/         cerca per nome o codice", "Invio     apri l'ente selezionato", "a         aggiungi un ente", "e         modifica l'ente selezionato", "Tab       campo di ricerca / elenco", "] [       pagina seguente / precedente di un elenco lungo"],
-        PageOf = (from, to, total) => $"  righe {from}-{to} di {total}, ] avanti [ indietro",
+        PageOf = (from, to, total) => $"  righe {from}-{to} di {total} (] [ pagine)",
         Search = "Cerca:",
         EntiShown = (count, filter) => $"Enti: {count} mostrati" + (filter.Length > 0 ? $" che contengono '{filter}'" : string.Empty),
         Withdrawn = " (receduto)",
