@@ -75,6 +75,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
           ente list [--search T]  enti with population, active services and this year's estimate
           ente show KEY [--year Y]  one ente: identity, mailboxes, devices, services, statement of the year
           deadlines [--days N]    deadlines of the next N days (default 30) across all enti
+                                  (ente list, deadlines: --offset N --limit M print one page)
           billing preview --year Y              compute the preview of year Y, with progress
           billing run --year Y [--recompute]    the final run of a year that is over; on a closed year, a revision
                                                 of adjustments; --recompute computes a completed revision again
