@@ -346,10 +346,20 @@ public sealed class CstImporter(IGrainFactory grains)
             reasons.Add($"capofila {capofila} of ente {key} is neither registered nor in this document");
         }
 
+        // Only the objects with a stored state can hold other facts: asked in one query, not one activation each.
+        var stored = Bulk
+            ? (await grains.GetGrain<IImportLookupGrain>(IImportLookupGrain.Key).HeldAsync([.. ente.Mailboxes.Select(m => new ChildKey(ChildKind.PecMailbox, ImportValidator.MailboxKey(m)))
+                .Concat(ente.Devices.Select(d => new ChildKey(ChildKind.FirmaDevice, d.Serial.Trim())))
+                .Concat(ente.Services.Select(s => new ChildKey(ChildKind.HostedService, ImportValidator.ServiceKey(key, s))))]).ConfigureAwait(false))
+                .ToHashSet()
+            : null;
+        bool MayExist(ChildKind kind, string objectKey) => stored is null || stored.Contains(new ChildKey(kind, objectKey));
+
         foreach (var m in ente.Mailboxes)
         {
             var address = ImportValidator.MailboxKey(m);
-            if (await TryGetAsync(() => grains.GetGrain<IPecMailboxGrain>(address).GetAsync()).ConfigureAwait(false) is not { } held)
+            if (!MayExist(ChildKind.PecMailbox, address)
+                || await TryGetAsync(() => grains.GetGrain<IPecMailboxGrain>(address).GetAsync()).ConfigureAwait(false) is not { } held)
             {
                 continue;
             }
@@ -383,7 +393,8 @@ public sealed class CstImporter(IGrainFactory grains)
         foreach (var device in ente.Devices)
         {
             var serial = device.Serial.Trim();
-            if (await TryGetAsync(() => grains.GetGrain<IFirmaDeviceGrain>(serial).GetAsync()).ConfigureAwait(false) is not { } held)
+            if (!MayExist(ChildKind.FirmaDevice, serial)
+                || await TryGetAsync(() => grains.GetGrain<IFirmaDeviceGrain>(serial).GetAsync()).ConfigureAwait(false) is not { } held)
             {
                 continue;
             }
@@ -409,7 +420,8 @@ public sealed class CstImporter(IGrainFactory grains)
         foreach (var s in ente.Services)
         {
             var serviceKey = ImportValidator.ServiceKey(key, s);
-            if (await TryGetAsync(() => grains.GetGrain<IHostedServiceGrain>(serviceKey).GetAsync()).ConfigureAwait(false) is not { } held)
+            if (!MayExist(ChildKind.HostedService, serviceKey)
+                || await TryGetAsync(() => grains.GetGrain<IHostedServiceGrain>(serviceKey).GetAsync()).ConfigureAwait(false) is not { } held)
             {
                 continue;
             }

@@ -274,7 +274,7 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
 
         var progress = await RunDeadlinesAsync(changed);
         var final = changed.WithBookkeeping(changed.Version, progress);
-        if (!attach && !_state.RecordExists && Services.ImportWriter is { } writer)
+        if (!attach && !_state.RecordExists && Services.ImportWriter is { Enabled: true } writer)
         {
             await WriteNewInBatchAsync(writer, final, before, [.. audit]);
             return new ImportedChild(snapshot, Changed: true);

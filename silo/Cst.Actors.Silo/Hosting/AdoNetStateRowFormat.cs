@@ -23,7 +23,13 @@ internal sealed class AdoNetStateRowFormat(IServiceProvider services, IOptions<C
     private AdoNetGrainStorage Storage => _storage ??= services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default) as AdoNetGrainStorage
         ?? throw new InvalidOperationException($"grain storage {StorageNames.Default} is not Orleans' ADO.NET storage");
 
-    public StateRow Format<T>(string stateName, GrainId grainId, T state)
+    public StateRow Format<T>(string stateName, GrainId grainId, T state) =>
+        KeyOf(stateName, grainId) with
+        {
+            Payload = (Storage.Serializer ?? throw new InvalidOperationException("grain storage has no serializer")).Serialize(state).ToArray(),
+        };
+
+    public StateRow KeyOf(string stateName, GrainId grainId)
     {
         long n0 = 0, n1 = 0;
         string? extension;
@@ -53,10 +59,9 @@ internal sealed class AdoNetStateRowFormat(IServiceProvider services, IOptions<C
         }
 
         var storage = Storage;
-        var hasher = storage.HashPicker.PickHasher<T>(ServiceId, StorageNames.Default, stateName, grainId, null!)
+        var hasher = storage.HashPicker.PickHasher<object>(ServiceId, StorageNames.Default, stateName, grainId, null!)
             ?? throw new InvalidOperationException("grain storage picked no hasher");
-        return new StateRow(hasher.Hash(keyBytes), hasher.Hash(Encoding.UTF8.GetBytes(stateName)), stateName, n0, n1, extension,
-            (storage.Serializer ?? throw new InvalidOperationException("grain storage has no serializer")).Serialize(state).ToArray());
+        return new StateRow(hasher.Hash(keyBytes), hasher.Hash(Encoding.UTF8.GetBytes(stateName)), stateName, n0, n1, extension, []);
     }
 
     private static byte[] WithExtension(byte[] key, string? extension) =>

@@ -37,8 +37,10 @@ public static class CstSiloBuilderExtensions
 
         // A bulk import's new objects are written in batches, as rows the ADO.NET grain storage reads back.
         builder.Services.AddSingleton<Grains.Infrastructure.IStateRowFormat, AdoNetStateRowFormat>();
+        builder.Services.AddOptions<Grains.Infrastructure.ImportWriteOptions>().BindConfiguration(Grains.Infrastructure.ImportWriteOptions.Section);
         builder.Services.AddSingleton(sp => new Grains.Infrastructure.ImportedObjectWriter(
-            sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource, sp.GetRequiredService<Grains.Infrastructure.IStateRowFormat>()));
+            sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource, sp.GetRequiredService<Grains.Infrastructure.IStateRowFormat>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Grains.Infrastructure.ImportWriteOptions>>().Value.BatchWrites));
 
         // Idle grains go after 10 minutes rather than 15 (owned objects after 2, OwnedObjectCollection), checked every
         // 30 s: a silo serving the whole country must not keep what one pass over it activated.
