@@ -10,8 +10,16 @@ namespace Cst.Actors.Bench;
 /// </summary>
 public sealed class SiloCluster(string siloDll, string connectionString, string clusterId, string serviceId, string logDirectory, IReadOnlyList<string> extraArguments) : IAsyncDisposable
 {
-    public const int BaseSiloPort = 21111;
-    public const int BaseGatewayPort = 31000;
+    /// <summary>
+    /// Free ports chosen at each start, never fixed ones: two benches on one machine (or a bench beside a demo silo)
+    /// must not find each other's silos, whose clients would then bill or import into the other's database.
+    /// </summary>
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
     private readonly List<Process> _processes = [];
     private int _generation;
@@ -42,8 +50,8 @@ public sealed class SiloCluster(string siloDll, string connectionString, string 
             siloDll, "run",
             $"--Cluster:ClusterId={clusterId}",
             $"--Cluster:ServiceId={serviceId}",
-            $"--Silo:SiloPort={BaseSiloPort + index}",
-            $"--Silo:GatewayPort={BaseGatewayPort + index}",
+            $"--Silo:SiloPort={FreePort()}",
+            $"--Silo:GatewayPort={FreePort()}",
             "--DemoData:Load=Never",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Cst.Actors.Silo=Information",

@@ -66,11 +66,16 @@ public sealed record FirmaDeviceState : IOwnedObjectState<FirmaDeviceState>
 /// before expiry, the last renewal day, the expiry).
 /// </summary>
 [GrainType("firmadevice")]
+[CollectionAgeLimit(Minutes = OwnedObjectCollection.AgeMinutes)]
 public sealed class FirmaDeviceGrain(
     [PersistentState("firmadevice", StorageNames.Default)] IPersistentState<FirmaDeviceState> state,
     GrainServices services)
     : OwnedObjectGrain<FirmaDeviceState>(state, services), IFirmaDeviceGrain
 {
+    private const string StateStorageName = "firmadevice";
+
+    protected override string StateName => StateStorageName;
+
     protected override ChildKind Kind => ChildKind.FirmaDevice;
 
     protected override string AuditObject => "firma:" + Key;

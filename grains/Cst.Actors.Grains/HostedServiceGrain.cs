@@ -63,11 +63,16 @@ public sealed record HostedServiceState : IOwnedObjectState<HostedServiceState>
 /// with an annual charge renews every 1 January and has the disdetta deadlines; others only their cessation.
 /// </summary>
 [GrainType("hostedservice")]
+[CollectionAgeLimit(Minutes = OwnedObjectCollection.AgeMinutes)]
 public sealed class HostedServiceGrain(
     [PersistentState("hostedservice", StorageNames.Default)] IPersistentState<HostedServiceState> state,
     GrainServices services)
     : OwnedObjectGrain<HostedServiceState>(state, services), IHostedServiceGrain
 {
+    private const string StateStorageName = "hostedservice";
+
+    protected override string StateName => StateStorageName;
+
     protected override ChildKind Kind => ChildKind.HostedService;
 
     protected override string AuditObject => "service:" + Key;

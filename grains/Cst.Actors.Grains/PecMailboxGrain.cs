@@ -66,11 +66,16 @@ public sealed record PecMailboxState : IOwnedObjectState<PecMailboxState>
 /// is billed by the pack. Its deadlines are those of an annual subscription (<see cref="AnnualSubscription"/>).
 /// </summary>
 [GrainType("pecmailbox")]
+[CollectionAgeLimit(Minutes = OwnedObjectCollection.AgeMinutes)]
 public sealed class PecMailboxGrain(
     [PersistentState("pecmailbox", StorageNames.Default)] IPersistentState<PecMailboxState> state,
     GrainServices services)
     : OwnedObjectGrain<PecMailboxState>(state, services), IPecMailboxGrain
 {
+    private const string StateStorageName = "pecmailbox";
+
+    protected override string StateName => StateStorageName;
+
     protected override ChildKind Kind => ChildKind.PecMailbox;
 
     protected override string AuditObject => "pec:" + Key;

@@ -242,12 +242,22 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     private void AddImport(Command root)
     {
         var file = new Argument<string>("FILE") { Description = "a JSON import document (.json, see docs/import-format.md) or a CSV of enti (.csv)" };
-        Verb(root, "import", "import enti from a JSON import document (.json) or a CSV of enti (.csv)", [file], p =>
+        var bulk = new Option<bool>("--bulk")
+        {
+            Description = "for large documents: each object in one call and the new ones written in batches; prints progress (objects/s) to stderr",
+        };
+        Verb(root, "import", "import enti from a JSON import document (.json) or a CSV of enti (.csv)", [file, bulk], p =>
         {
             var path = p.GetValue(file)!;
             var report = new ImportReportWriter(output, error, Json(p));
             var document = report.Read(path);
-            return async s => report.Write(path, await new CstImporter(s.Grains).ImportAsync(document, s.Operator));
+            var inBulk = p.GetValue(bulk);
+            return async s => report.Write(path, await new CstImporter(s.Grains)
+            {
+                Bulk = inBulk,
+                Parallelism = inBulk ? 16 : 4,
+                Progress = inBulk ? new ImportProgressWriter(error) : null,
+            }.ImportAsync(document, s.Operator));
         });
     }
 

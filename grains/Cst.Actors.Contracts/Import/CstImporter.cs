@@ -53,6 +53,9 @@ public sealed class CstImporter(IGrainFactory grains)
     /// <summary>In <see cref="Bulk"/> mode, how many objects of one ente are imported at the same time.</summary>
     public int ObjectParallelism { get; init; } = 8;
 
+    /// <summary>Told after each ente is done (imported, unchanged, refused or failed), from any thread.</summary>
+    public IProgress<ImportProgress>? Progress { get; init; }
+
     /// <summary>Imports <paramref name="document"/>, recording every change under <paramref name="operatorName"/>.</summary>
     public async Task<ImportReport> ImportAsync(ImportDocument document, string operatorName, CancellationToken cancellationToken = default)
     {
@@ -60,6 +63,17 @@ public sealed class CstImporter(IGrainFactory grains)
         ArgumentException.ThrowIfNullOrWhiteSpace(operatorName);
         var count = document.Enti.Count;
         var results = new EnteImportResult?[count];
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var objectsTotal = document.Enti.Sum(ObjectCount);
+        int entiDone = 0;
+        long objectsDone = 0;
+        void Done(int i)
+        {
+            var enti = Interlocked.Increment(ref entiDone);
+            var objects = Interlocked.Add(ref objectsDone, ObjectCount(document.Enti[i]));
+            Progress?.Report(new ImportProgress(enti, count, objects, objectsTotal, clock.Elapsed));
+        }
+
         var checks = await CheckDocumentAsync(document).ConfigureAwait(false);
         for (var i = 0; i < count; i++)
         {
@@ -117,8 +131,12 @@ public sealed class CstImporter(IGrainFactory grains)
             }
 
             await Parallel.ForEachAsync(ready, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Parallelism), CancellationToken = cancellationToken },
-                async (i, _) => results[i] = await ImportEnteAsync(i, document.Enti[i], checks[i].EnteId!, operatorName,
-                    capofilaInDocument: Capofila(document.Enti[i]) is { } c && indexByKey.ContainsKey(c)).ConfigureAwait(false))
+                async (i, _) =>
+                {
+                    results[i] = await ImportEnteAsync(i, document.Enti[i], checks[i].EnteId!, operatorName,
+                        capofilaInDocument: Capofila(document.Enti[i]) is { } c && indexByKey.ContainsKey(c)).ConfigureAwait(false);
+                    Done(i);
+                })
                 .ConfigureAwait(false);
             pending.ExceptWith(ready);
         }
@@ -328,10 +346,20 @@ public sealed class CstImporter(IGrainFactory grains)
             reasons.Add($"capofila {capofila} of ente {key} is neither registered nor in this document");
         }
 
+        // Only the objects with a stored state can hold other facts: asked in one query, not one activation each.
+        var stored = Bulk
+            ? (await grains.GetGrain<IImportLookupGrain>(IImportLookupGrain.Key).HeldAsync([.. ente.Mailboxes.Select(m => new ChildKey(ChildKind.PecMailbox, ImportValidator.MailboxKey(m)))
+                .Concat(ente.Devices.Select(d => new ChildKey(ChildKind.FirmaDevice, d.Serial.Trim())))
+                .Concat(ente.Services.Select(s => new ChildKey(ChildKind.HostedService, ImportValidator.ServiceKey(key, s))))]).ConfigureAwait(false))
+                .ToHashSet()
+            : null;
+        bool MayExist(ChildKind kind, string objectKey) => stored is null || stored.Contains(new ChildKey(kind, objectKey));
+
         foreach (var m in ente.Mailboxes)
         {
             var address = ImportValidator.MailboxKey(m);
-            if (await TryGetAsync(() => grains.GetGrain<IPecMailboxGrain>(address).GetAsync()).ConfigureAwait(false) is not { } held)
+            if (!MayExist(ChildKind.PecMailbox, address)
+                || await TryGetAsync(() => grains.GetGrain<IPecMailboxGrain>(address).GetAsync()).ConfigureAwait(false) is not { } held)
             {
                 continue;
             }
@@ -365,7 +393,8 @@ public sealed class CstImporter(IGrainFactory grains)
         foreach (var device in ente.Devices)
         {
             var serial = device.Serial.Trim();
-            if (await TryGetAsync(() => grains.GetGrain<IFirmaDeviceGrain>(serial).GetAsync()).ConfigureAwait(false) is not { } held)
+            if (!MayExist(ChildKind.FirmaDevice, serial)
+                || await TryGetAsync(() => grains.GetGrain<IFirmaDeviceGrain>(serial).GetAsync()).ConfigureAwait(false) is not { } held)
             {
                 continue;
             }
@@ -391,7 +420,8 @@ public sealed class CstImporter(IGrainFactory grains)
         foreach (var s in ente.Services)
         {
             var serviceKey = ImportValidator.ServiceKey(key, s);
-            if (await TryGetAsync(() => grains.GetGrain<IHostedServiceGrain>(serviceKey).GetAsync()).ConfigureAwait(false) is not { } held)
+            if (!MayExist(ChildKind.HostedService, serviceKey)
+                || await TryGetAsync(() => grains.GetGrain<IHostedServiceGrain>(serviceKey).GetAsync()).ConfigureAwait(false) is not { } held)
             {
                 continue;
             }
@@ -645,6 +675,8 @@ public sealed class CstImporter(IGrainFactory grains)
         }
     }
 
+    private static int ObjectCount(ImportEnte ente) => ente.Mailboxes.Count + ente.Devices.Count + ente.Services.Count;
+
     private static EnteImportResult Result(int index, ImportEnte ente, string? key, ImportOutcome outcome, int changes, ImmutableList<string> reasons) =>
         new(index, key, string.IsNullOrWhiteSpace(ente.Name) ? "(no name)" : ente.Name.Trim(), outcome, changes, reasons);
 
@@ -658,4 +690,11 @@ public sealed class CstImporter(IGrainFactory grains)
     private static string Iso(LocalDate date) => LocalDatePattern.Iso.Format(date);
 
     private static string Number(decimal value) => value.ToString(CultureInfo.InvariantCulture);
+}
+
+/// <summary>How far an import is: enti done of all, their objects, and the time since it started.</summary>
+public sealed record ImportProgress(int EntiDone, int EntiTotal, long ObjectsDone, long ObjectsTotal, TimeSpan Elapsed)
+{
+    /// <summary>Objects of the enti done per second of the import so far.</summary>
+    public double ObjectsPerSecond => Elapsed.TotalSeconds > 0 ? ObjectsDone / Elapsed.TotalSeconds : 0;
 }

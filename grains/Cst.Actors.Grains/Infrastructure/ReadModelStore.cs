@@ -76,39 +76,12 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
             return;
         }
 
-        var rows = objects.SelectMany(o => o.Deadlines.Select(d => (Object: o, Deadline: d))).ToList();
         try
         {
             await using var batch = dataSource.CreateBatch();
-            // One statement of a batch is one transaction with the others (Npgsql sends a batch as one implicit
-            // transaction): the object's rows are replaced whole or not at all.
-            var delete = new NpgsqlBatchCommand(
-                """
-                DELETE FROM deadline_upcoming d
-                USING unnest($1::smallint[], $2::text[]) AS o(kind, key)
-                WHERE d.object_kind = o.kind AND d.object_key = o.key
-                """);
-            delete.Parameters.Add(new NpgsqlParameter { Value = objects.Select(o => (short)o.Kind).ToArray() });
-            delete.Parameters.Add(new NpgsqlParameter { Value = objects.Select(o => o.Key).ToArray() });
-            batch.BatchCommands.Add(delete);
-            if (rows.Count > 0)
+            foreach (var command in DeadlineCommands(objects))
             {
-                var insert = new NpgsqlBatchCommand(
-                    """
-                    INSERT INTO deadline_upcoming (object_kind, object_key, ente_id, ente_name, kind, due_date, description)
-                    SELECT r.object_kind, r.object_key, r.ente_id, coalesce(s.name, r.ente_id), r.kind, r.due_date, r.description
-                    FROM unnest($1::smallint[], $2::text[], $3::text[], $4::smallint[], $5::date[], $6::text[])
-                        AS r(object_kind, object_key, ente_id, kind, due_date, description)
-                    LEFT JOIN ente_summary s ON s.ente_id = r.ente_id
-                    ON CONFLICT ON CONSTRAINT deadline_upcoming_pkey DO UPDATE SET description = EXCLUDED.description
-                    """);
-                insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (short)r.Object.Kind).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Object.Key).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Object.EnteId).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (short)r.Deadline.Kind).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Deadline.Due.ToDateOnly()).ToArray() });
-                insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Deadline.Description).ToArray() });
-                batch.BatchCommands.Add(insert);
+                batch.BatchCommands.Add(command);
             }
 
             await batch.ExecuteNonQueryAsync().ConfigureAwait(false);
@@ -118,6 +91,48 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
             var what = objects.Count == 1 ? objects[0].Key : $"{objects.Count} objects (first {objects[0].Key})";
             throw new CstInfrastructureError($"Could not write the upcoming deadlines of {what}: {e.Message}", e);
         }
+    }
+
+    /// <summary>
+    /// The statements that replace the objects' deadline rows; also run by the bulk import's batch writer in its own
+    /// transaction, so imported objects are listed together with their state rows.
+    /// </summary>
+    internal static List<NpgsqlBatchCommand> DeadlineCommands(IReadOnlyList<ObjectDeadlines> objects)
+    {
+        var rows = objects.SelectMany(o => o.Deadlines.Select(d => (Object: o, Deadline: d))).ToList();
+        var commands = new List<NpgsqlBatchCommand>();
+
+        // Sent as one batch (one implicit transaction, or the caller's): an object's rows are replaced whole or not at all.
+        var delete = new NpgsqlBatchCommand(
+            """
+            DELETE FROM deadline_upcoming d
+            USING unnest($1::smallint[], $2::text[]) AS o(kind, key)
+            WHERE d.object_kind = o.kind AND d.object_key = o.key
+            """);
+        delete.Parameters.Add(new NpgsqlParameter { Value = objects.Select(o => (short)o.Kind).ToArray() });
+        delete.Parameters.Add(new NpgsqlParameter { Value = objects.Select(o => o.Key).ToArray() });
+        commands.Add(delete);
+        if (rows.Count > 0)
+        {
+            var insert = new NpgsqlBatchCommand(
+                """
+                INSERT INTO deadline_upcoming (object_kind, object_key, ente_id, ente_name, kind, due_date, description)
+                SELECT r.object_kind, r.object_key, r.ente_id, coalesce(s.name, r.ente_id), r.kind, r.due_date, r.description
+                FROM unnest($1::smallint[], $2::text[], $3::text[], $4::smallint[], $5::date[], $6::text[])
+                    AS r(object_kind, object_key, ente_id, kind, due_date, description)
+                LEFT JOIN ente_summary s ON s.ente_id = r.ente_id
+                ON CONFLICT ON CONSTRAINT deadline_upcoming_pkey DO UPDATE SET description = EXCLUDED.description
+                """);
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (short)r.Object.Kind).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Object.Key).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Object.EnteId).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => (short)r.Deadline.Kind).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Deadline.Due.ToDateOnly()).ToArray() });
+            insert.Parameters.Add(new NpgsqlParameter { Value = rows.Select(r => r.Deadline.Description).ToArray() });
+            commands.Add(insert);
+        }
+
+        return commands;
     }
 
     public async Task UpsertEnteSummariesAsync(IReadOnlyList<EnteSummaryRow> rows)

@@ -35,6 +35,21 @@ public static class CstSiloBuilderExtensions
         // The grains' services: clock, catalogue, error filter, notice and audit logs on the shared data source.
         builder.Services.AddCstGrains(sp => sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource);
 
+        // A bulk import's new objects are written in batches, as rows the ADO.NET grain storage reads back.
+        builder.Services.AddSingleton<Grains.Infrastructure.IStateRowFormat, AdoNetStateRowFormat>();
+        builder.Services.AddOptions<Grains.Infrastructure.ImportWriteOptions>().BindConfiguration(Grains.Infrastructure.ImportWriteOptions.Section);
+        builder.Services.AddSingleton(sp => new Grains.Infrastructure.ImportedObjectWriter(
+            sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource, sp.GetRequiredService<Grains.Infrastructure.IStateRowFormat>(),
+            sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Grains.Infrastructure.ImportWriteOptions>>().Value.BatchWrites));
+
+        // Idle grains go after 10 minutes rather than 15 (owned objects after 2, OwnedObjectCollection), checked every
+        // 30 s: a silo serving the whole country must not keep what one pass over it activated.
+        builder.Configure<GrainCollectionOptions>(options =>
+        {
+            options.CollectionAge = TimeSpan.FromMinutes(10);
+            options.CollectionQuantum = TimeSpan.FromSeconds(30);
+        });
+
         // The billing run's parallelism and write chunk from configuration (Billing:MaxParallelism, Billing:WriteChunk...).
         builder.Services.AddOptions<BillingRunOptions>().BindConfiguration(BillingRunOptionsSection);
 
