@@ -19,13 +19,17 @@ public sealed class AdminConnection : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private AdminConnection(IHost host)
+    private AdminConnection(IHost host, string operatorName)
     {
         _host = host;
         Client = host.Services.GetRequiredService<IClusterClient>();
+        Operator = operatorName;
     }
 
     public IClusterClient Client { get; }
+
+    /// <summary>Who the audit names (<see cref="OperatorIdentity"/>).</summary>
+    public string Operator { get; }
 
     /// <summary>Reads the configuration: <c>CST_</c> environment variables, then the given overrides (from the command line).</summary>
     public static IConfiguration ReadConfiguration(IReadOnlyDictionary<string, string?> overrides) =>
@@ -35,9 +39,10 @@ public sealed class AdminConnection : IAsyncDisposable
             .Build();
 
     /// <summary>Connects, or throws <see cref="CstConnectionException"/> with one plain sentence.</summary>
-    public static async Task<AdminConnection> ConnectAsync(IConfiguration configuration, TimeSpan timeout)
+    public static async Task<AdminConnection> ConnectAsync(IConfiguration configuration, TimeSpan timeout, IReadOnlyList<string>? args = null)
     {
         var settings = CstConnectionSettings.ReadClient(configuration);
+        var operatorName = OperatorIdentity.Resolve(settings, configuration, args ?? []);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "cst" });
         builder.UseOrleansClient(client =>
         {
@@ -73,7 +78,7 @@ public sealed class AdminConnection : IAsyncDisposable
             throw new CstConnectionException($"no silo is reachable through {where} ({why})", e);
         }
 
-        return new AdminConnection(host);
+        return new AdminConnection(host, operatorName);
     }
 
     /// <summary>The message for a failed connection, with how to start a silo when none running may be why.</summary>
