@@ -98,6 +98,9 @@ public sealed record CstTlsSettings(string CertificateFile, string KeyFile, stri
         options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
         options.RemoteCertificateValidation = (certificate, _, _) => IssuedBy(certificate, ca);
         options.OnAuthenticateAsClient = (_, client) => client.TargetHost = "cst-actors";
+
+        // Orleans' 10 s ran out on a 2-core host busy loading the demo data; a refused peer still fails at once.
+        options.HandshakeTimeout = TimeSpan.FromSeconds(30);
     }
 
     /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="ca"/> and is valid now.</summary>
