@@ -17,10 +17,10 @@ data="$work/a/postgres"
 pids=""
 trap 'for p in $pids; do kill -TERM "$p" 2>/dev/null || true; done; wait' EXIT INT TERM
 
-wait_for() { # FILE TEXT: until the log says TEXT (at most 120 s)
+wait_for() { # FILE TEXT [SECONDS]: until the log says TEXT (at most SECONDS, default 120)
     i=0
     until grep -q "$2" "$1" 2>/dev/null; do
-        i=$((i + 1)); [ $i -le 240 ] || { echo "no '$2' in $1 within 120 s:"; tail -20 "$1"; exit 1; }
+        i=$((i + 1)); [ $i -le $((${3:-120} * 2)) ] || { echo "no '$2' in $1 within ${3:-120} s:"; tail -20 "$1"; exit 1; }
         sleep 0.5
     done
 }
@@ -43,6 +43,9 @@ CST_Tls__CertificateFile="$work/b/tls/silo-b.pem" CST_Tls__KeyFile="$work/b/tls/
     --listen-address 127.0.0.2 --advertised-address 127.0.0.2 --demo-data Never > "$work/b/silo.log" 2>&1 &
 pids="$pids $!"
 wait_for "$work/b/silo.log" "Silo started"
+
+# The 102 demo comuni load at A's first start: the console's calls below wait for none of it.
+wait_for "$work/a/silo.log" "Demo data loaded" 600
 
 echo "== the membership: two active silos"
 PGPASSWORD=$(cat "$data.password") psql -h 127.0.0.1 -p "$pg_port" -U cst -d cst -At \
