@@ -7,7 +7,8 @@ using Cst.Actors.Connection;
 // cst                  the admin console (Terminal.Gui), for sysadmins over SSH (ssh -t host cst)
 // cst VERB [options]   command mode for scripts: see CommandMode.Usage; cst VERB --help for one verb
 // Configuration as the silo's: CST_ environment variables or --connection-string etc.; with none, the embedded
-// PostgreSQL of this host (its port and password file). The operator in the audit is the OS user.
+// PostgreSQL of this host (its port, password file and operators' certificate). The operator in the audit is the
+// client certificate's subject, or the OS user with the shared operators' certificate (Infrastructure/OperatorIdentity.cs).
 
 // The console's language: --lang it|en, else CST_LANG, else Italian (command mode's output stays as it is).
 var texts = Texts.Choose(ref args, Environment.GetEnvironmentVariable("CST_LANG"), out var languageProblem);
@@ -24,6 +25,12 @@ using var stop = new CancellationTokenSource();
 var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected) { Stop = stop.Token };
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => StopFollowing(c, CommandMode.ExitInterrupted));
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => StopFollowing(c, CommandMode.ExitTerminated));
+if (OperatorIdentity.GivesOperator(args))
+{
+    Console.Error.WriteLine($"cst: {OperatorIdentity.OperatorOptionRefusal}");
+    return CommandMode.ExitUsage;
+}
+
 var parsed = mode.Parse(args);
 var configuration = AdminConnection.ReadConfiguration(parsed.ConfigurationOverrides());
 AdminConnection? connection = null;
@@ -33,8 +40,8 @@ try
     {
         return await mode.RunAsync(parsed, async () =>
         {
-            connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20));
-            return new AdminSession(connection.Client, Environment.UserName);
+            connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20), args);
+            return new AdminSession(connection.Client, connection.Operator);
         });
     }
 
@@ -47,7 +54,7 @@ try
     try
     {
         Console.Error.WriteLine("cst: connecting to the cluster...");
-        connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20));
+        connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20), args);
     }
     catch (CstConnectionException e)
     {
@@ -55,7 +62,7 @@ try
         return CommandMode.ExitUnreachable;
     }
 
-    return AdminTui.Run(new AdminSession(connection.Client, Environment.UserName), texts);
+    return AdminTui.Run(new AdminSession(connection.Client, connection.Operator), texts);
 }
 finally
 {

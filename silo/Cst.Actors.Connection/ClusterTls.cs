@@ -17,6 +17,17 @@ namespace Cst.Actors.Connection;
 /// <param name="CaFile">PEM certificate of the cluster's CA (<c>Tls:CaFile</c>).</param>
 public sealed record CstTlsSettings(string CertificateFile, string KeyFile, string CaFile)
 {
+    /// <summary>Subject of the embedded default's shared operators' certificate: the audit then names the OS user.</summary>
+    public const string SharedOperatorsSubject = "CN=cst-operators";
+
+    /// <summary>Files of the embedded default's certificates, in <see cref="CstConnectionSettings.TlsDirectory"/>.</summary>
+    public const string CaCertificateName = "ca.pem";
+    public const string CaKeyName = "ca.key";
+    public const string SiloCertificateName = "silo.pem";
+    public const string SiloKeyName = "silo.key";
+    public const string OperatorsCertificateName = "operators.pem";
+    public const string OperatorsKeyName = "operators.key";
+
     public const string CertificateFileKey = "Tls:CertificateFile";
     public const string KeyFileKey = "Tls:KeyFile";
     public const string CaFileKey = "Tls:CaFile";
@@ -52,6 +63,26 @@ public sealed record CstTlsSettings(string CertificateFile, string KeyFile, stri
         return new CstTlsSettings(values[0]!, values[1]!, values[2]!);
     }
 
+    /// <summary>The embedded default's shared operators' certificate in <paramref name="tlsDirectory"/>.</summary>
+    public static CstTlsSettings SharedOperators(string tlsDirectory) => new(
+        Path.Combine(tlsDirectory, OperatorsCertificateName), Path.Combine(tlsDirectory, OperatorsKeyName), Path.Combine(tlsDirectory, CaCertificateName));
+
+    /// <summary>
+    /// The operator this certificate names, for the audit: its subject's common name (CN), or null for the embedded
+    /// default's shared operators' certificate, which names nobody (the audit then names the OS user).
+    /// </summary>
+    public string? Operator()
+    {
+        using var certificate = X509CertificateLoader.LoadCertificateFromFile(CertificateFile);
+        if (certificate.SubjectName.Name == SharedOperatorsSubject)
+        {
+            return null;
+        }
+
+        var name = certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false);
+        return string.IsNullOrWhiteSpace(name) ? certificate.Subject : name;
+    }
+
     /// <summary>This process's certificate with its key.</summary>
     public X509Certificate2 LoadCertificate() => X509Certificate2.CreateFromPemFile(CertificateFile, KeyFile);
 
@@ -67,6 +98,9 @@ public sealed record CstTlsSettings(string CertificateFile, string KeyFile, stri
         options.ClientCertificateMode = RemoteCertificateMode.RequireCertificate;
         options.RemoteCertificateValidation = (certificate, _, _) => IssuedBy(certificate, ca);
         options.OnAuthenticateAsClient = (_, client) => client.TargetHost = "cst-actors";
+
+        // Orleans' 10 s ran out on a 2-core host busy loading the demo data; a refused peer still fails at once.
+        options.HandshakeTimeout = TimeSpan.FromSeconds(30);
     }
 
     /// <summary>Whether <paramref name="certificate"/> chains to <paramref name="ca"/> and is valid now.</summary>

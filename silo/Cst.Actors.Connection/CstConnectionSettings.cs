@@ -56,6 +56,12 @@ public static class CstConnectionSettings
     public static string PasswordFile(string dataDirectory) => dataDirectory + ".password";
 
     /// <summary>
+    /// The embedded default's certificates (the cluster's CA, the silo's, the operators' shared one), created by the
+    /// silo at its first start beside the data directory as the password file is.
+    /// </summary>
+    public static string TlsDirectory(string dataDirectory) => dataDirectory + ".tls";
+
+    /// <summary>
     /// The embedded server's default data directory. As root it is <c>/var/lib/cst-actors/postgres</c>: the server
     /// then runs as the unprivileged <c>postgres</c> user, which cannot traverse <c>/root</c>. Otherwise it is under
     /// the user's data directory (<c>$XDG_DATA_HOME</c>, else <c>~/.local/share</c>), in <c>cst-actors/postgres</c>.
@@ -143,7 +149,40 @@ public static class CstConnectionSettings
             Username = EmbeddedUser,
             Password = password,
         }.ConnectionString;
+        // The embedded default requires mutual TLS also on the loopback: the operators' certificate the silo created.
+        if (tls is null && SharedOperatorsCertificate(dataDirectory) is { } shared)
+        {
+            tls = shared;
+        }
+
         return new CstClientSettings(connectionString, clusterId, serviceId, Embedded: true) { Tls = tls };
+    }
+
+    /// <summary>The shared operators' certificate of the embedded default, or null when the silo made none (yet).</summary>
+    /// <exception cref="CstConnectionException">It exists but its key cannot be read by this user.</exception>
+    private static CstTlsSettings? SharedOperatorsCertificate(string dataDirectory)
+    {
+        var shared = CstTlsSettings.SharedOperators(TlsDirectory(dataDirectory));
+        if (!File.Exists(shared.CertificateFile))
+        {
+            return null;
+        }
+
+        try
+        {
+            using (File.OpenRead(shared.KeyFile))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CstConnectionException(
+                $"the operators' certificate key {shared.KeyFile} cannot be read by user {Environment.UserName}: run cst as the silo's user "
+                + "or a member of its group, or give your own certificate (--cert, --key, --ca)")
+            { SiloMayBeDown = false };
+        }
+
+        return shared;
     }
 
     private static string Name(IConfiguration configuration, string key, string defaultValue) =>

@@ -391,6 +391,28 @@ public sealed class ConfigurationOptions
         return options;
     }
 
+    /// <summary>
+    /// Adds <c>--cert</c>, <c>--key</c> and <c>--ca</c> (the <c>Tls:*</c> keys): a client's own certificate for a
+    /// cluster with TLS; on this host's embedded default the operators' certificate is found without them.
+    /// </summary>
+    public ConfigurationOptions WithClientCertificate(bool recursive)
+    {
+        (string Name, string Description, string Key)[] tls =
+        [
+            ("--cert", $"PEM client certificate issued by the cluster's CA ({CstTlsSettings.CertificateFileKey}); the audit names its subject", CstTlsSettings.CertificateFileKey),
+            ("--key", $"PEM private key of --cert ({CstTlsSettings.KeyFileKey})", CstTlsSettings.KeyFileKey),
+            ("--ca", $"PEM certificate of the cluster's CA ({CstTlsSettings.CaFileKey})", CstTlsSettings.CaFileKey),
+        ];
+        foreach (var (name, description, key) in tls)
+        {
+            var option = StrictCommandLine.Text(name, description, "FILE");
+            option.Recursive = recursive;
+            Add(option, key);
+        }
+
+        return this;
+    }
+
     public IReadOnlyList<Option<string?>> Options => [.. _options.Select(o => o.Option)];
 
     public void Add(Option<string?> option, string key) => _options.Add((option, key));

@@ -16,6 +16,9 @@ using Npgsql;
 //   backup         pg_dump of the database to --out FILE (consistent while silos run), then exit.
 //   restore FILE   pg_restore of a backup into the configured database, which must be empty, then exit.
 //   rebuild-read-models  run a silo, write the read models (enti list, upcoming deadlines) again, then exit.
+//   issue-operator-cert --name N --out DIR   a personal client certificate of the cluster's CA (Hosting/ClusterCertificates.cs).
+//   issue-silo-cert --name N --out DIR       a certificate for the silo of another host.
+//   create-ca --tls-dir DIR                  a new CA with silo and operators' certificates (no embedded default).
 // Configuration: appsettings.json beside the program, then CST_-prefixed environment variables, then the command
 // line (Hosting/SiloCommandLine.cs: every option is a key, an unknown one is refused); keys and defaults are in
 // Hosting/SiloConfiguration.cs.
@@ -67,8 +70,26 @@ try
     var siloSettings = SiloConfiguration.ReadSilo(builder.Configuration, connectionString: string.Empty);
     var demoData = DemoDataLoader.ReadMode(builder.Configuration);
     var monitoring = MonitoringSettings.Read(builder.Configuration);
-    var tls = verb is SiloCommandLine.Run or SiloCommandLine.RebuildReadModels ? SiloTls.Read(builder.Configuration, siloSettings.Endpoints!) : null;
+    if (verb is SiloCommandLine.IssueOperatorCert or SiloCommandLine.IssueSiloCert or SiloCommandLine.CreateCa)
+    {
+        var tlsDirectory = commandLine.TlsDirectory
+            ?? Cst.Actors.Connection.CstConnectionSettings.TlsDirectory(SiloConfiguration.ReadEmbeddedPostgres(builder.Configuration).DataDirectory);
+        if (verb == SiloCommandLine.CreateCa)
+        {
+            ClusterCertificates.CreateCa(tlsDirectory, logger);
+            Console.Out.WriteLine($"cst-silo: CA, silo and operators' certificates created in {tlsDirectory}");
+            return ExitOk;
+        }
+
+        var issued = ClusterCertificates.IssueNamed(tlsDirectory, commandLine.Name!, commandLine.File!, silo: verb == SiloCommandLine.IssueSiloCert);
+        Console.Out.WriteLine(verb == SiloCommandLine.IssueSiloCert
+            ? $"cst-silo: {issued} and its key issued by the CA of {tlsDirectory}, with ca.pem beside them; on the other host give them as Tls:CertificateFile, Tls:KeyFile and Tls:CaFile"
+            : $"cst-silo: {issued} and its key issued by the CA of {tlsDirectory}, with ca.pem beside them; give them to cst as --cert, --key and --ca (the audit will name {commandLine.Name})");
+        return ExitOk;
+    }
+
     var connectionString = SiloConfiguration.ConnectionString(builder.Configuration);
+    var tls = (verb is SiloCommandLine.Run or SiloCommandLine.RebuildReadModels) && connectionString is not null ? SiloTls.Read(builder.Configuration, siloSettings.Endpoints!) : null;
     if (connectionString is null)
     {
         var embeddedSettings = SiloConfiguration.ReadEmbeddedPostgres(builder.Configuration);
@@ -82,6 +103,11 @@ try
             "Embedded PostgreSQL {How} in {Seconds:F1} s",
             embedded.Initialised ? "initialised and started" : "started", started.Elapsed.TotalSeconds);
         connectionString = embedded.ConnectionString;
+        if (verb is SiloCommandLine.Run or SiloCommandLine.RebuildReadModels)
+        {
+            tls = SiloTls.Read(builder.Configuration, siloSettings.Endpoints!,
+                Cst.Actors.Connection.CstConnectionSettings.TlsDirectory(embeddedSettings.DataDirectory), logger);
+        }
     }
     else
     {

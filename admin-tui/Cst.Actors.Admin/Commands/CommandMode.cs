@@ -49,7 +49,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
     private readonly Option<bool> _json = CommandArgs.JsonOption();
 
-    private readonly ConfigurationOptions _connection = ConfigurationOptions.Connection(recursive: true);
+    private readonly ConfigurationOptions _connection = ConfigurationOptions.Connection(recursive: true).WithClientCertificate(recursive: true);
 
     private StrictCommandLine? _commandLine;
 
@@ -95,7 +95,10 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
           audit [--filter TEXT] [--max N]       latest audit rows
         """ + "\n" + OutboxUsage + "\n" + ListinoCommands.Usage + "\n" + ActionUsage + "\n" + """
         Options of every verb: --json (output for scripts), --connection-string, --cluster-id, --service-id,
-        --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host).
+        --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host),
+        --cert, --key, --ca (a personal certificate of the cluster's CA; on this host's embedded default the
+        operators' certificate beside the data directory is used). The audit names the certificate's subject, or
+        the OS user with the shared operators' certificate; no option or variable sets it.
         An unknown or misplaced option, a stray word or a missing value is refused with one line.
         Exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 no silo reachable, 130 (Ctrl-C) or 143 (SIGTERM)
         while following a billing run, which goes on in the cluster; under --json an error is also

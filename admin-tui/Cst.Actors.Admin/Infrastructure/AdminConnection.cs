@@ -19,13 +19,17 @@ public sealed class AdminConnection : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private AdminConnection(IHost host)
+    private AdminConnection(IHost host, string operatorName)
     {
         _host = host;
         Client = host.Services.GetRequiredService<IClusterClient>();
+        Operator = operatorName;
     }
 
     public IClusterClient Client { get; }
+
+    /// <summary>Who the audit names (<see cref="OperatorIdentity"/>).</summary>
+    public string Operator { get; }
 
     /// <summary>Reads the configuration: <c>CST_</c> environment variables, then the given overrides (from the command line).</summary>
     public static IConfiguration ReadConfiguration(IReadOnlyDictionary<string, string?> overrides) =>
@@ -35,9 +39,10 @@ public sealed class AdminConnection : IAsyncDisposable
             .Build();
 
     /// <summary>Connects, or throws <see cref="CstConnectionException"/> with one plain sentence.</summary>
-    public static async Task<AdminConnection> ConnectAsync(IConfiguration configuration, TimeSpan timeout)
+    public static async Task<AdminConnection> ConnectAsync(IConfiguration configuration, TimeSpan timeout, IReadOnlyList<string>? args = null)
     {
         var settings = CstConnectionSettings.ReadClient(configuration);
+        var operatorName = OperatorIdentity.Resolve(settings, configuration, args ?? []);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ApplicationName = "cst" });
         builder.UseOrleansClient(client =>
         {
@@ -60,7 +65,17 @@ public sealed class AdminConnection : IAsyncDisposable
         {
             host.Dispose();
             var why = e is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0} s" : FirstLine(e.Message);
-            if (await ListeningGatewayAsync(settings, TimeSpan.FromSeconds(5)).ConfigureAwait(false) is { } gateway)
+            var gateway = await ListeningGatewayAsync(settings, TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+            if (gateway is not null && settings.Tls is null && await SpeaksTlsAsync(gateway, TimeSpan.FromSeconds(10)).ConfigureAwait(false))
+            {
+                // The gateway refused a client without a certificate during the handshake: not slow, not down.
+                throw new CstConnectionException(
+                    $"the cluster requires a client certificate (mutual TLS on its gateway {gateway}) and none was given: give --cert, --key and --ca "
+                    + "of a certificate issued by its CA (cst-silo issue-operator-cert), or run cst on the silo's host as its user", e)
+                { SiloMayBeDown = false };
+            }
+
+            if (gateway is not null)
             {
                 // A silo's gateway takes connections, yet the cluster did not answer: slow (an overloaded machine), not down.
                 throw new CstConnectionException(
@@ -73,7 +88,7 @@ public sealed class AdminConnection : IAsyncDisposable
             throw new CstConnectionException($"no silo is reachable through {where} ({why})", e);
         }
 
-        return new AdminConnection(host);
+        return new AdminConnection(host, operatorName);
     }
 
     /// <summary>The message for a failed connection, with how to start a silo when none running may be why.</summary>
@@ -127,6 +142,33 @@ public sealed class AdminConnection : IAsyncDisposable
         }
 
         return null;
+    }
+
+    /// <summary>Whether the gateway at <paramref name="gateway"/> (address:port) answers a TLS handshake with a certificate.</summary>
+    public static async Task<bool> SpeaksTlsAsync(string gateway, TimeSpan wait)
+    {
+        ArgumentNullException.ThrowIfNull(gateway);
+        var colon = gateway.LastIndexOf(':');
+        using var cts = new CancellationTokenSource(wait);
+        var presented = false;
+        try
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(gateway[..colon], int.Parse(gateway[(colon + 1)..], System.Globalization.CultureInfo.InvariantCulture), cts.Token).ConfigureAwait(false);
+            await using var tls = new System.Net.Security.SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, _) =>
+            {
+                // Only noting that the server is a TLS one; nothing is sent over this connection.
+                presented = certificate is not null;
+                return false;
+            });
+            await tls.AuthenticateAsClientAsync(new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "cst-actors" }, cts.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException or FormatException)
+        {
+            // A refused certificate ends the handshake here; any other failure leaves "presented" as it was.
+        }
+
+        return presented;
     }
 
     public async ValueTask DisposeAsync()

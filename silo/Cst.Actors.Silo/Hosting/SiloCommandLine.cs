@@ -19,6 +19,9 @@ public sealed partial class SiloCommandLine
     public const string Backup = "backup";
     public const string Restore = "restore";
     public const string RebuildReadModels = "rebuild-read-models";
+    public const string IssueOperatorCert = "issue-operator-cert";
+    public const string IssueSiloCert = "issue-silo-cert";
+    public const string CreateCa = "create-ca";
 
     private readonly CommandLineInput _input;
     private readonly Dictionary<string, string?> _overrides;
@@ -32,8 +35,17 @@ public sealed partial class SiloCommandLine
         File = file;
     }
 
-    /// <summary>The file of <see cref="Backup"/> (<c>--out</c>) or <see cref="Restore"/> (its argument).</summary>
+    /// <summary>
+    /// The file of <see cref="Backup"/> (<c>--out</c>) or <see cref="Restore"/> (its argument), or the directory
+    /// (<c>--out</c>) of <see cref="IssueOperatorCert"/> and <see cref="IssueSiloCert"/>.
+    /// </summary>
     public string? File { get; }
+
+    /// <summary>The certificate's name (<c>--name</c>) of <see cref="IssueOperatorCert"/> and <see cref="IssueSiloCert"/>.</summary>
+    public string? Name { get; private init; }
+
+    /// <summary>The CA's directory (<c>--tls-dir</c>); null: the embedded default's, beside its data directory.</summary>
+    public string? TlsDirectory { get; private init; }
 
     /// <summary>Why the line is refused, in one line naming the offending word; null when it is sound.</summary>
     public string? Error { get; }
@@ -97,6 +109,24 @@ public sealed partial class SiloCommandLine
         var restoreFile = new Argument<string>("FILE") { Description = "a file written by cst-silo backup" };
         restore.Arguments.Add(restoreFile);
         var rebuild = new Command(RebuildReadModels, "start a silo (options of run), write the enti list and the upcoming deadlines again from every ente and object, report progress, and exit; safe to repeat");
+        var tlsDirectory = new Option<string>("--tls-dir") { Description = "directory of the cluster's CA (ca.pem, ca.key); default: the embedded default's, DATA-DIR.tls", HelpName = "DIR" };
+        var issueOperator = new Command(IssueOperatorCert, "issue a personal client certificate of the cluster's CA for cst (--cert/--key/--ca); the audit names it");
+        var issueSilo = new Command(IssueSiloCert, "issue a certificate of the cluster's CA for the silo of another host (Tls:* there)");
+        var certificateName = new Option<string>("--name") { Description = "the operator's name (e.g. mario.rossi) or the host's; the certificate's subject is CN=NAME", HelpName = "NAME", Required = true };
+        var certificateOut = new Option<string>("--out") { Description = "directory to write NAME.pem, NAME.key (0600) and ca.pem to", HelpName = "DIR", Required = true };
+        foreach (var command in new[] { issueOperator, issueSilo })
+        {
+            command.Options.Add(certificateName);
+            command.Options.Add(certificateOut);
+            command.Options.Add(tlsDirectory);
+            connection.AddTo(command);
+            command.SetAction(_ => 0);
+        }
+
+        var createCa = new Command(CreateCa, "create a cluster CA with the silo's and operators' certificates in --tls-dir (an external database; the embedded default makes its own)");
+        var createCaDirectory = new Option<string>("--tls-dir") { Description = "new directory for the CA and certificates", HelpName = "DIR", Required = true };
+        createCa.Options.Add(createCaDirectory);
+        createCa.SetAction(_ => 0);
         var help = new Command("help", "this help") { Hidden = true };
         foreach (var command in new[] { root, run, rebuild })
         {
@@ -121,13 +151,16 @@ public sealed partial class SiloCommandLine
         root.Subcommands.Add(backup);
         root.Subcommands.Add(restore);
         root.Subcommands.Add(rebuild);
+        root.Subcommands.Add(issueOperator);
+        root.Subcommands.Add(issueSilo);
+        root.Subcommands.Add(createCa);
         root.Subcommands.Add(help);
 
         var input = commandLine.Parse(rest);
         var verb = input.Command == root ? Run : input.Command.Name;
         var error = input.Error ?? secretOnLine ?? (unknownKey is null ? null
             : $"'{unknownKey}' is not a configuration key the silo reads (cst-silo --help; README.md, Configuration).");
-        if (error is null && verb is Migrate or Backup or Restore
+        if (error is null && verb is Migrate or Backup or Restore or IssueOperatorCert or IssueSiloCert or CreateCa
             && silo.Options.FirstOrDefault(o => input.Result.GetResult(o) is { Implicit: false }) is { } misplaced)
         {
             error = $"{verb} does not take '{misplaced.Name}'; it goes with run (cst-silo --help).";
@@ -154,9 +187,20 @@ public sealed partial class SiloCommandLine
         {
             Backup => input.Result.GetValue(backupFile),
             Restore => input.Result.GetValue(restoreFile),
+            IssueOperatorCert or IssueSiloCert => input.Result.GetValue(certificateOut) is { } o ? Path.GetFullPath(o) : null,
             _ => null,
         };
-        return new SiloCommandLine(input, error, verb, overrides, file);
+        var tlsDir = verb switch
+        {
+            IssueOperatorCert or IssueSiloCert => input.Result.GetValue(tlsDirectory),
+            CreateCa => input.Result.GetValue(createCaDirectory),
+            _ => null,
+        };
+        return new SiloCommandLine(input, error, verb, overrides, file)
+        {
+            Name = verb is IssueOperatorCert or IssueSiloCert ? input.Result.GetValue(certificateName) : null,
+            TlsDirectory = tlsDir is null ? null : Path.GetFullPath(tlsDir),
+        };
     }
 
     /// <summary>Writes the help of the command named (the whole program's for <c>help</c>); returns 0.</summary>

@@ -11,11 +11,14 @@ namespace Cst.Actors.Silo.Hosting;
 /// </summary>
 public static class SiloTls
 {
-    /// <summary>The silo's TLS settings, or null on the loopback without them.</summary>
+    /// <summary>
+    /// The silo's TLS settings: those configured; else, on the embedded default (<paramref name="embeddedTlsDirectory"/>
+    /// given), its own CA's certificates, created at the first start; else null, on the loopback only.
+    /// </summary>
     /// <exception cref="SiloConfigurationException">
     /// The listen address is not a loopback one and TLS is not configured, or the TLS settings are incomplete.
     /// </exception>
-    public static CstTlsSettings? Read(IConfiguration configuration, SiloEndpoints endpoints)
+    public static CstTlsSettings? Read(IConfiguration configuration, SiloEndpoints endpoints, string? embeddedTlsDirectory = null, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(endpoints);
@@ -27,6 +30,13 @@ public static class SiloTls
         catch (InvalidOperationException e)
         {
             throw new SiloConfigurationException(e.Message);
+        }
+
+        if (tls is null && embeddedTlsDirectory is not null)
+        {
+            // The embedded default authenticates clients also on the loopback: a local user without the operators'
+            // certificate cannot call the cluster.
+            return ClusterCertificates.EnsureCreated(embeddedTlsDirectory, logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
         }
 
         if (tls is null && !IPAddress.IsLoopback(endpoints.ListenAddress))
