@@ -175,6 +175,23 @@ public abstract class OutboxCluster : IAsyncLifetime
     public Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values) =>
         Cst.Actors.Platform.Tests.Postgres.PostgresRows.ReadAsync(ConnectionString, sql, values);
 
+    /// <summary>Whether <paramref name="done"/> came to hold within <paramref name="seconds"/> of real time.</summary>
+    public static async Task<bool> WithinAsync(Func<Task<bool>> done, int seconds)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (!await done())
+        {
+            if (elapsed.Elapsed > TimeSpan.FromSeconds(seconds))
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
     /// <summary>Waits, within a real-time bound, until <paramref name="done"/> holds.</summary>
     public static async Task UntilAsync(Func<Task<bool>> done, string expected, int seconds = 60)
     {
