@@ -17,6 +17,9 @@ namespace Cst.Actors.Documents;
 /// statement, by payer), <c>Totali</c> (by service, by listino version, by payer, and the grand total).
 /// Written row by row (OpenXmlWriter), so a national run does not build the whole sheet in memory.
 /// </summary>
+/// <summary>A payer's numbered document in a closed final revision, as the statements sheet lists it.</summary>
+public sealed record WorkbookDocument(string PayerId, string Number, LocalDate IssuedOn, LocalDate DueDate, string? NoticeCode);
+
 public static class BillingWorkbook
 {
     public const string LinesSheet = "Righe";
@@ -30,7 +33,7 @@ public static class BillingWorkbook
 
     /// <summary>The columns of the statements sheet.</summary>
     public static readonly IReadOnlyList<string> StatementColumns =
-        ["pagatore", "nome_pagatore", "ente", "nome_ente", "righe", "totale"];
+        ["pagatore", "nome_pagatore", "ente", "nome_ente", "righe", "totale", "numero_documento", "data_documento", "scadenza", "codice_avviso_pagopa"];
 
     private const uint Text = 1;
     private const uint Amount = 2;
@@ -42,7 +45,11 @@ public static class BillingWorkbook
 
     private static readonly LocalDate ExcelEpoch = new(1899, 12, 30);
 
-    public static byte[] Write(RunTotals totals, IReadOnlyList<BilledStatement> statements)
+    /// <summary>
+    /// The workbook of a revision; <paramref name="documents"/> (a closed final revision's numbered documents) adds each
+    /// payer's document number, dates and PagoPA notice code to the statements sheet.
+    /// </summary>
+    public static byte[] Write(RunTotals totals, IReadOnlyList<BilledStatement> statements, IReadOnlyList<WorkbookDocument>? documents = null)
     {
         ArgumentNullException.ThrowIfNull(totals);
         ArgumentNullException.ThrowIfNull(statements);
@@ -55,7 +62,7 @@ public static class BillingWorkbook
             var sheets = workbook.Workbook.AppendChild(new Sheets());
             Sheet(workbook, sheets, 1, LinesSheet, [14, 8, 10, 10, 36, 10, 36, 6, 40, 10, 36, 16, 36, 30, 12, 12, 6, 10, 14, 14, 14, 14, 12, 44, 40],
                 w => LineRows(w, statements));
-            Sheet(workbook, sheets, 2, StatementsSheet, [10, 36, 10, 36, 8, 14], w => StatementRows(w, statements));
+            Sheet(workbook, sheets, 2, StatementsSheet, [10, 36, 10, 36, 8, 14, 12, 12, 12, 22], w => StatementRows(w, statements, documents ?? []));
             Sheet(workbook, sheets, 3, TotalsSheet, [18, 24, 44, 8, 8, 16], w => TotalRows(w, totals, statements));
             workbook.Workbook.Save();
         }
@@ -91,14 +98,19 @@ public static class BillingWorkbook
         }
     }
 
-    private static void StatementRows(OpenXmlWriter w, IReadOnlyList<BilledStatement> statements)
+    private static void StatementRows(OpenXmlWriter w, IReadOnlyList<BilledStatement> statements, IReadOnlyList<WorkbookDocument> documents)
     {
         Row(w, [.. StatementColumns.Select(c => TextCell(c, Heading))]);
+        var byPayer = documents.ToDictionary(d => d.PayerId, StringComparer.Ordinal);
         foreach (var payer in PayerGrouping.Group(statements))
         {
+            var d = byPayer.GetValueOrDefault(payer.PayerId);
             foreach (var s in payer.Members)
             {
-                Row(w, [TextCell(s.PayerId), TextCell(s.PayerName), TextCell(s.EnteId), TextCell(s.EnteName), IntCell(s.Lines.Count), MoneyCell(s.Total)]);
+                // The notice code is 18 digits: text, or a spreadsheet would round it as a number.
+                Row(w, [TextCell(s.PayerId), TextCell(s.PayerName), TextCell(s.EnteId), TextCell(s.EnteName), IntCell(s.Lines.Count), MoneyCell(s.Total),
+                    d is null ? Empty() : TextCell(d.Number), d is null ? Empty() : DateCell(d.IssuedOn), d is null ? Empty() : DateCell(d.DueDate),
+                    d?.NoticeCode is { } code ? TextCell(code) : Empty()]);
             }
         }
     }

@@ -20,6 +20,9 @@ namespace Cst.Actors.Documents;
 /// </summary>
 public static class StatementPdf
 {
+    /// <summary>What the payer's box says when the CST holds no codice fiscale for the payer.</summary>
+    public const string MissingCodiceFiscale = "non registrato presso il CST (comunicatelo al CST)";
+
     private const double Left = 42;
     private const double Right = 553;
     private const double Top = 40;
@@ -162,7 +165,7 @@ public static class StatementPdf
             {
                 ("Destinatario", _smallBold),
                 (P(doc.Payer.PayerName), _heading),
-                ("Codice fiscale: " + (Has(doc.PayerCodiceFiscale) ? P(doc.PayerCodiceFiscale) : "non registrato"), _text),
+                ("Codice fiscale: " + (Has(doc.PayerCodiceFiscale) ? P(doc.PayerCodiceFiscale) : MissingCodiceFiscale), _text),
                 ("PEC: " + (Has(doc.PayerPec) ? P(doc.PayerPec) : "non registrata"), _text),
                 ("Codice ente: " + P(doc.Payer.PayerId), _text),
             };

@@ -39,6 +39,10 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(sp => new Outbox.OutboxStore(dataSource(sp)));
         services.TryAddSingleton<Outbox.OutboxSender>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Outbox.OutboxSender>());
+        // The PEC receipts of what the outbox sent, from the sending mailbox (IMAP) or a folder of .eml files.
+        services.AddOptions<Outbox.OutboxReceiptOptions>();
+        services.TryAddSingleton<Outbox.OutboxReceiptReader>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<Outbox.OutboxReceiptReader>());
         services.TryAddSingleton<GrainServices>();
         services.AddSingleton<IIncomingGrainCallFilter, DomainErrorFilter>();
         // Methods marked [SiloInternal] (objects' snapshots, the directory's entries) are refused to clients.

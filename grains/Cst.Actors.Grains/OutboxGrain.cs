@@ -17,8 +17,8 @@ public sealed class OutboxGrain(OutboxStore store, GrainServices services) : Gra
         store.ListAsync(string.IsNullOrWhiteSpace(status) ? null : status, string.IsNullOrWhiteSpace(ente) ? null : ente, Math.Clamp(max, 1, 10_000));
 
     public async Task<OutboxEntry> GetAsync(long id) =>
-        await store.GetAsync(id) ?? throw new OutOfRangeException("outbox message", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            $"there is no outbox message {id}");
+        (await store.GetAsync(id) ?? throw new OutOfRangeException("outbox message", id.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            $"there is no outbox message {id}")) with { Receipts = await store.ReceiptsAsync(id) };
 
     public async Task<OutboxEntry> RetryAsync(long id, string operatorName)
     {

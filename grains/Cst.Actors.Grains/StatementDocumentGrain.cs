@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Cst.Actors.Contracts.Billing;
 using Cst.Actors.Domain.Billing;
 using Cst.Actors.Domain.Lifecycle;
+using Cst.Actors.Domain.Validation;
 using Cst.Actors.Grains.Infrastructure;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Documents;
@@ -75,7 +76,39 @@ public sealed class StatementDocumentGrain(IBillingStore store, GrainServices se
             DueDate = issued?.DueDate,
             NoticeCode = issued?.NoticeCode,
         };
-        return new StatementFile(payer.PayerId, payer.PayerName, document.FileName, issued, StatementPdf.Render(document));
+        return new StatementFile(payer.PayerId, payer.PayerName, document.FileName, issued, StatementPdf.Render(document))
+        {
+            PayerCodiceFiscale = string.IsNullOrWhiteSpace(view.Registration.CodiceFiscale) ? null : view.Registration.CodiceFiscale,
+        };
+    }
+
+    public async Task<IssuedStatement> SetNoticeCodeAsync(int? revision, string payerId, string noticeCode, string operatorName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(payerId);
+        var op = BusinessTime.Operator(operatorName);
+        var code = (noticeCode ?? string.Empty).Trim();
+        if (code.Length != 18 || !code.All(char.IsAsciiDigit))
+        {
+            throw new OutOfRangeException("codice avviso", code,
+                $"the PagoPA notice code (codice avviso) of {payerId} must be 18 digits, not '{code}'");
+        }
+
+        var run = await RevisionAsync(revision);
+        if (!run.Closed)
+        {
+            throw new IllegalTransitionException(Subject, "record a notice code",
+                $"revision {run.Revision} is not closed: only a numbered document gets a PagoPA notice code");
+        }
+
+        var before = (await store.IssuedAsync(run.Year, run.Revision)).FirstOrDefault(d => d.PayerId == payerId);
+        if (before is null || !await store.RecordNoticeCodeAsync(run.Year, run.Revision, payerId, code))
+        {
+            throw new IllegalTransitionException(Subject, "record a notice code", $"revision {run.Revision} has no document for payer {payerId}");
+        }
+
+        await services.Audit.RecordAsync(new AuditEntry(op, services.Clock.GetCurrentInstant(), $"statement:{run.Year}/{run.Revision}/{payerId}",
+            "pagopa notice code", before.NoticeCode ?? string.Empty, code));
+        return before with { NoticeCode = code };
     }
 
     /// <summary>The revision asked for, which must be completed or closed.</summary>

@@ -52,11 +52,13 @@ public sealed partial class CommandMode
             return ExitOk;
         }
 
-        Table(["ID", "KIND", "ENTE", "STATUS", "TRIES", "SENT (UTC)", "TO", "SUBJECT / ERROR"], rows.Select(r => new[]
+        // DELIVERY is what the PEC receipts say; the last column the provider's reason when it was not delivered.
+        Table(["ID", "KIND", "ENTE", "STATUS", "DELIVERY", "TRIES", "SENT (UTC)", "TO", "SUBJECT / ERROR"], rows.Select(r => new[]
         {
-            r.Id.ToString(CultureInfo.InvariantCulture), r.Kind, r.Ente, r.Status, r.Attempts.ToString(CultureInfo.InvariantCulture),
+            r.Id.ToString(CultureInfo.InvariantCulture), r.Kind, r.Ente, r.Status, r.Delivery ?? (r.Status == "sent" ? "no receipt" : string.Empty),
+            r.Attempts.ToString(CultureInfo.InvariantCulture),
             r.SentAt?.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) ?? string.Empty, r.Recipient ?? string.Empty,
-            (r.Status == "sent" ? r.Subject : r.LastError ?? r.SourceKey) ?? string.Empty,
+            (r.Delivery is "not delivered" or "delivery late" ? r.DeliveryDetail : r.Status == "sent" ? r.Subject : r.LastError ?? r.SourceKey) ?? string.Empty,
         }));
         return ExitOk;
     }
@@ -78,6 +80,17 @@ public sealed partial class CommandMode
             }
         }
 
+        output.WriteLine(r.Receipts.Count == 0
+            ? "receipts         none yet (a PEC provider sends its acceptance and delivery receipts to the sending mailbox)"
+            : "receipts");
+        foreach (var receipt in r.Receipts)
+        {
+            output.WriteLine($"  {receipt.CertifiedAt.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)} UTC  {receipt.Kind}: {ReceiptWords(receipt.Kind)}"
+                + (receipt.Recipient is { } to ? $", {to}" : string.Empty)
+                + ((receipt.ErrorDetail ?? receipt.Error) is { } why ? $": {why}" : string.Empty));
+            output.WriteLine($"      receipt {receipt.ReceiptMessageId}{(receipt.ProviderId is { } pid ? $", provider id {pid}" : string.Empty)}, read from {receipt.Source}");
+        }
+
         return ExitOk;
     }
 
@@ -89,8 +102,26 @@ public sealed partial class CommandMode
             node[name] = value;
         }
 
+        node["receipts"] = new JsonArray([.. r.Receipts.Select(x => (JsonNode)new JsonObject
+        {
+            ["kind"] = x.Kind, ["certifiedAt"] = x.CertifiedAt.ToString(), ["receiptMessageId"] = x.ReceiptMessageId, ["providerId"] = x.ProviderId,
+            ["recipient"] = x.Recipient, ["error"] = x.Error, ["errorDetail"] = x.ErrorDetail, ["source"] = x.Source,
+        })]);
         return node;
     }
+
+    /// <summary>A receipt's kind (the X-Ricevuta value of the PEC rules) in plain words.</summary>
+    private static string ReceiptWords(string kind) => kind switch
+    {
+        "accettazione" => "accepted by the sender's PEC provider",
+        "non-accettazione" => "not accepted by the sender's PEC provider",
+        "presa-in-carico" => "taken over by the recipient's PEC provider",
+        "avvenuta-consegna" => "delivered to the recipient's mailbox",
+        "preavviso-errore-consegna" => "not yet delivered after 12 hours",
+        "errore-consegna" => "not delivered",
+        "rilevazione-virus" => "not delivered: a virus was detected",
+        _ => kind,
+    };
 
     private static IEnumerable<(string Name, string? Value)> Fields(OutboxEntry r) =>
     [
@@ -98,6 +129,7 @@ public sealed partial class CommandMode
         ("attempts", r.Attempts.ToString(CultureInfo.InvariantCulture)), ("nextAttemptAt", r.Status is "pending" ? r.NextAttemptAt.ToString() : null),
         ("messageId", r.MessageId), ("recipient", r.Recipient), ("subject", r.Subject), ("attachment", r.Attachment), ("channel", r.Channel),
         ("sentAt", r.SentAt?.ToString()), ("relayResponse", r.RelayResponse), ("relayId", r.RelayId), ("emlPath", r.EmlPath),
-        ("lastError", r.LastError), ("createdAt", r.CreatedAt.ToString()),
+        ("lastError", r.LastError), ("createdAt", r.CreatedAt.ToString()), ("delivery", r.Delivery), ("deliveryAt", r.DeliveryAt?.ToString()),
+        ("deliveryDetail", r.DeliveryDetail), ("note", r.Note),
     ];
 }

@@ -93,7 +93,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
                                                 the final revision is closed; otherwise marked not valid)
           notices [--ente KEY] [--max N]        latest notices of deadlines
           audit [--filter TEXT] [--max N]       latest audit rows
-        """ + "\n" + OutboxUsage + "\n" + ListinoCommands.Usage + "\n" + ActionUsage + "\n" + """
+        """ + "\n" + PagoPaUsage + OutboxUsage + "\n" + ListinoCommands.Usage + "\n" + ActionUsage + "\n" + """
         Options of every verb: --json (output for scripts), --connection-string, --cluster-id, --service-id,
         --data-dir, --postgres-port (else CST_ environment variables, else the embedded PostgreSQL of this host),
         --cert, --key, --ca (a personal certificate of the cluster's CA; on this host's embedded default the
@@ -358,6 +358,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
             p => s => BillingStatusAsync(s, p.GetValue(statusYear)!.Value, BillingMode(p.GetValue(statusMode)), p.GetValue(statusRevision), Json(p)));
 
         AddBillingPdf(billing, Mode, Revision);
+        AddBillingPagoPa(billing, Revision);
 
         var exportYear = Year(yearText, required: true);
         var exportMode = Mode();
@@ -435,12 +436,19 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
                     {
                         ["payer"] = file.PayerId, ["payerName"] = file.PayerName, ["file"] = path,
                         ["number"] = file.Issued?.NumberText, ["dueDate"] = file.Issued?.DueDate.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                        ["payerCodiceFiscale"] = file.PayerCodiceFiscale,
                     });
                     if (!json)
                     {
                         output.WriteLine(file.Issued is { } issued
                             ? $"{path}  n. {issued.NumberText}, {file.PayerName}, EUR {issued.Total.Euros.ToString("#,##0.00", CultureInfo.GetCultureInfo("it-IT"))} entro il {issued.DueDate.ToString("dd/MM/yyyy", CultureInfo.InvariantCulture)}"
                             : $"{path}  {file.PayerName} (non numerato: non valido ai fini del pagamento)");
+                        if (file.PayerCodiceFiscale is null)
+                        {
+                            // The demo comuni have none: the document says so rather than showing a made-up one.
+                            output.WriteLine($"  missing: no codice fiscale registered for {file.PayerId}, the PDF says 'non registrato presso il CST'; "
+                                + $"record it with cst ente edit {file.PayerId} --codice-fiscale CF");
+                        }
                     }
                 }
 

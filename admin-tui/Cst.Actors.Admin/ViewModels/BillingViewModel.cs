@@ -218,7 +218,12 @@ public static class BillingExporter
         {
             // Typed cells: codes as text, amounts as numbers (#,##0.00), dates as dates (Cst.Actors.Documents).
             var path = Path.Combine(dir, Documents.BillingWorkbook.FileName(totals));
-            await File.WriteAllBytesAsync(path + ".part", Documents.BillingWorkbook.Write(totals, statements));
+            var issued = totals.Mode == BillingRunMode.Final
+                ? await session.CallAsync("reading the numbered documents", () => session.Grains
+                    .GetGrain<IStatementDocumentGrain>(BillingRunKey.For(totals.Year, totals.Mode)).GetIssuedAsync(totals.Revision))
+                : [];
+            await File.WriteAllBytesAsync(path + ".part", Documents.BillingWorkbook.Write(totals, statements,
+                [.. issued.Select(d => new Documents.WorkbookDocument(d.PayerId, d.NumberText, d.IssuedOn, d.DueDate, d.NoticeCode))]));
             File.Move(path + ".part", path, overwrite: true);
             written.Add(path);
         }

@@ -35,7 +35,12 @@ public sealed record StatementFile(
     [property: Id(1)] string PayerName,
     [property: Id(2)] string FileName,
     [property: Id(3)] IssuedStatement? Issued,
-    [property: Id(4)] byte[] Content);
+    [property: Id(4)] byte[] Content)
+{
+    /// <summary>The payer's codice fiscale as registered when the document was rendered; null: none registered.</summary>
+    [Id(5)]
+    public string? PayerCodiceFiscale { get; init; }
+}
 
 /// <summary>
 /// The statement documents of one billing run (key <see cref="BillingRunKey"/>, e.g. <c>2025/final</c>): the numbered
@@ -56,4 +61,11 @@ public interface IStatementDocumentGrain : IGrainWithStringKey
     /// carries its number and due date, and is refused while the issuer's settings are incomplete.
     /// </summary>
     Task<StatementFile> RenderAsync(int? revision, string payerId);
+
+    /// <summary>
+    /// Records the PagoPA notice code (codice avviso, 18 digits holding the IUV) that accounting generated for a payer's
+    /// numbered document of a closed final revision (null: the latest); a second call corrects it (audited). The PDF then
+    /// shows it beside the issuer's ente creditore code (Issuer:PagoPaEnteCreditore).
+    /// </summary>
+    Task<IssuedStatement> SetNoticeCodeAsync(int? revision, string payerId, string noticeCode, string operatorName);
 }

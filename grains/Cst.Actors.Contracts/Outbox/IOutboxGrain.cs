@@ -26,7 +26,46 @@ public sealed record OutboxEntry(
     [property: Id(14)] string? RelayId,
     [property: Id(15)] string? EmlPath,
     [property: Id(16)] string? LastError,
-    [property: Id(17)] Instant CreatedAt);
+    [property: Id(17)] Instant CreatedAt)
+{
+    /// <summary>
+    /// What the PEC receipts say of its delivery (sql/schema/0014): <c>delivered</c>, <c>not delivered</c>,
+    /// <c>delivery late</c> or <c>accepted</c>; null while no receipt has arrived.
+    /// </summary>
+    [Id(18)]
+    public string? Delivery { get; init; }
+
+    /// <summary>The time the provider certifies for that receipt.</summary>
+    [Id(19)]
+    public Instant? DeliveryAt { get; init; }
+
+    /// <summary>The provider's reason when not delivered (or late), else the recipient it was delivered to.</summary>
+    [Id(20)]
+    public string? DeliveryDetail { get; init; }
+
+    /// <summary>Every receipt recorded for the message, oldest first (filled by <see cref="IOutboxGrain.GetAsync"/>).</summary>
+    [Id(21)]
+    public ImmutableList<OutboxReceipt> Receipts { get; init; } = [];
+
+    /// <summary>What the operators should know of the message as sent, e.g. a statement whose payer has no codice fiscale.</summary>
+    [Id(22)]
+    public string? Note { get; init; }
+}
+
+/// <summary>
+/// A PEC receipt recorded against an outbox message: its kind (the X-Ricevuta value), the time the provider certifies, the
+/// receipt's own Message-ID, the provider's identifier, the recipient, the error and its reason, and where it was read.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cst.OutboxReceipt")]
+public sealed record OutboxReceipt(
+    [property: Id(0)] string Kind,
+    [property: Id(1)] Instant CertifiedAt,
+    [property: Id(2)] string ReceiptMessageId,
+    [property: Id(3)] string? ProviderId,
+    [property: Id(4)] string? Recipient,
+    [property: Id(5)] string? Error,
+    [property: Id(6)] string? ErrorDetail,
+    [property: Id(7)] string Source);
 
 /// <summary>
 /// The outbox as operators see it (stateless; key <see cref="Key"/>): the latest messages, one message with its

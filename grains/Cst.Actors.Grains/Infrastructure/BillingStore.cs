@@ -59,6 +59,12 @@ public interface IBillingStore
     /// <summary>The statements of one payer in the run, by ente key.</summary>
     Task<ImmutableList<BilledStatement>> StatementsOfPayerAsync(BillingRunId run, string payerId);
 
+    /// <summary>
+    /// Records (or corrects) the PagoPA notice code accounting gave for a numbered document (sql/schema/0009, note 5);
+    /// false when the revision has no document for that payer.
+    /// </summary>
+    Task<bool> RecordNoticeCodeAsync(int year, int revision, string payerId, string noticeCode);
+
     /// <summary>The payers of the run, with their names, by name then key.</summary>
     Task<ImmutableList<(string PayerId, string PayerName)>> PayersAsync(BillingRunId run);
 
@@ -359,6 +365,18 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
             }
 
             return result.ToImmutable();
+        });
+
+    public Task<bool> RecordNoticeCodeAsync(int year, int revision, string payerId, string noticeCode) =>
+        Guarded($"record the PagoPA notice code of payer {payerId} in the final run {year} revision {revision}", async () =>
+        {
+            await using var command = Command(null,
+                """
+                INSERT INTO statement_payment (billing_year, revision, payer_id, notice_code)
+                SELECT billing_year, revision, payer_id, $4 FROM statement_document WHERE billing_year = $1 AND revision = $2 AND payer_id = $3
+                ON CONFLICT (billing_year, revision, payer_id) DO UPDATE SET notice_code = EXCLUDED.notice_code, recorded_at = now()
+                """, year, revision, payerId, noticeCode);
+            return await command.ExecuteNonQueryAsync().ConfigureAwait(false) == 1;
         });
 
     public async Task<ImmutableList<BilledStatement>> StatementsOfPayerAsync(BillingRunId run, string payerId)

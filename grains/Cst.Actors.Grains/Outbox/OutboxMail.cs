@@ -17,6 +17,15 @@ public static class OutboxMail
     private static readonly LocalDatePattern ItalianDate = LocalDatePattern.CreateWithInvariantCulture("dd/MM/yyyy");
     private static readonly CultureInfo Italian = CultureInfo.GetCultureInfo("it-IT");
 
+    /// <summary>The line a statement's message adds when the CST holds no codice fiscale for its payer.</summary>
+    public const string MissingCodiceFiscaleText =
+        "Il codice fiscale dell'ente non risulta registrato presso il CST e il documento non lo riporta: vi preghiamo di comunicarlo rispondendo a questo messaggio.";
+
+    /// <summary>What the outbox notes, for the operators, of a statement sent to a payer without a codice fiscale.</summary>
+    public static string MissingCodiceFiscaleNote(string payerId) =>
+        $"the payer's codice fiscale is not registered, so the statement says 'non registrato presso il CST': "
+        + $"record it with cst ente edit {payerId} --codice-fiscale CF (cst billing pdf then prints it)";
+
     public static MimeMessage Statement(IssuerSettings issuer, string from, string to, string messageId, StatementFile file)
     {
         ArgumentNullException.ThrowIfNull(issuer);
@@ -31,7 +40,7 @@ public static class OutboxMail
             Importo: EUR {issued.Total.Euros.ToString("#,##0.00", Italian)}{(issued.Total.Euros > 0 ? $", da pagare entro il {ItalianDate.Format(issued.DueDate)}" : string.Empty)}.
             {(issued.Total.Euros > 0 ? $"Bonifico a favore di {issuer.Body}, IBAN {issuer.IbanPrinted}, causale: contributi CST anno {issued.BillingYear}, rendiconto n. {issued.NumberText}." : "Nulla da pagare.")}
 
-            Si tratta di contributi tra enti pubblici: operazione fuori campo IVA. Il documento allegato ne riporta ogni voce.
+            Si tratta di contributi tra enti pubblici: operazione fuori campo IVA. Il documento allegato ne riporta ogni voce.{(file.PayerCodiceFiscale is null ? "\n" + MissingCodiceFiscaleText : string.Empty)}
             Per chiarimenti rispondere a questo messaggio.
 
             {issuer.SignerRole}

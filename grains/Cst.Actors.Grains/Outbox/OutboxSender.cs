@@ -98,12 +98,13 @@ public sealed partial class OutboxSender(
 
     private async Task SendAsync(ClaimedMessage claimed, CancellationToken ct)
     {
+        var handOver = new HandOver();
         try
         {
-            var (message, recipient, attachment) = await ComposeAsync(claimed);
-            var evidence = string.IsNullOrWhiteSpace(Options.SmtpHost)
+            var (message, recipient, attachment, note) = await ComposeAsync(claimed);
+            var evidence = (string.IsNullOrWhiteSpace(Options.SmtpHost)
                 ? await WriteEmlAsync(claimed, message, recipient, attachment, ct)
-                : await RelayAsync(message, recipient, attachment, ct);
+                : await RelayAsync(claimed, message, recipient, attachment, note, handOver, ct)) with { Note = note };
             if (!await store.SentAsync(claimed.Id, Me, evidence))
             {
                 logger.LogWarning("Outbox: message {Id} was delivered but its claim had run out; another silo may have sent it too", claimed.Id);
@@ -114,7 +115,7 @@ public sealed partial class OutboxSender(
                     claimed.Ente, recipient, evidence.Channel);
             }
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested && !handOver.Started)
         {
             // The silo is stopping: the message is due again for whoever sends next.
             await store.ReleaseAsync(claimed.Id, Me);
@@ -122,14 +123,21 @@ public sealed partial class OutboxSender(
         catch (Exception e)
         {
             var delay = TimeSpan.FromSeconds(Math.Min(3600, Options.RetrySeconds * Math.Pow(2, Math.Max(0, claimed.Attempts - 1))));
-            var error = e is SmtpCommandException smtp ? $"the relay answered {(int)smtp.StatusCode}: {smtp.Message}" : e.Message;
+            // Once the data went to the relay, only the relay's own refusal proves nothing was delivered; anything else
+            // (the connection dropped, the silo stopping) may have delivered it, so it is not sent again by itself.
+            var uncertain = handOver.Started && e is not SmtpCommandException;
+            var error = e is SmtpCommandException smtp ? $"the relay answered {(int)smtp.StatusCode}: {smtp.Message}"
+                : uncertain ? $"the connection to the relay ended after the message was handed over ({e.Message}), so it may have been delivered: "
+                    + $"it is not sent again by itself. Its PEC acceptance receipt records it as sent; without one, look for Message-ID {claimed.MessageId} "
+                    + $"in the relay's log, and only if it is not there: cst outbox retry {claimed.Id}"
+                : e.Message;
             logger.LogWarning("Outbox: message {Id} ({Kind} for {Ente}) not sent, attempt {Attempt}: {Error}", claimed.Id, claimed.Kind,
                 claimed.Ente, claimed.Attempts, error);
-            await store.FailedAsync(claimed.Id, Me, error, delay, Math.Max(1, Options.MaxAttempts));
+            await store.FailedAsync(claimed.Id, Me, error, delay, Math.Max(1, Options.MaxAttempts), uncertain);
         }
     }
 
-    private async Task<(MimeMessage Message, string Recipient, string? Attachment)> ComposeAsync(ClaimedMessage claimed)
+    private async Task<(MimeMessage Message, string Recipient, string? Attachment, string? Note)> ComposeAsync(ClaimedMessage claimed)
     {
         var ente = await grains.GetGrain<IEnteGrain>(claimed.Ente).GetAsync();
         var recipient = ente.Registration.ReferentePec ?? ente.Registration.ReferenteEmail;
@@ -143,17 +151,19 @@ public sealed partial class OutboxSender(
         {
             var file = await grains.GetGrain<IStatementDocumentGrain>(BillingRunKey.For(claimed.BillingYear!.Value, BillingRunMode.Final))
                 .RenderAsync(claimed.Revision, claimed.Ente);
-            return (OutboxMail.Statement(issuer.Value, from, recipient, claimed.MessageId, file), recipient, file.FileName);
+            return (OutboxMail.Statement(issuer.Value, from, recipient, claimed.MessageId, file), recipient, file.FileName,
+                file.PayerCodiceFiscale is null ? OutboxMail.MissingCodiceFiscaleNote(claimed.Ente) : null);
         }
 
         var notice = await store.NoticeAsync(claimed.NoticeId!.Value)
             ?? throw new InvalidOperationException($"notice {claimed.NoticeId} is not in the notice table");
-        return (OutboxMail.Notice(issuer.Value, from, recipient, claimed.MessageId, notice, ente.Registration.Name), recipient, null);
+        return (OutboxMail.Notice(issuer.Value, from, recipient, claimed.MessageId, notice, ente.Registration.Name), recipient, null, null);
     }
 
-    private async Task<DeliveryEvidence> RelayAsync(MimeMessage message, string recipient, string? attachment, CancellationToken ct)
+    private async Task<DeliveryEvidence> RelayAsync(ClaimedMessage claimed, MimeMessage message, string recipient, string? attachment,
+        string? note, HandOver handOver, CancellationToken ct)
     {
-        using var client = new SmtpClient();
+        using var client = new HandOverClient(handOver, () => store.HandingOverAsync(claimed.Id, Me, recipient, message.Subject ?? string.Empty, attachment, note));
         var security = Options.Security.ToUpperInvariant() switch
         {
             "TLS" or "SSL" or "SSLONCONNECT" => SecureSocketOptions.SslOnConnect,
@@ -188,6 +198,36 @@ public sealed partial class OutboxSender(
         await message.WriteToAsync(path + ".part", ct);
         File.Move(path + ".part", path, overwrite: true);
         return new DeliveryEvidence("eml", recipient, message.Subject ?? string.Empty, attachment, $"scritto in {path}", null, path);
+    }
+
+    /// <summary>Whether the message's data has started to go to the relay.</summary>
+    private sealed class HandOver
+    {
+        public bool Started { get; set; }
+    }
+
+    /// <summary>
+    /// An SMTP client that records the hand-over once the relay accepted the recipient, before DATA: from there a silo
+    /// that stops may leave the message delivered and not recorded, so it must not be sent again by itself.
+    /// </summary>
+    private sealed class HandOverClient(HandOver handOver, Func<Task<bool>> record) : SmtpClient
+    {
+        protected override void OnRecipientAccepted(MimeMessage message, MailboxAddress mailbox, SmtpResponse response)
+        {
+            base.OnRecipientAccepted(message, mailbox, response);
+            if (handOver.Started)
+            {
+                return;
+            }
+
+            // MailKit's hook is synchronous; the row must say so before the first byte of data leaves.
+            if (!record().GetAwaiter().GetResult())
+            {
+                throw new InvalidOperationException("the claim on the message ran out before it was handed to the relay: another silo sends it");
+            }
+
+            handOver.Started = true;
+        }
     }
 
     private string IdDomain()

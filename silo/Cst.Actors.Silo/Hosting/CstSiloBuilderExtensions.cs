@@ -58,6 +58,8 @@ public static class CstSiloBuilderExtensions
 
         // How statements and notices leave: the SMTP relay, or .eml files by default (Outbox:SmtpHost...).
         builder.Services.AddOptions<Grains.Outbox.OutboxOptions>().BindConfiguration(Grains.Outbox.OutboxOptions.Section);
+        // Where the PEC receipts of what was sent are read (Outbox:Receipts:Host, Outbox:Receipts:Directory...).
+        builder.Services.AddOptions<Grains.Outbox.OutboxReceiptOptions>().BindConfiguration(Grains.Outbox.OutboxReceiptOptions.Section);
 
         builder.Configure<ClusterOptions>(options =>
         {

@@ -221,6 +221,7 @@ public sealed partial class SiloCommandLine
             .. typeof(BillingRunOptions).GetProperties().Select(p => $"{CstSiloBuilderExtensions.BillingRunOptionsSection}:{p.Name}"),
             .. typeof(Documents.IssuerSettings).GetProperties().Where(p => p.CanWrite).Select(p => $"{Documents.IssuerSettings.Section}:{p.Name}"),
             .. typeof(Grains.Outbox.OutboxOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"{Grains.Outbox.OutboxOptions.Section}:{p.Name}"),
+            .. typeof(Grains.Outbox.OutboxReceiptOptions).GetProperties().Where(p => p.CanWrite).Select(p => $"{Grains.Outbox.OutboxReceiptOptions.Section}:{p.Name}"),
         ];
         return keys.Contains(key, StringComparer.OrdinalIgnoreCase)
             || key.StartsWith("Logging:", StringComparison.OrdinalIgnoreCase);

@@ -4,6 +4,7 @@ using System.Xml.Linq;
 using Cst.Actors.Documents;
 using Cst.Actors.Domain.Billing;
 using Cst.Actors.Domain.Tests.Billing;
+using NodaTime;
 
 namespace Cst.Actors.Domain.Tests.Documents;
 
@@ -62,6 +63,35 @@ public class BillingWorkbookTests
         Assert.Equal(2261.00m, totalsSheet.Single(r => r[0].Text == "pagatore" && r[1].Text == "000002")[5].Number);
         var grand = totalsSheet.Single(r => r[0].Text == "totale");
         Assert.Equal((3044.13m, 3m, 8m), (grand[5].Number, grand[3].Number, grand[4].Number));
+    }
+
+    [Fact]
+    public void Write_ClosedRevisionDocuments_StatementsSheetHasNumberDueDateAndPagoPaNoticeCodeAsText()
+    {
+        var statements = BillingScenario.Statements();
+        var totals = RunTotals.Of(BillingScenario.Year, BillingRunMode.Final, 1, statements);
+        // Alfa pays for itself; Beta for itself and Gamma. A notice code beginning with 0 must keep it.
+        WorkbookDocument[] documents =
+        [
+            new("000001", "3/2026", new LocalDate(2026, 1, 20), new LocalDate(2026, 2, 19), "001000000000012345"),
+            new("000002", "4/2026", new LocalDate(2026, 1, 20), new LocalDate(2026, 2, 19), null),
+        ];
+
+        var book = Read(BillingWorkbook.Write(totals, statements, documents));
+
+        var sheet = book.Sheets["Rendiconti"];
+        Assert.Equal(BillingWorkbook.StatementColumns, sheet[0].Select(c => c.Text));
+        int Col(string name) => BillingWorkbook.StatementColumns.ToList().IndexOf(name);
+        var rows = sheet.Skip(1).ToList();
+        Assert.Equal(["000001 3/2026 001000000000012345", "000002 4/2026 ", "000002 4/2026 "],
+            rows.Select(r => $"{r[0].Text} {r[Col("numero_documento")].Text} {r[Col("codice_avviso_pagopa")].Text}"));
+        var alfa = rows[0];
+        Assert.Equal("inlineStr", alfa[Col("codice_avviso_pagopa")].Type);
+        Assert.Equal("inlineStr", alfa[Col("numero_documento")].Type);
+        // 19/02/2026 is day 46072 of the spreadsheet's calendar, shown as a date.
+        Assert.Equal(46072m, alfa[Col("scadenza")].Number);
+        Assert.Equal("dd/mm/yyyy", book.FormatOf(alfa[Col("scadenza")].Style));
+        Assert.Equal(new DateTime(2026, 2, 19), DateTime.FromOADate((double)alfa[Col("scadenza")].Number));
     }
 
     private sealed record RawCell(string? Type, int Style, string Text)

@@ -96,6 +96,35 @@ public class StatementPdfTests
     }
 
     [Fact]
+    public void Render_PayerWithoutCodiceFiscale_SaysTheCstHoldsNoneAndInventsNone()
+    {
+        var flat = PdfText.Flat(PdfText.Extract(StatementPdf.Render(Issued(Beta()) with { PayerCodiceFiscale = null })));
+
+        Assert.Contains("Codice fiscale: non registrato presso il CST (comunicatelo al CST)", flat, StringComparison.Ordinal);
+        Assert.Contains("Causale: contributi CST anno 2025, rendiconto n. 7/2026, Comune di Beta.", flat, StringComparison.Ordinal);
+        Assert.DoesNotContain("C.F. 0", flat, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Render_WithPagoPaNoticeCode_ShowsTheCodeAndTheEnteCreditoreOnlyWhenBothAreGiven()
+    {
+        var issuer = IssuerSettingsTests.Padova();
+        issuer.PagoPaEnteCreditore = "80006510285";
+        var document = Issued(Beta()) with { Issuer = issuer, NoticeCode = "301000000000012345" };
+
+        var flat = PdfText.Flat(PdfText.Extract(StatementPdf.Render(document)));
+
+        Assert.Contains("In alternativa con pagoPA: codice avviso 301000000000012345, codice fiscale dell'ente creditore 80006510285.", flat, StringComparison.Ordinal);
+        Assert.Contains("IBAN IT60 X054 2811 1010 0000 0123 456", flat, StringComparison.Ordinal);
+
+        // A code without the issuer's ente creditore code, or the ente creditore without a code: no PagoPA line.
+        var withoutCreditore = PdfText.Flat(PdfText.Extract(StatementPdf.Render(Issued(Beta()) with { NoticeCode = "301000000000012345" })));
+        Assert.DoesNotContain("pagoPA", withoutCreditore, StringComparison.Ordinal);
+        var withoutCode = PdfText.Flat(PdfText.Extract(StatementPdf.Render(Issued(Beta()) with { Issuer = issuer })));
+        Assert.DoesNotContain("pagoPA", withoutCode, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Render_Preview_IsWatermarkedAndHasNoNumberNorDueDate()
     {
         var preview = new StatementDocument(IssuerSettingsTests.Padova(), Beta(), 2026, BillingRunMode.Preview, 0, null, null, new LocalDate(2026, 6, 15));

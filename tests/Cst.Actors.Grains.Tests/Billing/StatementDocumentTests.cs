@@ -59,6 +59,17 @@ public sealed class StatementDocumentTests(GrainsCluster fixture) : IClassFixtur
 
         // Alfa and Gamma have no statement of their own to render: Beta pays.
         await Assert.ThrowsAsync<CstDomainError>(() => documents.RenderAsync(null, enti.Alfa));
+
+        // Accounting gives the PagoPA notice code of Beta's document: the PDF shows it with the ente creditore code.
+        Assert.DoesNotContain("pagoPA", flat, StringComparison.Ordinal);
+        var malformed = await Assert.ThrowsAsync<CstDomainError>(() => documents.SetNoticeCodeAsync(null, enti.Beta, "30100000000001234X", Operator));
+        Assert.Contains("18 digits, not '30100000000001234X'", malformed.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<CstDomainError>(() => documents.SetNoticeCodeAsync(null, enti.Alfa, "301000000000012345", Operator));
+        var recorded = await documents.SetNoticeCodeAsync(null, enti.Beta, "301000000000012345", Operator);
+        Assert.Equal(("301000000000012345", issued.Number), (recorded.NoticeCode, recorded.Number));
+        var withNotice = PdfText.Flat(PdfText.Extract((await documents.RenderAsync(null, enti.Beta)).Content));
+        Assert.Contains("In alternativa con pagoPA: codice avviso 301000000000012345, codice fiscale dell'ente creditore 80006510285.", withNotice, StringComparison.Ordinal);
+        Assert.Equal("301000000000012345", (await documents.GetIssuedAsync(null)).Single(d => d.PayerId == enti.Beta).NoticeCode);
     }
 
     /// <summary>The objects the enti's lines are for: the mailboxes by address, the services by label.</summary>

@@ -18,7 +18,8 @@ namespace Cst.Actors.Grains.Tests.Outbox;
 /// <summary>
 /// A production-wired cluster whose silo sends the outbox (every 0.2 s, leases of 3 s) on the system clock, on a fresh
 /// database; with a real SMTP server in the process (the SmtpServer package) when <see cref="UseSmtp"/>, else the
-/// .eml fallback into a temporary folder.
+/// .eml fallback into a temporary folder. PEC receipts are read every 0.2 s from <see cref="ReceiptsDirectory"/>, and from a
+/// real IMAP server (Debian's dovecot, started by <see cref="DovecotServer"/>) when <see cref="UseImap"/>.
 /// </summary>
 public abstract class OutboxCluster : IAsyncLifetime
 {
@@ -27,6 +28,14 @@ public abstract class OutboxCluster : IAsyncLifetime
     private Task _smtp = Task.CompletedTask;
 
     protected abstract bool UseSmtp { get; }
+
+    protected virtual bool UseImap => false;
+
+    /// <summary>The IMAP server of the sending mailbox, when <see cref="UseImap"/>.</summary>
+    public DovecotServer? Imap { get; private set; }
+
+    /// <summary>Where the silo reads PEC receipts saved as .eml files.</summary>
+    public string ReceiptsDirectory { get; } = Path.Combine(Path.GetTempPath(), $"cst-receipts-{Guid.NewGuid():N}");
 
     public TestCluster Cluster { get; private set; } = null!;
 
@@ -51,6 +60,32 @@ public abstract class OutboxCluster : IAsyncLifetime
     /// <summary>Completed when a delivery reached the hold.</summary>
     public TaskCompletionSource Held { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private (TaskCompletionSource Gate, Func<MimeMessage, bool> Which)? _holdAnswer;
+
+    /// <summary>
+    /// The next message <paramref name="which"/> selects that the server receives whole is kept (it counts as delivered),
+    /// but the server's answer to its data waits until <paramref name="gate"/> completes: a sender caught after the
+    /// hand-over, before it knows. The message is <see cref="HeldMessage"/>.
+    /// </summary>
+    public void HoldNextAnswer(TaskCompletionSource gate, Func<MimeMessage, bool> which) => _holdAnswer = (gate, which);
+
+    public MimeMessage? HeldMessage { get; private set; }
+
+    private TaskCompletionSource? TakeHoldAnswer(MimeMessage message)
+    {
+        if (_holdAnswer is not { } hold || !hold.Which(message))
+        {
+            return null;
+        }
+
+        _holdAnswer = null;
+        HeldMessage = message;
+        return hold.Gate;
+    }
+
+    /// <summary>Completed when a message reached the answer's hold.</summary>
+    public TaskCompletionSource AnswerHeld { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public async Task InitializeAsync()
     {
         await _postgres.InitializeAsync();
@@ -68,6 +103,11 @@ public abstract class OutboxCluster : IAsyncLifetime
             _smtp = new SmtpServer.SmtpServer(options, services).StartAsync(_smtpStop.Token);
         }
 
+        if (UseImap)
+        {
+            Imap = await DovecotServer.StartAsync();
+        }
+
         Cluster = await DeployAsync();
     }
 
@@ -82,9 +122,14 @@ public abstract class OutboxCluster : IAsyncLifetime
         await _smtpStop.CancelAsync();
         await _smtp.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _postgres.DisposeAsync();
-        if (Directory.Exists(PickupDirectory))
+        if (Imap is not null)
         {
-            Directory.Delete(PickupDirectory, recursive: true);
+            await Imap.DisposeAsync();
+        }
+
+        foreach (var dir in new[] { PickupDirectory, ReceiptsDirectory }.Where(Directory.Exists))
+        {
+            Directory.Delete(dir, recursive: true);
         }
     }
 
@@ -96,6 +141,16 @@ public abstract class OutboxCluster : IAsyncLifetime
         builder.Properties["Outbox:LeaseSeconds"] = "3";
         builder.Properties["Outbox:RetrySeconds"] = "0.5";
         builder.Properties["Outbox:PickupDirectory"] = PickupDirectory;
+        builder.Properties["Outbox:Receipts:Directory"] = ReceiptsDirectory;
+        builder.Properties["Outbox:Receipts:PollSeconds"] = "0.2";
+        if (Imap is not null)
+        {
+            builder.Properties["Outbox:Receipts:Host"] = "127.0.0.1";
+            builder.Properties["Outbox:Receipts:Port"] = Imap.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            builder.Properties["Outbox:Receipts:Security"] = "None";
+            builder.Properties["Outbox:Receipts:User"] = DovecotServer.User;
+            builder.Properties["Outbox:Receipts:PasswordFile"] = Imap.PasswordFile;
+        }
         if (UseSmtp)
         {
             builder.Properties["Outbox:SmtpHost"] = "127.0.0.1";
@@ -120,6 +175,23 @@ public abstract class OutboxCluster : IAsyncLifetime
     public Task<IReadOnlyList<string>> ReadAsync(string sql, params object[] values) =>
         Cst.Actors.Platform.Tests.Postgres.PostgresRows.ReadAsync(ConnectionString, sql, values);
 
+    /// <summary>Whether <paramref name="done"/> came to hold within <paramref name="seconds"/> of real time.</summary>
+    public static async Task<bool> WithinAsync(Func<Task<bool>> done, int seconds)
+    {
+        var elapsed = Stopwatch.StartNew();
+        while (!await done())
+        {
+            if (elapsed.Elapsed > TimeSpan.FromSeconds(seconds))
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
     /// <summary>Waits, within a real-time bound, until <paramref name="done"/> holds.</summary>
     public static async Task UntilAsync(Func<Task<bool>> done, string expected, int seconds = 60)
     {
@@ -140,7 +212,14 @@ public abstract class OutboxCluster : IAsyncLifetime
         public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
             using var stream = new MemoryStream(buffer.ToArray());
-            owner.Received.Enqueue(await MimeMessage.LoadAsync(stream, cancellationToken));
+            var message = await MimeMessage.LoadAsync(stream, cancellationToken);
+            owner.Received.Enqueue(message);
+            if (owner.TakeHoldAnswer(message) is { } hold)
+            {
+                owner.AnswerHeld.TrySetResult();
+                await hold.Task;
+            }
+
             return SmtpResponse.Ok;
         }
     }
@@ -168,4 +247,12 @@ public sealed class SmtpOutboxCluster : OutboxCluster
 public sealed class EmlOutboxCluster : OutboxCluster
 {
     protected override bool UseSmtp => false;
+}
+
+/// <summary>The .eml fallback for sending, and the receipts read from a real IMAP server too.</summary>
+public sealed class ImapOutboxCluster : OutboxCluster
+{
+    protected override bool UseSmtp => false;
+
+    protected override bool UseImap => true;
 }

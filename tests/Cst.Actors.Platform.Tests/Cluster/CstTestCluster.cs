@@ -39,6 +39,8 @@ public static class CstTestCluster
         ["Issuer:Pec"] = "cst@pec.provincia.padova.it",
         ["Issuer:Iban"] = "IT60X0542811101000000123456",
         ["Issuer:PaymentTermsDays"] = "30",
+        // The issuer's codice fiscale is its code as PagoPA's ente creditore.
+        ["Issuer:PagoPaEnteCreditore"] = "80006510285",
         ["Issuer:SignerRole"] = "Il Dirigente del Settore Sistemi Informativi",
         // No test cluster sends unless its test says so (Outbox:Enabled=true in the builder's properties).
         ["Outbox:Enabled"] = "false",
