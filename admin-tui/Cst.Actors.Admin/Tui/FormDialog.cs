@@ -81,7 +81,7 @@ public sealed partial class FormDialog : Dialog
         }
         catch (InputException e)
         {
-            _error.Text = _texts.Message(e.Message);
+            _error.Text = e.In(_texts);
             Prepared = null;
             return true;
         }

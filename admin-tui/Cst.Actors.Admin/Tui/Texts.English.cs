@@ -158,6 +158,8 @@ public sealed partial class Texts
 
         Words = new Dictionary<string, string>(StringComparer.Ordinal),
         ErrorRules = [],
+        Refusals = EnglishRefusals,
+        RefusalValue = value => value,
         Phrases = new Dictionary<string, string>(StringComparer.Ordinal),
         MessageRules = [],
     };

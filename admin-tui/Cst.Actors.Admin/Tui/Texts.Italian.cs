@@ -221,6 +221,8 @@ public sealed partial class Texts
         },
         Phrases = ItalianPhrases,
         MessageRules = ItalianMessages,
+        Refusals = ItalianRefusals,
+        RefusalValue = ItalianValue,
         ErrorRules =
         [
             // The domain's objects, as the grains name them at the start of a refusal.

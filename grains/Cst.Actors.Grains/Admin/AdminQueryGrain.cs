@@ -6,6 +6,7 @@ using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Contracts.Firma;
 using Cst.Actors.Contracts.Pec;
 using Cst.Actors.Contracts.Services;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Grains.Infrastructure;
 using NodaTime;
@@ -113,7 +114,7 @@ public sealed class AdminQueryGrain(IClock clock, IAdminReadStore store) : Grain
 
         var one = all.Where(e => e.EnteId == enteId).ToImmutableList();
         return one.IsEmpty
-            ? throw new CstDomainError("UnknownEnte", "ente/" + enteId, $"There is no ente '{enteId}'.")
+            ? throw new CstDomainError("UnknownEnte", "ente/" + enteId, $"There is no ente '{enteId}'.", RefusalCode.EnteUnknown, [enteId])
             : one;
     }
 
