@@ -161,6 +161,7 @@ public sealed partial class Texts
             "p      avvia una previsione   f  avvia il calcolo definitivo",
             "c      chiudi il calcolo definitivo (non si potrà più cambiare)",
             "e      esporta (csv, json, testo)",
+            "x      gli enti non fatturati e il motivo (x di nuovo: i totali)",
             "Invio  le righe dell'ente selezionato   Tab  l'altra tabella",
         ],
         ColPayer = "Pagatore",
@@ -222,6 +223,15 @@ public sealed partial class Texts
         Phrases = ItalianPhrases,
         MessageRules = ItalianMessages,
         Refusals = ItalianRefusals,
+        Busy = "attendere...",
+        LastMessages = "Ultimi messaggi (dal più recente)",
+        FailedEnti = count => $"Enti non fatturati: {count} (Invio: il motivo per intero; x: i totali)",
+        FailedHint = count => $"x: {count} non fatturat{(count == 1 ? "o" : "i")}",
+        ColWhy = "Motivo",
+        PaysItself = "paga per sé",
+        Itself = "sé stesso",
+        PayerWord = "pagatore",
+        PayerFrom = (who, year) => $"{who} dal {year}",
         RefusalValue = ItalianValue,
         ErrorRules =
         [

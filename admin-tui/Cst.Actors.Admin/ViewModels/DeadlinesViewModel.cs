@@ -14,10 +14,13 @@ public sealed class DeadlinesViewModel(AdminSession session)
     /// <summary>Text the shown rows contain (ente name or key, object, kind), case-insensitive; empty: all.</summary>
     public string Filter { get; private set; } = string.Empty;
 
+    /// <summary>The kind as the operator reads it (the console's language), so the filter finds "rinnovo" too.</summary>
+    public Func<Domain.Deadlines.DeadlineKind, string> KindWord { get; init; } = kind => kind.ToString();
+
     /// <summary>The rows matching <see cref="Filter"/>.</summary>
     public ImmutableList<UpcomingDeadline> Shown => Filter.Length == 0
         ? Rows
-        : [.. Rows.Where(d => new[] { d.EnteName, d.EnteId, d.Object, d.Kind.ToString() }.Any(t => t.Contains(Filter, StringComparison.OrdinalIgnoreCase)))];
+        : [.. Rows.Where(d => new[] { d.EnteName, d.EnteId, d.Object, d.Kind.ToString(), KindWord(d.Kind) }.Any(t => t.Contains(Filter, StringComparison.OrdinalIgnoreCase)))];
 
     public string Title => Filter.Length == 0
         ? $"Deadlines in the next {Days} days: {Rows.Count}"
