@@ -26,6 +26,10 @@ public sealed partial class ItalianScreenTests
             .Keys(Key.F9).WaitFor("Ultimi messaggi")
             .Until("f9", () => screens.TryAdd("f9", harness.Screen))
             .Keys(Key.Enter).WaitFor(It.DeadlinesKeys)
+            // A dialog waits for the operator, not for the cluster: no busy mark while it is open.
+            .Keys((Key)'n').Until("the days dialog", () => harness.Screen.Contains("Giorni avanti", StringComparison.Ordinal))
+            .Until("dialogo", () => screens.TryAdd("dialogo", harness.Screen))
+            .Keys(Key.Esc).WaitFor(It.DeadlinesKeys)
             .Until("a call that takes its time", () =>
             {
                 _ = harness.Main.DoAsync(() => call.Task);
@@ -46,6 +50,7 @@ public sealed partial class ItalianScreenTests
         // ...F9 still has it, with its time (HH:mm:ss in Rome).
         Assert.Matches(@"\d\d:\d\d:\d\d Ricaricato: Enti alle \d\d:\d\d:\d\d\.", screens["f9"]);
         Assert.Contains($"cst - {AdminCluster.Operator} - {It.Busy}", screens["busy"], StringComparison.Ordinal);
+        Assert.DoesNotContain(It.Busy, screens["dialogo"], StringComparison.Ordinal);
     }
 
     [Fact]

@@ -205,11 +205,9 @@ public sealed class MainWindow : Window
     public async Task DoAsync(Func<Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
-        if (_busy++ == 0)
-        {
-            // The mark in the window's title while the cluster works: a slow answer is not a frozen console.
-            Title = $"{_title} - {Texts.Busy}";
-        }
+        // The mark in the window's title while the cluster works: a slow answer is not a frozen console.
+        _busy++;
+        MarkBusy();
 
         try
         {
@@ -221,9 +219,43 @@ public sealed class MainWindow : Window
         }
         finally
         {
-            if (--_busy == 0)
+            _busy--;
+            MarkBusy();
+        }
+    }
+
+    /// <summary>
+    /// While a dialog waits for the operator, the main window's title drops the busy mark (the dialog often runs
+    /// inside the work that will call the cluster once it is answered): the console is waiting for the operator.
+    /// </summary>
+    public static IDisposable Asking(IApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.TopRunnableView is not MainWindow main)
+        {
+            return new Restore(null);
+        }
+
+        main._asking++;
+        main.Title = main._title;
+        return new Restore(main);
+    }
+
+    private int _asking;
+
+    private void MarkBusy() => Title = _busy > 0 && _asking == 0 ? $"{_title} - {Texts.Busy}" : _title;
+
+    private sealed class Restore(MainWindow? main) : IDisposable
+    {
+        private MainWindow? _main = main;
+
+        public void Dispose()
+        {
+            if (_main is { } main)
             {
-                Title = _title;
+                main._asking--;
+                main.MarkBusy();
+                _main = null;
             }
         }
     }
