@@ -111,3 +111,43 @@ public sealed partial class ItalianScreenTests
         Assert.Matches(@"Scadenze nei prossimi 45 giorni: [1-9]\d* di \d+ con 'scadenza'", screen);
     }
 }
+
+/// <summary>The outbox's filter (f) at 80x24 in Italian.</summary>
+public sealed partial class ItalianScreenTests
+{
+    [Fact]
+    public async Task OutboxScreen_FilteredByStatusFromTheListAndByEnte_ShowsOnlyThatEntesFailedMessages()
+    {
+        var (mine, _, _, _) = await cluster.NewEnteAsync();
+        var (other, _, _, _) = await cluster.NewEnteAsync();
+        await cluster.ReadAsync(
+            """
+            INSERT INTO outbox_message (kind, source_key, ente, billing_year, revision, status, attempts, recipient, last_error)
+            VALUES ('statement', $1, $2, 2025, 1, 'failed', 8, 'protocollo@pec.comune.example.it', '550 5.1.1 mailbox unavailable')
+            RETURNING id::text
+            """,
+            $"statement:2025/1/{mine}", mine);
+        await cluster.ReadAsync(
+            "INSERT INTO outbox_message (kind, source_key, ente, billing_year, revision, status, attempts) VALUES ('statement', $1, $2, 2025, 1, 'failed', 8) RETURNING id::text",
+            $"statement:2025/1/{other}", other);
+        await cluster.ReadAsync(
+            "INSERT INTO outbox_message (kind, source_key, ente, billing_year, revision) VALUES ('statement', $1, $2, 2026, 1) RETURNING id::text",
+            $"statement:2026/1/{mine}", mine);
+
+        var harness = new TuiHarness { Language = It };
+        var screen = harness
+            .WaitFor("Enti:")
+            .Keys(Key.F12).WaitFor("Posta in uscita:")
+            .Keys((Key)'f').WaitFor("Filtra la posta in uscita").WaitFor("(tutti)")
+            // The statuses in words, in the list's order: (tutti), in coda, in invio, inviato, non riuscito.
+            .Keys(Key.CursorDown, Key.CursorDown, Key.CursorDown, Key.CursorDown).Keys(Key.Tab).Type(mine).Keys(Key.Enter)
+            .WaitFor($"(non riuscito, ente {mine})")
+            .Run(cluster.Session(), main => main.Show(new EntiScreen(main)));
+
+        Assert.Contains($"Posta in uscita: 1 messaggi, 1 non riusciti (non riuscito, ente {mine})", screen, StringComparison.Ordinal);
+        Assert.Contains($"2025/1/{mine}", screen, StringComparison.Ordinal);
+        Assert.DoesNotContain(other, screen, StringComparison.Ordinal);
+        Assert.DoesNotContain($"2026/1/{mine}", screen, StringComparison.Ordinal);
+        AssertWhole(screen, It.OutboxKeys);
+    }
+}

@@ -115,14 +115,16 @@ public sealed partial class Texts
         ColCharges = "Charges",
 
         OutboxName = "Outbox",
-        OutboxKeys = "Enter the message and its evidence of delivery  r send again (if failed)",
+        OutboxKeys = "Enter message and evidence  r send again (if failed)  f filter status/ente",
         OutboxHelp =
         [
             "Statements and notices sent by PEC / e-mail, newest first.",
             "Enter  the whole message, with the evidence of its delivery",
             "r      send a failed message again (asks first)",
+            "f      filter by status (from the list) and by ente",
         ],
         OutboxTitle = (count, failed) => $"Outbox: {count} messages" + (failed > 0 ? $", {failed} failed" : string.Empty),
+        OutboxFiltered = (status, ente) => " (" + string.Join(", ", new[] { status, ente is null ? null : $"ente {ente}" }.OfType<string>()) + ")",
         ColRecipient = "Recipient",
         ColWhat = "What",
         ColAttempts = "Tries",

@@ -114,14 +114,16 @@ public sealed partial class Texts
         ColCharges = "Tariffe",
 
         OutboxName = "Posta in uscita",
-        OutboxKeys = "Invio il messaggio e la prova di consegna  r invia di nuovo (se non riuscito)",
+        OutboxKeys = "Invio messaggio e prova di consegna  r invia di nuovo  f filtro stato/ente",
         OutboxHelp =
         [
             "Rendiconti e avvisi inviati per PEC / e-mail, dal più recente.",
             "Invio  il messaggio per intero, con la prova della consegna",
             "r      invia di nuovo un messaggio non riuscito (chiede conferma)",
+            "f      filtra per stato (dall'elenco) e per ente",
         ],
         OutboxTitle = (count, failed) => $"Posta in uscita: {count} messaggi" + (failed > 0 ? $", {failed} non riusciti" : string.Empty),
+        OutboxFiltered = (status, ente) => " (" + string.Join(", ", new[] { status, ente is null ? null : $"ente {ente}" }.OfType<string>()) + ")",
         ColRecipient = "Destinatario",
         ColWhat = "Cosa",
         ColAttempts = "Tent.",

@@ -3,6 +3,9 @@ namespace Cst.Actors.Admin.Tui;
 /// <summary>The session's messages, the busy mark, the billing failures and the payer line.</summary>
 public sealed partial class Texts
 {
+    /// <summary>After the outbox's title while it is filtered: the status (in words) and the ente.</summary>
+    public required Func<string?, string?, string> OutboxFiltered { get; init; }
+
     /// <summary>After the window's title while a call to the cluster is under way.</summary>
     public required string Busy { get; init; }
 
