@@ -10,7 +10,8 @@ using Cst.Actors.Connection;
 // PostgreSQL of this host (its port, password file and operators' certificate). The operator in the audit is the
 // client certificate's subject, or the OS user with the shared operators' certificate (Infrastructure/OperatorIdentity.cs).
 
-// The console's language: --lang it|en, else CST_LANG, else Italian (command mode's output stays as it is).
+// The console's language: --lang it|en, else CST_LANG, else Italian (command mode says its refusals in it; the rest of
+// its output, read by scripts, stays as it is).
 var texts = Texts.Choose(ref args, Environment.GetEnvironmentVariable("CST_LANG"), out var languageProblem);
 if (texts is null)
 {
@@ -22,7 +23,7 @@ if (texts is null)
 // Ctrl-C (SIGINT) or SIGTERM while a billing run is followed stops following, says how to follow it again and
 // exits 130 or 143; the run goes on in the cluster. At any other moment the signals end the process as usual.
 using var stop = new CancellationTokenSource();
-var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected) { Stop = stop.Token };
+var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected) { Stop = stop.Token, Texts = texts };
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => StopFollowing(c, CommandMode.ExitInterrupted));
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => StopFollowing(c, CommandMode.ExitTerminated));
 if (OperatorIdentity.GivesOperator(args))

@@ -177,7 +177,10 @@ public sealed class BillingRunGrain(
             if (Year > PreviewProjection.LatestYear(today))
             {
                 throw new IllegalTransitionException(Subject, "start",
-                    $"a preview on {Iso(today)} can look ahead to {PreviewProjection.LatestYear(today)} at most, not {Year}");
+                    $"a preview on {Iso(today)} can look ahead to {PreviewProjection.LatestYear(today)} at most, not {Year}")
+                {
+                    Code = RefusalCode.RunPreviewTooFar, Args = [Subject, Iso(today), Num(PreviewProjection.LatestYear(today)), Num(Year)],
+                };
             }
 
             next = new BillingRevisionState(0, BillingRunStatus.Running, (current?.Attempt ?? 0) + 1, today, op, services.Clock.GetCurrentInstant());
@@ -187,7 +190,10 @@ public sealed class BillingRunGrain(
             if (today < new LocalDate(Year + 1, 1, 1))
             {
                 throw new IllegalTransitionException(Subject, "start",
-                    $"the final run of {Year} starts once the year is over (from 1 January {Year + 1}); today is {Iso(today)}: make a preview");
+                    $"the final run of {Year} starts once the year is over (from 1 January {Year + 1}); today is {Iso(today)}: make a preview")
+                {
+                    Code = RefusalCode.RunFinalTooEarly, Args = [Subject, Num(Year), Num(Year + 1), Iso(today)],
+                };
             }
 
             if (current?.Status == BillingRunStatus.Completed && !recompute)
@@ -514,7 +520,10 @@ public sealed class BillingRunGrain(
         var current = Current;
         if (Mode != BillingRunMode.Final)
         {
-            throw new IllegalTransitionException(Subject, "close", "a preview is never closed; start the final run once the year is over");
+            throw new IllegalTransitionException(Subject, "close", "a preview is never closed; start the final run once the year is over")
+            {
+                Code = RefusalCode.RunPreviewNeverClosed, Args = [Subject],
+            };
         }
 
         if (current?.Status == BillingRunStatus.Closed)
@@ -534,7 +543,11 @@ public sealed class BillingRunGrain(
             var named = string.Join(", ", failures.Select(f => f.EnteId));
             var more = current.EntiFailed > failures.Count ? $" and {current.EntiFailed - failures.Count} more" : string.Empty;
             throw new IllegalTransitionException(Subject, "close",
-                $"{current.EntiFailed} ente(i) could not be billed in revision {current.Revision} ({named}{more}; the run's status says why); correct them and start the run again with recompute before closing");
+                $"{current.EntiFailed} ente(i) could not be billed in revision {current.Revision} ({named}{more}; the run's status says why); correct them and start the run again with recompute before closing")
+            {
+                Code = RefusalCode.RunCloseFailed,
+                Args = [Subject, Num(current.EntiFailed), Num(current.Revision), named, Num(current.EntiFailed - failures.Count)],
+            };
         }
 
         var at = services.Clock.GetCurrentInstant();
@@ -677,6 +690,8 @@ public sealed class BillingRunGrain(
     }
 
     private static string Iso(LocalDate date) => NodaTime.Text.LocalDatePattern.Iso.Format(date);
+
+    private static string Num(int n) => n.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Where a revision stands, in words: "revision 1 has not been started", "... was cancelled".</summary>
     private string StatusText(BillingRevisionState? r) => r switch

@@ -8,6 +8,7 @@ using Cst.Actors.Contracts.Errors;
 using Cst.Actors.Contracts.Firma;
 using Cst.Actors.Contracts.Pec;
 using Cst.Actors.Contracts.Services;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Billing;
 using Cst.Actors.Domain.Enti;
 using Cst.Actors.Domain.Lifecycle;
@@ -140,7 +141,10 @@ public sealed class EnteGrain(
             }
 
             throw new IllegalTransitionException(Subject, "registration",
-                $"{Subject} is already registered as {held.Registration!.Name}; use edit");
+                $"{Subject} is already registered as {held.Registration!.Name}; use edit")
+            {
+                Code = RefusalCode.EnteAlreadyRegistered, Args = [Subject, held.Registration!.Name],
+            };
         }
 
         await CheckCapofilaAsync(capofila);
@@ -302,13 +306,19 @@ public sealed class EnteGrain(
         if (capofila == EnteId)
         {
             throw new IllegalTransitionException(Subject, "payer",
-                $"{Subject} cannot be its own capofila; leave the capofila empty for an ente that pays itself");
+                $"{Subject} cannot be its own capofila; leave the capofila empty for an ente that pays itself")
+            {
+                Code = RefusalCode.EnteOwnCapofila, Args = [Subject],
+            };
         }
 
         if (capofila is not null && !await GrainFactory.GetGrain<IEnteGrain>(capofila).ExistsAsync())
         {
             throw new IllegalTransitionException(Subject, "payer",
-                $"capofila {capofila} of {Subject} is not a registered ente; register it first");
+                $"capofila {capofila} of {Subject} is not a registered ente; register it first")
+            {
+                Code = RefusalCode.EnteCapofilaUnregistered, Args = [capofila, Subject],
+            };
         }
     }
 
@@ -330,13 +340,19 @@ public sealed class EnteGrain(
             return withdrawn == on
                 ? View()
                 : throw new IllegalTransitionException(Subject, "withdrawal",
-                    $"{Subject} already withdrew on {Iso(withdrawn)}; another withdrawal on {Iso(on)} is refused");
+                    $"{Subject} already withdrew on {Iso(withdrawn)}; another withdrawal on {Iso(on)} is refused")
+                {
+                    Code = RefusalCode.EnteWithdrewAlready, Args = [Subject, Iso(withdrawn), Iso(on)],
+                };
         }
 
         if (on <= adhered)
         {
             throw new IllegalTransitionException(Subject, "withdrawal",
-                $"{Subject} adhered on {Iso(adhered)}; a withdrawal on {Iso(on)} must come after it");
+                $"{Subject} adhered on {Iso(adhered)}; a withdrawal on {Iso(on)} must come after it")
+            {
+                Code = RefusalCode.EnteWithdrawalBeforeAdhesion, Args = [Subject, Iso(adhered), Iso(on)],
+            };
         }
 
         var late = state.State.Children.Values.SelectMany(c => c.Subscriptions).Where(s => s.ActivatedOn >= on).ToList();
@@ -611,14 +627,22 @@ public sealed class EnteGrain(
             {
                 throw new IllegalTransitionException(Subject, "activation",
                     $"{snapshot.Kind} {snapshot.Key} cannot be active from {Iso(subscription.ActivatedOn)}, before {Subject} "
-                    + $"adhered to the CST on {Iso(adhered)}");
+                    + $"adhered to the CST on {Iso(adhered)}")
+                {
+                    Code = RefusalCode.EnteObjectBeforeAdhesion,
+                    Args = [snapshot.Kind.ToString(), snapshot.Key, Iso(subscription.ActivatedOn), Subject, Iso(adhered)],
+                };
             }
 
             if (state.State.WithdrawnOn is { } withdrawn && subscription.ActivatedOn >= withdrawn)
             {
                 throw new IllegalTransitionException(Subject, "activation",
                     $"{snapshot.Kind} {snapshot.Key} cannot be active from {Iso(subscription.ActivatedOn)}: {Subject} "
-                    + $"withdrew from the CST on {Iso(withdrawn)}");
+                    + $"withdrew from the CST on {Iso(withdrawn)}")
+                {
+                    Code = RefusalCode.EnteObjectAfterWithdrawal,
+                    Args = [snapshot.Kind.ToString(), snapshot.Key, Iso(subscription.ActivatedOn), Subject, Iso(withdrawn)],
+                };
             }
         }
     }
@@ -761,7 +785,7 @@ public sealed class EnteGrain(
     {
         if (!state.State.Exists)
         {
-            throw new CstDomainError("NotFound", this.GetGrainId().ToString(), $"{Subject} is not registered");
+            throw new CstDomainError("NotFound", this.GetGrainId().ToString(), $"{Subject} is not registered", RefusalCode.EnteNotRegistered, [Subject]);
         }
     }
 

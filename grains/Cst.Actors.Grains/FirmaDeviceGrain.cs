@@ -3,6 +3,7 @@ using System.Collections.Immutable;
 using Cst.Actors.Contracts;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Firma;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Pricing;
@@ -120,7 +121,10 @@ public sealed class FirmaDeviceGrain(
 
             throw new IllegalTransitionException(Subject, "issue",
                 $"{Subject} was already issued on {Iso(State.IssuedOn!.Value)} to {State.Holder} of ente {State.EnteId}; "
-                + "a different issue for the same serial is refused");
+                + "a different issue for the same serial is refused")
+            {
+                Code = RefusalCode.FirmaAlreadyIssued, Args = [Subject, Iso(State.IssuedOn!.Value), State.Holder ?? string.Empty, State.EnteId],
+            };
         }
 
         var membership = await Ente(issue.EnteId).GetMembershipAsync();
@@ -176,7 +180,10 @@ public sealed class FirmaDeviceGrain(
             return revoked == on && State.RevocationReason == reason
                 ? View()
                 : throw new IllegalTransitionException(Subject, "revocation",
-                    $"{Subject} was already revoked on {Iso(revoked)} ({State.RevocationReason}); another revocation on {Iso(on)} is refused");
+                    $"{Subject} was already revoked on {Iso(revoked)} ({State.RevocationReason}); another revocation on {Iso(on)} is refused")
+                {
+                    Code = RefusalCode.FirmaRevokedAlready, Args = [Subject, Iso(revoked), $"{State.RevocationReason}", Iso(on)],
+                };
         }
 
         var device = Device(State);
@@ -184,7 +191,11 @@ public sealed class FirmaDeviceGrain(
         {
             throw new IllegalTransitionException(Subject, "revocation",
                 $"{Subject} can be revoked only while its certificates are valid, from {Iso(device.ValidFrom)} to "
-                + $"{Iso(device.ExpiresOn.PlusDays(-1))}; a revocation on {Iso(on)} is refused");
+                + $"{Iso(device.ExpiresOn.PlusDays(-1))}; a revocation on {Iso(on)} is refused")
+            {
+                Code = RefusalCode.FirmaRevocationOutsideValidity,
+                Args = [Subject, Iso(device.ValidFrom), Iso(device.ExpiresOn.PlusDays(-1)), Iso(on)],
+            };
         }
 
         await CommitAsync(State with { RevokedOn = on, RevocationReason = reason }, "revoke", op);

@@ -4,6 +4,7 @@ using System.Globalization;
 using Cst.Actors.Contracts;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Pec;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Catalogue;
 using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Domain.Lifecycle;
@@ -133,7 +134,10 @@ public sealed class PecMailboxGrain(
 
             throw new IllegalTransitionException(Subject, "request",
                 $"{Subject} was already requested on {Iso(State.Lifecycle!.RequestedOn)} for ente {State.EnteId} ({Summarize(State)}); "
-                + "a different request for the same address is refused");
+                + "a different request for the same address is refused")
+            {
+                Code = RefusalCode.PecAlreadyRequested, Args = [Subject, Iso(State.Lifecycle!.RequestedOn), State.EnteId, Summarize(State)],
+            };
         }
 
         await CommitAsync(wanted, "request", op);

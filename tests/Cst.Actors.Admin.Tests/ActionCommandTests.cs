@@ -26,6 +26,17 @@ public sealed class ActionCommandTests(AdminCluster cluster)
         return (code, output.ToString(), error.ToString());
     }
 
+    /// <summary>As the program runs it: <c>--lang</c> taken out first, else <paramref name="environment"/> (CST_LANG), else Italian.</summary>
+    private async Task<(int Code, string Out, string Err)> RunInLanguageAsync(string? environment, params string[] args)
+    {
+        var texts = Tui.Texts.Choose(ref args, environment, out _)!;
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var mode = new CommandMode(output, error, progressToTerminal: false) { Texts = texts };
+        var code = await mode.RunAsync(mode.Parse(args), () => Task.FromResult(cluster.Session()));
+        return (code, output.ToString(), error.ToString());
+    }
+
     /// <summary>Runs the verb with --json, expecting success: its output parses as one JSON object.</summary>
     private async Task<JsonElement> OkAsync(params string[] args)
     {
@@ -263,6 +274,36 @@ public sealed class ActionCommandTests(AdminCluster cluster)
         Assert.Contains("disdetta 2026-11-18 (PROT-2026-77), ends 2027-01-01", Text(row, "detail"), StringComparison.Ordinal);
         await RefusedAsync("already has a disdetta received on 2026-11-18", "pec", "disdetta", "--address", mailbox, "--evidence", "PROT-2", "--received", "2026-11-19");
         await BadInputAsync("--evidence", "pec", "disdetta", "--address", mailbox);
+    }
+
+    [Fact]
+    public async Task Refusal_IsSaidInItalianByDefault_InEnglishWithLangEn_AndCarriesItsCodeInJson()
+    {
+        var (enteId, mailbox, _, _) = await cluster.NewEnteAsync();
+        await OkAsync("pec", "disdetta", "--address", mailbox, "--evidence", "PROT-1", "--received", "2026-11-18");
+        string[] again = ["pec", "disdetta", "--address", mailbox, "--evidence", "PROT-2", "--received", "2026-11-19"];
+
+        var (code, output, err) = await RunInLanguageAsync(null, again);
+        Assert.Equal(CommandMode.ExitFailed, code);
+        Assert.Equal(string.Empty, output);
+        Assert.Equal($"cst: casella PEC {mailbox} ha già una disdetta ricevuta il 18/11/2026; un'altra il 19/11/2026 è rifiutata", err.Trim());
+
+        (code, _, err) = await RunInLanguageAsync("it_IT.UTF-8", ["--lang", "en", .. again]);
+        Assert.Equal(CommandMode.ExitFailed, code);
+        Assert.Equal($"cst: PEC mailbox {mailbox} already has a disdetta received on 2026-11-18; another on 2026-11-19 is refused", err.Trim());
+
+        (code, output, _) = await RunInLanguageAsync(null, [.. again, "--json"]);
+        Assert.Equal(CommandMode.ExitFailed, code);
+        var json = JsonDocument.Parse(output).RootElement;
+        Assert.Equal("disdetta.twice", json.GetProperty("code").GetString());
+        Assert.StartsWith($"casella PEC {mailbox} ha già una disdetta", json.GetProperty("error").GetString(), StringComparison.Ordinal);
+
+        // A withdrawn ente refuses new objects from its withdrawal on, in the operator's language too.
+        await OkAsync("ente", "withdraw", enteId, "--on", "2026-06-30");
+        (code, _, err) = await RunInLanguageAsync(null, "servizio", "add", "--ente", enteId, "--service", "s.13", "--variant", "base", "--quantity", "1", "--from", "2026-07-01");
+        Assert.True(code == CommandMode.ExitFailed, err);
+        Assert.Contains("30/06/2026", err, StringComparison.Ordinal);
+        Assert.DoesNotContain("withdrew", err, StringComparison.Ordinal);
     }
 
     // ---- firma ----

@@ -99,7 +99,7 @@ public sealed class ScreenTests(AdminCluster cluster)
             .Keys(Key.Esc).WaitFor("Deadlines in the next 45 days");
         var screen = harness.Run(cluster.Session(), main => main.Show(new DeadlinesScreen(main)));
 
-        var rows = (await cluster.Session().Queries.DeadlinesAsync(45, null, null, 0, IAdminQueryGrain.MaxWindow)).Rows;
+        var rows = (await cluster.Session().Queries.DeadlinesAsync(45, null, null, [], 0, IAdminQueryGrain.MaxWindow)).Rows;
         Assert.Contains(rows, d => d.Object == device && d.Due == new LocalDate(2026, 12, 1) && d.Kind == Domain.Deadlines.DeadlineKind.Expiry);
         Assert.Contains(rows, d => d.Object == mailbox && d.Due == new LocalDate(2026, 12, 31) && d.Kind == Domain.Deadlines.DeadlineKind.DisdettaDeadline);
         Assert.Contains("2026-12-01", screen, StringComparison.Ordinal);
@@ -118,7 +118,7 @@ public sealed class ScreenTests(AdminCluster cluster)
             .WaitFor("matching");
         var screen = harness.Run(cluster.Session(), main => main.Show(new DeadlinesScreen(main)));
 
-        var expected = (await cluster.Session().Queries.DeadlinesAsync(45, null, null, 0, IAdminQueryGrain.MaxWindow)).Rows.Count(d => d.Object == mailbox);
+        var expected = (await cluster.Session().Queries.DeadlinesAsync(45, null, null, [], 0, IAdminQueryGrain.MaxWindow)).Rows.Count(d => d.Object == mailbox);
         Assert.Contains($": {expected} of ", screen, StringComparison.Ordinal);
         Assert.Contains("DisdettaDeadline", screen, StringComparison.Ordinal);
         Assert.DoesNotContain(device, screen, StringComparison.Ordinal);

@@ -158,7 +158,7 @@ public sealed class ReadModelTests(GrainsCluster cluster)
         DeadlinePage page;
         do
         {
-            page = await Queries.DeadlinesAsync(366, ente, null, paged.Count, 4);
+            page = await Queries.DeadlinesAsync(366, ente, null, [], paged.Count, 4);
             Assert.Equal(all.Count, page.Total);
             paged.AddRange(page.Rows);
         }
@@ -208,7 +208,7 @@ public sealed class ReadModelTests(GrainsCluster cluster)
     }
 
     private async Task<IReadOnlyList<UpcomingDeadline>> ListAsync(string ente, int days) =>
-        (await Queries.DeadlinesAsync(days, ente, null, 0, IAdminQueryGrain.MaxWindow)).Rows;
+        (await Queries.DeadlinesAsync(days, ente, null, [], 0, IAdminQueryGrain.MaxWindow)).Rows;
 
     private async Task<EnteSummary> EnteRowAsync(string ente) =>
         (await Queries.EnteSummariesAsync(cluster.Today.Year, ente, 0, 10)).Rows.Single(e => e.EnteId == ente);

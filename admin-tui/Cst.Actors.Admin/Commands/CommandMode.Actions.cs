@@ -471,7 +471,7 @@ public sealed partial class CommandMode
         }
         catch (InputException e) when (e.RefusedByRule)
         {
-            throw new CstDomainError(e.Message);
+            throw new CstDomainError("DomainError", string.Empty, e.Message, e.Code, e.Args);
         }
         catch (InputException e) when (e.NothingToChange)
         {

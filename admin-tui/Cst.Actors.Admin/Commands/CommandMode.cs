@@ -58,6 +58,9 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     /// <summary>Cancelled by the process's SIGINT/SIGTERM handler (Program.cs) while <see cref="Following"/>.</summary>
     public CancellationToken Stop { get; init; }
 
+    /// <summary>The language of the refusals on stderr (<c>--lang</c>, <c>CST_LANG</c>); English unless given.</summary>
+    public Tui.Texts Texts { get; init; } = Tui.Texts.English;
+
     /// <summary>The exit code once <see cref="Stop"/> is cancelled: <see cref="ExitInterrupted"/> or <see cref="ExitTerminated"/>.</summary>
     public int StopExitCode { get; set; } = ExitInterrupted;
 
@@ -154,23 +157,30 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         }
         catch (InputException e)
         {
-            return Fail(args.Json && !e.InJsonOutput, e.Message, ExitUsage);
+            return Fail(args.Json && !e.InJsonOutput, e.Code is null ? e.Message : e.In(Texts), ExitUsage, e.Code);
         }
         catch (Exception e) when (e is CstDomainError or CstInfrastructureError or AdminCallException or OrleansException or TimeoutException or IOException or UnauthorizedAccessException)
         {
-            return Fail(args.Json, ErrorText.Of(e), ExitFailed);
+            return Fail(args.Json, ErrorText.Of(e, Texts), ExitFailed, ErrorText.Refusal(e)?.Code);
         }
     }
 
     /// <summary>The one line on stderr, and under <c>--json</c> the same as a JSON object on stdout.</summary>
-    private int Fail(bool json, string message, int exitCode)
+    private int Fail(bool json, string message, int exitCode, string? code = null)
     {
         // A message may quote what was read (a malformed line of a binary file): never control characters on a terminal.
         message = Domain.Validation.Guard.Printable(message);
         error.WriteLine($"cst: {message}");
         if (json)
         {
-            WriteJson(new JsonObject { ["error"] = message, ["exitCode"] = exitCode });
+            var answer = new JsonObject { ["error"] = message, ["exitCode"] = exitCode };
+            if (code is not null)
+            {
+                // Scripts tell refusals apart by their stable code, whatever the language of the sentence.
+                answer["code"] = code;
+            }
+
+            WriteJson(answer);
         }
 
         return exitCode;

@@ -18,18 +18,35 @@ public static class ErrorText
             AggregateException { InnerException: { } inner } => Of(inner),
             _ => $"{e.GetType().Name}: {e.Message}",
         };
-        text = text.ReplaceLineEndings(" ").Trim();
-        return text.Length > 400 ? text[..400] + "..." : text;
+        return Clip(text);
     }
 
     /// <summary>
-    /// As the console shows it, in its language: the grains' refusals carry an English sentence and no code with
-    /// arguments, so the common sentences are rewritten here (<see cref="Tui.Texts.ErrorRules"/>); others stay English.
+    /// As the operator reads it, in the language chosen: a refusal with a code the language knows from its code and
+    /// values (<see cref="Tui.Texts.Refusals"/>); any other through the sentence rules (<see cref="Tui.Texts.ErrorRules"/>),
+    /// which leave what they do not know in English.
     /// </summary>
     public static string Of(Exception e, Tui.Texts texts)
     {
+        ArgumentNullException.ThrowIfNull(e);
         ArgumentNullException.ThrowIfNull(texts);
-        return texts.Error(Of(e));
+        return Refusal(e) is { Code: { } code } d && texts.Refusal(code, d.Args) is { } said
+            ? Clip(said)
+            : texts.Error(Of(e));
+    }
+
+    /// <summary>The domain's refusal <paramref name="e"/> is or wraps; null for any other failure.</summary>
+    public static CstDomainError? Refusal(Exception e) => e switch
+    {
+        CstDomainError d => d,
+        AggregateException { InnerException: { } inner } => Refusal(inner),
+        _ => null,
+    };
+
+    private static string Clip(string text)
+    {
+        text = text.ReplaceLineEndings(" ").Trim();
+        return text.Length > 400 ? text[..400] + "..." : text;
     }
 }
 
@@ -50,4 +67,24 @@ public sealed class InputException(string message) : Exception(message)
 
     /// <summary>The values given are those already recorded: nothing to do (command mode says so and exits 0).</summary>
     public bool NothingToChange { get; init; }
+
+    /// <summary>The domain's refusal code when a rule of the domain said why (<see cref="Domain.RefusalCode"/>).</summary>
+    public string? Code { get; init; }
+
+    /// <summary>The values of <see cref="Code"/>'s sentence.</summary>
+    public IReadOnlyList<string> Args { get; init; } = [];
+
+    /// <summary>The domain's refusal <paramref name="e"/> as input the console refuses, keeping its code for the language.</summary>
+    public static InputException Of(Domain.DomainException e, bool refusedByRule = false)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return new InputException(e.Message) { Code = e.Code, Args = e.Args, RefusedByRule = refusedByRule };
+    }
+
+    /// <summary>The message in <paramref name="texts"/>' language when its code is known there; else as it is.</summary>
+    public string In(Tui.Texts texts)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        return texts.Refusal(Code, Args) ?? texts.Message(Message);
+    }
 }

@@ -38,7 +38,7 @@ public sealed partial class FormDialog : Dialog
             {
                 // A short list the operator moves through with the arrows; it keeps the dialog within 24 rows.
                 var list = new ListView { X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2), Height = Math.Min(choices.Count, 4) };
-                list.SetSource(new System.Collections.ObjectModel.ObservableCollection<string>(choices.Select(c => c.Text)));
+                list.SetSource(new System.Collections.ObjectModel.ObservableCollection<string>(choices.Select(c => Choice(texts, c))));
                 var initial = choices.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Value == field.Initial).i;
                 list.SelectedItem = initial;
                 Add(label, list);
@@ -81,12 +81,20 @@ public sealed partial class FormDialog : Dialog
         }
         catch (InputException e)
         {
-            _error.Text = _texts.Message(e.Message);
+            _error.Text = e.In(_texts);
             Prepared = null;
             return true;
         }
 
         return base.OnAccepting(args);
+    }
+
+    /// <summary>A pick-list entry in the console's language: an enum's value by its word (smarrito), else its phrase.</summary>
+    public static string Choice(Texts texts, FormChoice choice)
+    {
+        ArgumentNullException.ThrowIfNull(texts);
+        ArgumentNullException.ThrowIfNull(choice);
+        return choice.Text == choice.Value && texts.Words.TryGetValue(choice.Value, out var word) ? word : texts.Phrase(choice.Text);
     }
 
     [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}$")]
@@ -101,7 +109,11 @@ public sealed partial class FormDialog : Dialog
         ArgumentNullException.ThrowIfNull(app);
         ArgumentNullException.ThrowIfNull(texts);
         using var dialog = new FormDialog(form, texts);
-        app.Run(dialog);
+        using (MainWindow.Asking(app))
+        {
+            app.Run(dialog);
+        }
+
         if (dialog.Prepared is not { } prepared || dialog.Result is null || dialog.Canceled)
         {
             return null;
@@ -119,6 +131,7 @@ public sealed partial class FormDialog : Dialog
     public static bool Confirm(IApplication app, Texts texts, string question, bool irreversible)
     {
         ArgumentNullException.ThrowIfNull(texts);
+        using var asking = MainWindow.Asking(app);
         return irreversible
             ? MessageBox.Query(app, texts.Confirm, question, texts.Yes, texts.No) == 0
             : MessageBox.Query(app, texts.Confirm, question, texts.No, texts.Yes) == 1;

@@ -20,6 +20,8 @@ public sealed class MainWindow : Window
     private readonly Label _help;
     private readonly Stack<Screen> _back = new();
     private readonly CancellationTokenSource _closing = new();
+    private readonly List<(NodaTime.Instant At, string Text)> _history = [];
+    private readonly string _title;
     private int _busy;
     private bool _watching;
 
@@ -29,7 +31,8 @@ public sealed class MainWindow : Window
         Session = session;
         Texts = texts ?? Texts.Italian;
         Monochrome = monochrome;
-        Title = $"cst - {session.Operator}";
+        _title = $"cst - {session.Operator}";
+        Title = _title;
         BorderStyle = Terminal.Gui.Drawing.LineStyle.Single;
         _body = new View { X = 0, Y = 0, Width = Dim.Fill(), Height = Dim.Fill(2 + MessageLines), CanFocus = true };
         // Two lines: a refusal naming a long mailbox address is read whole, wrapped at words.
@@ -115,6 +118,15 @@ public sealed class MainWindow : Window
     public void Say(string text)
     {
         Message = text.ReplaceLineEndings(" ");
+        if (Message.Length > 0)
+        {
+            _history.Add((NodaTime.SystemClock.Instance.GetCurrentInstant(), Message));
+            if (_history.Count > HistoryLength)
+            {
+                _history.RemoveAt(0);
+            }
+        }
+
         var width = Viewport.Width > 0 ? Viewport.Width : 78;
         var lines = Wrap(Message, width);
         if (lines.Count > MessageLines)
@@ -124,6 +136,46 @@ public sealed class MainWindow : Window
         }
 
         _message.Text = string.Join("\n", lines);
+    }
+
+    /// <summary>How many of the session's messages F9 keeps.</summary>
+    public const int HistoryLength = 20;
+
+    /// <summary>The session's messages, newest first, each with its time in Rome (F9 lists them under the last one).</summary>
+    public IReadOnlyList<string> LastMessages =>
+        [.. Enumerable.Reverse(_history).Select(m => m.At.InZone(Texts.Rome).TimeOfDay.ToString("HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture) + " " + m.Text)];
+
+    /// <summary>
+    /// F9: the last message whole, then the session's earlier ones with their times, as many as fit the screen; the
+    /// message line clears on a screen change, this list keeps them.
+    /// </summary>
+    public IReadOnlyList<string> MessageLog(int width, int height)
+    {
+        var lines = new List<string>();
+        if (Message.Length > 0)
+        {
+            lines.AddRange(Wrap(Message, width));
+            lines.Add(string.Empty);
+        }
+
+        var earlier = LastMessages.Skip(Message.Length > 0 && _history.Count > 0 ? 1 : 0).ToList();
+        if (earlier.Count == 0)
+        {
+            return [.. lines.Where(l => l.Length > 0)];
+        }
+
+        lines.Add(Texts.LastMessages + ":");
+        foreach (var line in earlier.SelectMany(m => Wrap(m, width)))
+        {
+            if (lines.Count >= height)
+            {
+                break;
+            }
+
+            lines.Add(line);
+        }
+
+        return lines;
     }
 
     /// <summary>Breaks a text into lines of at most <paramref name="width"/> columns, at spaces where it can.</summary>
@@ -153,7 +205,10 @@ public sealed class MainWindow : Window
     public async Task DoAsync(Func<Task> work)
     {
         ArgumentNullException.ThrowIfNull(work);
+        // The mark in the window's title while the cluster works: a slow answer is not a frozen console.
         _busy++;
+        MarkBusy();
+
         try
         {
             await work();
@@ -165,6 +220,43 @@ public sealed class MainWindow : Window
         finally
         {
             _busy--;
+            MarkBusy();
+        }
+    }
+
+    /// <summary>
+    /// While a dialog waits for the operator, the main window's title drops the busy mark (the dialog often runs
+    /// inside the work that will call the cluster once it is answered): the console is waiting for the operator.
+    /// </summary>
+    public static IDisposable Asking(IApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (app.TopRunnableView is not MainWindow main)
+        {
+            return new Restore(null);
+        }
+
+        main._asking++;
+        main.Title = main._title;
+        return new Restore(main);
+    }
+
+    private int _asking;
+
+    private void MarkBusy() => Title = _busy > 0 && _asking == 0 ? $"{_title} - {Texts.Busy}" : _title;
+
+    private sealed class Restore(MainWindow? main) : IDisposable
+    {
+        private MainWindow? _main = main;
+
+        public void Dispose()
+        {
+            if (_main is { } main)
+            {
+                main._asking--;
+                main.MarkBusy();
+                _main = null;
+            }
         }
     }
 
@@ -262,10 +354,10 @@ public sealed class MainWindow : Window
             ShowHelp();
             return;
         }
-        else if (key == Key.F9 && Message.Length > 0)
+        else if (key == Key.F9 && _history.Count > 0)
         {
             key.Handled = true;
-            MessageBox.Query(Application, Texts.MessageTitle, string.Join("\n", Wrap(Message, 60)), Texts.Close);
+            MessageBox.Query(Application, Texts.MessageTitle, string.Join("\n", MessageLog(66, 15)), Texts.Close);
             return;
         }
         else if (key == Key.F10 || key == Key.Q.WithCtrl)

@@ -116,14 +116,16 @@ public sealed partial class Texts
         ColCharges = "Charges",
 
         OutboxName = "Outbox",
-        OutboxKeys = "Enter the message and its evidence of delivery  r send again (if failed)",
+        OutboxKeys = "Enter message and evidence  r send again (if failed)  f filter status/ente",
         OutboxHelp =
         [
             "Statements and notices sent by PEC / e-mail, newest first.",
             "Enter  the whole message, with the evidence of its delivery",
             "r      send a failed message again (asks first)",
+            "f      filter by status (from the list) and by ente",
         ],
         OutboxTitle = (count, failed) => $"Outbox: {count} messages" + (failed > 0 ? $", {failed} failed" : string.Empty),
+        OutboxFiltered = (status, ente) => " (" + string.Join(", ", new[] { status, ente is null ? null : $"ente {ente}" }.OfType<string>()) + ")",
         ColRecipient = "Recipient",
         ColWhat = "What",
         ColAttempts = "Tries",
@@ -142,6 +144,7 @@ public sealed partial class Texts
             "p      start a preview   f  start the final run",
             "c      close the final run (it becomes immutable)",
             "e      export (csv, json, text)",
+            "x      the enti not billed and why (x again: the totals)",
             "Enter  the lines of the selected ente   Tab  the other table",
         ],
         ColPayer = "Payer",
@@ -159,6 +162,17 @@ public sealed partial class Texts
 
         Words = new Dictionary<string, string>(StringComparer.Ordinal),
         ErrorRules = [],
+        Refusals = EnglishRefusals,
+        Busy = "working...",
+        LastMessages = "Last messages (newest first)",
+        FailedEnti = count => $"Enti not billed: {count} (Enter: the whole reason; x: the totals)",
+        FailedHint = count => $"x: {count} not billed",
+        ColWhy = "Reason",
+        PaysItself = "pays itself",
+        Itself = "itself",
+        PayerWord = "payer",
+        PayerFrom = (who, year) => $"{who} from {year}",
+        RefusalValue = value => value,
         Phrases = new Dictionary<string, string>(StringComparer.Ordinal),
         MessageRules = [],
     };

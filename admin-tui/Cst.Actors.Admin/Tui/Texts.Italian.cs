@@ -115,14 +115,16 @@ public sealed partial class Texts
         ColCharges = "Tariffe",
 
         OutboxName = "Posta in uscita",
-        OutboxKeys = "Invio il messaggio e la prova di consegna  r invia di nuovo (se non riuscito)",
+        OutboxKeys = "Invio messaggio e prova di consegna  r invia di nuovo  f filtro stato/ente",
         OutboxHelp =
         [
             "Rendiconti e avvisi inviati per PEC / e-mail, dal più recente.",
             "Invio  il messaggio per intero, con la prova della consegna",
             "r      invia di nuovo un messaggio non riuscito (chiede conferma)",
+            "f      filtra per stato (dall'elenco) e per ente",
         ],
         OutboxTitle = (count, failed) => $"Posta in uscita: {count} messaggi" + (failed > 0 ? $", {failed} non riusciti" : string.Empty),
+        OutboxFiltered = (status, ente) => " (" + string.Join(", ", new[] { status, ente is null ? null : $"ente {ente}" }.OfType<string>()) + ")",
         ColRecipient = "Destinatario",
         ColWhat = "Cosa",
         ColAttempts = "Tent.",
@@ -162,6 +164,7 @@ public sealed partial class Texts
             "p      avvia una previsione   f  avvia il calcolo definitivo",
             "c      chiudi il calcolo definitivo (non si potrà più cambiare)",
             "e      esporta (csv, json, testo)",
+            "x      gli enti non fatturati e il motivo (x di nuovo: i totali)",
             "Invio  le righe dell'ente selezionato   Tab  l'altra tabella",
         ],
         ColPayer = "Pagatore",
@@ -222,6 +225,17 @@ public sealed partial class Texts
         },
         Phrases = ItalianPhrases,
         MessageRules = ItalianMessages,
+        Refusals = ItalianRefusals,
+        Busy = "attendere...",
+        LastMessages = "Ultimi messaggi (dal più recente)",
+        FailedEnti = count => $"Enti non fatturati: {count} (Invio: il motivo per intero; x: i totali)",
+        FailedHint = count => $"x: {count} non fatturat{(count == 1 ? "o" : "i")}",
+        ColWhy = "Motivo",
+        PaysItself = "paga per sé",
+        Itself = "sé stesso",
+        PayerWord = "pagatore",
+        PayerFrom = (who, year) => $"{who} dal {year}",
+        RefusalValue = ItalianValue,
         ErrorRules =
         [
             // The domain's objects, as the grains name them at the start of a refusal.

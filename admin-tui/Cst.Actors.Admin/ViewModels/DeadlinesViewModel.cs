@@ -32,8 +32,16 @@ public sealed class DeadlinesViewModel(AdminSession session)
     /// <summary>Text the shown rows contain (ente name or key, object, kind), case-insensitive; empty: all.</summary>
     public string Filter { get; private set; } = string.Empty;
 
+    /// <summary>The kind as the operator reads it (the console's language), so the filter finds "rinnovo" too.</summary>
+    public Func<Domain.Deadlines.DeadlineKind, string> KindWord { get; init; } = kind => kind.ToString();
+
     /// <summary>The rows shown: the current page, already filtered by the cluster.</summary>
     public ImmutableList<UpcomingDeadline> Shown => Rows;
+
+    /// <summary>The kinds whose word in the console's language contains the filter: the cluster knows only their names.</summary>
+    private ImmutableArray<Domain.Deadlines.DeadlineKind> KindsNamed(string? filter) => filter is null
+        ? []
+        : [.. Enum.GetValues<Domain.Deadlines.DeadlineKind>().Where(k => KindWord(k).Contains(filter, StringComparison.OrdinalIgnoreCase))];
 
     public string Title => Filter.Length == 0
         ? $"Deadlines in the next {Days} days: {Total}"
@@ -49,9 +57,9 @@ public sealed class DeadlinesViewModel(AdminSession session)
         var d = days ?? Days;
         var from = days is null ? Math.Max(0, offset ?? Offset) : 0;
         var filter = Filter.Length == 0 ? null : Filter;
-        var page = await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(d, null, filter, from, PageSize));
+        var page = await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(d, null, filter, KindsNamed(filter), from, PageSize));
         UnfilteredTotal = filter is null ? page.Total : (days is null && d == Days && UnfilteredTotal > 0 ? UnfilteredTotal
-            : (await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(d, null, null, 0, 0))).Total);
+            : (await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(d, null, null, [], 0, 0))).Total);
         Rows = page.Rows;
         Total = page.Total;
         Offset = page.Offset;
@@ -66,7 +74,7 @@ public sealed class DeadlinesViewModel(AdminSession session)
         while (limit is not { } l || rows.Count < l)
         {
             var window = Math.Min(IAdminQueryGrain.MaxWindow, limit is { } max ? max - rows.Count : IAdminQueryGrain.MaxWindow);
-            var page = await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(days, null, null, offset + rows.Count, window));
+            var page = await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(days, null, null, [], offset + rows.Count, window));
             rows.AddRange(page.Rows);
             total = page.Total;
             if (page.Rows.Count < window)

@@ -165,7 +165,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     /// <summary>A fact that reports what happened, dated after today, is refused in the dialog with the domain's words.</summary>
     private LocalDate Reported(FactKind kind, LocalDate on, string subject) =>
-        FactDates.Validate(kind, on, Today, subject) is { Success: false } bad ? throw new InputException(bad.ErrorMessage) { RefusedByRule = true } : on;
+        FactDates.Validate(kind, on, Today, subject) is { Success: false } bad ? throw InputException.Of(bad.Error!, refusedByRule: true) : on;
 
     // ---- actions on the ente ----
 

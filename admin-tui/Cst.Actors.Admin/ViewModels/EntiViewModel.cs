@@ -132,7 +132,7 @@ public sealed class EntiViewModel(AdminSession session)
             var key = EnteKey.Validate(kind, istat, cf);
             if (!key.Success)
             {
-                throw new InputException(key.ErrorMessage);
+                throw InputException.Of(key.Error!);
             }
 
             var adhered = Input.Date(v[4], "Adhered on");

@@ -17,8 +17,36 @@ public sealed class OutboxViewModel(AdminSession session)
 
     public ImmutableList<OutboxEntry> Rows { get; private set; } = [];
 
+    /// <summary>Only messages in this status (pending, sending, sent, failed); null for all.</summary>
+    public string? Status { get; private set; }
+
+    /// <summary>Only messages of this ente; null for all.</summary>
+    public string? Ente { get; private set; }
+
     public async Task LoadAsync() =>
-        Rows = await session.CallAsync("reading the outbox", () => Outbox.ListAsync(null, null, Max));
+        Rows = await session.CallAsync("reading the outbox", () => Outbox.ListAsync(Status, Ente, Max));
+
+    /// <summary>The statuses a message goes through, for the filter's pick-list.</summary>
+    public static IReadOnlyList<string> Statuses { get; } = ["pending", "sending", "sent", "failed"];
+
+    /// <summary>Filters by status (picked from the list) and by ente (its key; empty for all), as <c>cst outbox list</c>.</summary>
+    public ActionForm FilterForm() => new(
+        "Filter the outbox",
+        [
+            new("Status", Status ?? string.Empty, [new FormChoice(string.Empty, "(all)"), .. Statuses.Select(s => new FormChoice(s, s))]),
+            new("Ente (empty: all)", Ente ?? string.Empty),
+        ],
+        v =>
+        {
+            var status = Input.Optional(v[0]);
+            var ente = Input.Optional(v[1]);
+            return new PreparedAction(string.Empty, async () =>
+            {
+                (Status, Ente) = (status, ente);
+                await LoadAsync();
+                return Status is null && Ente is null ? "All messages shown." : $"{Rows.Count} message(s) shown.";
+            });
+        });
 
     /// <summary>The message as stored now (its evidence may have arrived since the list was read).</summary>
     public Task<OutboxEntry> GetAsync(long id) => session.CallAsync("reading the message", () => Outbox.GetAsync(id));

@@ -119,11 +119,12 @@ public interface IAdminQueryGrain : IGrainWithIntegerKey
     /// included, of every object of every ente (or of one ente), by due date, kind, ente name and object: disdetta
     /// warnings and deadlines, renewals, cessations, certificate expiry warnings, last renewal days and expiries. Read
     /// from the deadline read model that each object keeps with the schedule its reminder follows. Only those whose ente
-    /// name or key, object or kind contains <paramref name="filter"/> (case ignored) when given; the window from
+    /// name or key, object or kind contains <paramref name="filter"/> (case ignored) when given, or whose kind is one of
+    /// <paramref name="kindsMatching"/> (the kinds whose name in the client's language contains it); the window from
     /// <paramref name="offset"/>, at most <paramref name="limit"/> (up to <see cref="MaxWindow"/>) rows, with the total.
     /// </summary>
     [ReadOnly]
-    Task<DeadlinePage> DeadlinesAsync(int days, string? enteId, string? filter, int offset, int limit);
+    Task<DeadlinePage> DeadlinesAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching, int offset, int limit);
 
     /// <summary>
     /// The enti by name with their population, active objects and the estimate of <paramref name="year"/>, from the enti

@@ -15,6 +15,15 @@ public sealed class CstDomainError : Exception
         Entity = entity;
     }
 
+    /// <summary>A refusal with its stable code and values, which clients render in the operator's language.</summary>
+    public CstDomainError(string kind, string entity, string message, string? code, IReadOnlyList<string> args)
+        : this(kind, entity, message)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        Code = code;
+        Args = [.. args];
+    }
+
     public CstDomainError()
         : this("DomainError", string.Empty, "A business rule was broken.")
     {
@@ -39,6 +48,17 @@ public sealed class CstDomainError : Exception
     /// <summary>The grain the call was made to ("pecmailbox/protocollo@pec.comune.padova.it").</summary>
     [Id(1)]
     public string Entity { get; private set; }
+
+    /// <summary>
+    /// Which refusal this is (<c>Cst.Actors.Domain.RefusalCode</c>: "disdetta.twice"...), or null for a refusal
+    /// known only by its English <see cref="Exception.Message"/>.
+    /// </summary>
+    [Id(2)]
+    public string? Code { get; private set; }
+
+    /// <summary>The values the refusal names, in the order its code documents (dates yyyy-MM-dd).</summary>
+    [Id(3)]
+    public string[] Args { get; private set; } = [];
 }
 
 /// <summary>

@@ -41,24 +41,38 @@ public static class CatalogueChecks
         // A fact before the service was first listed is checked against that first listing (recorded, not billed).
         var version = listino.VersionForFact(serviceId?.Trim() ?? string.Empty, on)
             ?? throw new UnknownCatalogueItemException(listino.Id, serviceId ?? string.Empty,
-                $"listino '{listino.Id}' has no version in force on {DomainText.Date(on)}; nothing can be subscribed on that day");
+                $"listino '{listino.Id}' has no version in force on {DomainText.Date(on)}; nothing can be subscribed on that day")
+            {
+                Code = RefusalCode.CatalogueNoVersion, Args = [listino.Id, DomainText.Date(on)],
+            };
         var service = version.FindService(serviceId?.Trim() ?? string.Empty)
             ?? throw new UnknownCatalogueItemException(listino.Id, serviceId ?? string.Empty,
                 $"service '{serviceId}' is not in listino '{listino.Id}' version '{version.Id}'; "
-                + $"known services: {string.Join(", ", version.Services.Select(s => s.Id))}");
+                + $"known services: {string.Join(", ", version.Services.Select(s => s.Id))}")
+            {
+                Code = RefusalCode.CatalogueUnknownService,
+                Args = [serviceId ?? string.Empty, listino.Id, version.Id, string.Join(", ", version.Services.Select(s => s.Id))],
+            };
         if (service.Variants.IsDefaultOrEmpty)
         {
             if (!string.IsNullOrWhiteSpace(variant))
             {
                 throw new UnknownCatalogueItemException(listino.Id, variant,
-                    $"service {service.Id} ({service.Name}) has no variants, so variant '{variant}' is refused");
+                    $"service {service.Id} ({service.Name}) has no variants, so variant '{variant}' is refused")
+                {
+                    Code = RefusalCode.CatalogueNoVariants, Args = [service.Id, service.Name, variant],
+                };
             }
         }
         else if (variant is null || !service.Variants.Contains(variant))
         {
             throw new UnknownCatalogueItemException(listino.Id, variant ?? string.Empty,
                 $"service {service.Id} ({service.Name}) has no variant '{variant}'; "
-                + $"choose one of: {string.Join(", ", service.Variants)}");
+                + $"choose one of: {string.Join(", ", service.Variants)}")
+            {
+                Code = RefusalCode.CatalogueUnknownVariant,
+                Args = [service.Id, service.Name, variant ?? string.Empty, string.Join(", ", service.Variants)],
+            };
         }
 
         return service;
@@ -87,7 +101,10 @@ public static class CatalogueChecks
             ? pec
             : throw new UnknownCatalogueItemException(listino.Id, "pec_mailbox",
                 $"listino '{listino.Id}' names no PEC mailbox service in the version in force on {DomainText.Date(on)}, "
-                + "so no PEC mailbox can be recorded on that day");
+                + "so no PEC mailbox can be recorded on that day")
+            {
+                Code = RefusalCode.CatalogueNoPecService, Args = [listino.Id, DomainText.Date(on)],
+            };
     }
 
     /// <summary>The variant pricing the PEC tier <paramref name="tier"/> of <paramref name="pec"/> ("" for a service without variants).</summary>
@@ -97,7 +114,11 @@ public static class CatalogueChecks
         return pec.Find(tier) is { } found
             ? found.Variant ?? string.Empty
             : throw new UnknownCatalogueItemException(listinoId, tier ?? string.Empty,
-                $"PEC tier '{tier}' is unknown in listino '{listinoId}'; it must be one of {string.Join(", ", pec.Tiers.Select(t => t.Name))}");
+                $"PEC tier '{tier}' is unknown in listino '{listinoId}'; it must be one of {string.Join(", ", pec.Tiers.Select(t => t.Name))}")
+            {
+                Code = RefusalCode.CatalogueUnknownTier,
+                Args = [tier ?? string.Empty, listinoId, string.Join(", ", pec.Tiers.Select(t => t.Name))],
+            };
     }
 
     /// <summary>The variant of the PEC tier <paramref name="tier"/> in the listino in force on <paramref name="on"/>.</summary>

@@ -66,7 +66,11 @@ public static class FactDates
         };
         return ValidationResult<LocalDate>.ForError(new FutureFactException(kind, on, today,
             $"{subject}: {what} on {DomainText.Date(on)}, after today {DomainText.Date(today)}; "
-            + "a fact that happened is dated when it happened"));
+            + "a fact that happened is dated when it happened")
+        {
+            Code = RefusalCode.FactAfterToday,
+            Args = [subject, kind.ToString(), DomainText.Date(on), DomainText.Date(today)],
+        });
     }
 
     /// <summary>As <see cref="Validate"/>, throwing <see cref="FutureFactException"/>.</summary>

@@ -88,24 +88,28 @@ public sealed record ServiceLifecycle(string Subject, LocalDate RequestedOn)
             return already == on
                 ? this
                 : throw Illegal("activation",
-                    $"{Subject} is already active from {DomainText.Date(already)}; it cannot be activated again on {DomainText.Date(on)}");
+                    $"{Subject} is already active from {DomainText.Date(already)}; it cannot be activated again on {DomainText.Date(on)}",
+                    RefusalCode.ActivationAlready, Subject, DomainText.Date(already), DomainText.Date(on));
         }
 
         if (EndsOn is { } end)
         {
-            throw Illegal("activation", $"{Subject} was ended on {DomainText.Date(end)} before being activated; request it again");
+            throw Illegal("activation", $"{Subject} was ended on {DomainText.Date(end)} before being activated; request it again",
+                RefusalCode.ActivationAfterEnd, Subject, DomainText.Date(end));
         }
 
         if (on < RequestedOn)
         {
             throw Illegal("activation",
-                $"{Subject} cannot be activated on {DomainText.Date(on)}, before it was requested on {DomainText.Date(RequestedOn)}");
+                $"{Subject} cannot be activated on {DomainText.Date(on)}, before it was requested on {DomainText.Date(RequestedOn)}",
+                RefusalCode.ActivationBeforeRequest, Subject, DomainText.Date(on), DomainText.Date(RequestedOn));
         }
 
         if (on < enteAdheredOn)
         {
             throw Illegal("activation",
-                $"{Subject} cannot be activated on {DomainText.Date(on)}, before the ente adhered to the CST on {DomainText.Date(enteAdheredOn)}");
+                $"{Subject} cannot be activated on {DomainText.Date(on)}, before the ente adhered to the CST on {DomainText.Date(enteAdheredOn)}",
+                RefusalCode.ActivationBeforeAdhesion, Subject, DomainText.Date(on), DomainText.Date(enteAdheredOn));
         }
 
         return this with { ActivatedOn = on };
@@ -125,24 +129,28 @@ public sealed record ServiceLifecycle(string Subject, LocalDate RequestedOn)
                 ? this
                 : throw Illegal("disdetta",
                     $"{Subject} already has a disdetta received on {DomainText.Date(received)}; "
-                    + $"another on {DomainText.Date(on)} is refused");
+                    + $"another on {DomainText.Date(on)} is refused",
+                    RefusalCode.DisdettaTwice, Subject, DomainText.Date(received), DomainText.Date(on));
         }
 
         if (ActivatedOn is not { } activated)
         {
-            throw Illegal("disdetta", $"{Subject} is requested but not active; a disdetta on {DomainText.Date(on)} has nothing to end");
+            throw Illegal("disdetta", $"{Subject} is requested but not active; a disdetta on {DomainText.Date(on)} has nothing to end",
+                RefusalCode.DisdettaNotActive, Subject, DomainText.Date(on));
         }
 
         if (on < activated)
         {
             throw Illegal("disdetta",
-                $"disdetta of {Subject} received on {DomainText.Date(on)}, before its activation on {DomainText.Date(activated)}");
+                $"disdetta of {Subject} received on {DomainText.Date(on)}, before its activation on {DomainText.Date(activated)}",
+                RefusalCode.DisdettaBeforeActivation, Subject, DomainText.Date(on), DomainText.Date(activated));
         }
 
         if (EndsOn is { } end && on >= end)
         {
             throw Illegal("disdetta",
-                $"{Subject} ceased on {DomainText.Date(end)}; a disdetta received on {DomainText.Date(on)} is refused");
+                $"{Subject} ceased on {DomainText.Date(end)}; a disdetta received on {DomainText.Date(on)} is refused",
+                RefusalCode.DisdettaAfterCessation, Subject, DomainText.Date(end), DomainText.Date(on));
         }
 
         return this with { DisdettaReceivedOn = on, DisdettaEvidence = string.IsNullOrWhiteSpace(evidence) ? null : evidence.Trim() };
@@ -164,7 +172,8 @@ public sealed record ServiceLifecycle(string Subject, LocalDate RequestedOn)
         {
             throw Illegal("cessation",
                 $"{Subject} cannot cease on {DomainText.Date(on)}: it is active from {DomainText.Date(activated)}, "
-                + "and a service ends at least one day after it starts");
+                + "and a service ends at least one day after it starts",
+                RefusalCode.CessationTooEarly, Subject, DomainText.Date(on), DomainText.Date(activated));
         }
 
         return this with { CeasedOn = on };
@@ -195,5 +204,6 @@ public sealed record ServiceLifecycle(string Subject, LocalDate RequestedOn)
         }
     }
 
-    private IllegalTransitionException Illegal(string action, string message) => new(Subject, action, message);
+    private IllegalTransitionException Illegal(string action, string message, string? code = null, params string[] args) =>
+        new(Subject, action, message) { Code = code, Args = args };
 }

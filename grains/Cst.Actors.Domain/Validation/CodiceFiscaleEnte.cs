@@ -29,14 +29,14 @@ public readonly record struct CodiceFiscaleEnte
         var input = text?.Trim() ?? string.Empty;
         if (input.Length == 0)
         {
-            return Fail(input, "codice fiscale is empty; an ente's codice fiscale has 11 digits");
+            return Fail(input, "codice fiscale is empty; an ente's codice fiscale has 11 digits", RefusalCode.CfEmpty);
         }
 
         if (LooksPersonal(input))
         {
             return Fail(input,
                 $"codice fiscale {input} is a person's codice fiscale (16 letters and digits); "
-                + "an ente has an 11-digit numeric codice fiscale");
+                + "an ente has an 11-digit numeric codice fiscale", RefusalCode.CfPersonal, input);
         }
 
         if (input.Length == Length + 2
@@ -44,7 +44,8 @@ public readonly record struct CodiceFiscaleEnte
             && AllDigits(input.AsSpan(2)))
         {
             return Fail(input,
-                $"codice fiscale {input} carries the VAT country prefix {input[..2]}; write the 11 digits without it");
+                $"codice fiscale {input} carries the VAT country prefix {input[..2]}; write the 11 digits without it",
+                RefusalCode.CfVatPrefix, input, input[..2]);
         }
 
         for (var i = 0; i < input.Length; i++)
@@ -55,23 +56,26 @@ public readonly record struct CodiceFiscaleEnte
                 continue;
             }
 
+            var kind = char.IsWhiteSpace(c) ? "space" : char.IsLetter(c) ? "letter" : "character";
             var what = char.IsWhiteSpace(c) ? "a space"
                 : char.IsLetter(c) ? $"the letter {DomainText.Character(c)}"
                 : $"the character {DomainText.Character(c)}";
             return Fail(input,
                 $"codice fiscale {input} contains {what} at position {DomainText.Number(i + 1)}; "
-                + "an ente's codice fiscale has digits only");
+                + "an ente's codice fiscale has digits only",
+                RefusalCode.CfNotDigit, input, kind, DomainText.Character(c), DomainText.Number(i + 1));
         }
 
         if (input.Length != Length)
         {
             return Fail(input,
-                $"codice fiscale {input} has {DomainText.Count(input.Length, "digit", "digits")}; it must have exactly {Length}");
+                $"codice fiscale {input} has {DomainText.Count(input.Length, "digit", "digits")}; it must have exactly {Length}",
+                RefusalCode.CfLength, input, DomainText.Number(input.Length));
         }
 
         if (input.AsSpan().IndexOfAnyExcept('0') < 0)
         {
-            return Fail(input, $"codice fiscale {input} is all zeros, a placeholder rather than a real codice fiscale");
+            return Fail(input, $"codice fiscale {input} is all zeros, a placeholder rather than a real codice fiscale", RefusalCode.CfZeros, input);
         }
 
         var expected = ComputeCheckDigit(input.AsSpan(0, Length - 1));
@@ -80,7 +84,8 @@ public readonly record struct CodiceFiscaleEnte
         {
             return Fail(input,
                 $"codice fiscale {input} has check digit {DomainText.Number(actual)} "
-                + $"where {DomainText.Number(expected)} was expected");
+                + $"where {DomainText.Number(expected)} was expected",
+                RefusalCode.CfCheckDigit, input, DomainText.Number(actual), DomainText.Number(expected));
         }
 
         return ValidationResult<CodiceFiscaleEnte>.ForValue(new CodiceFiscaleEnte(input));
@@ -126,6 +131,6 @@ public readonly record struct CodiceFiscaleEnte
     // char.IsDigit would also accept other scripts' digits (Arabic-Indic, full-width): only 0-9 count here.
     private static bool AllDigits(ReadOnlySpan<char> text) => !text.IsEmpty && text.IndexOfAnyExceptInRange('0', '9') < 0;
 
-    private static ValidationResult<CodiceFiscaleEnte> Fail(string input, string message) =>
-        ValidationResult<CodiceFiscaleEnte>.ForError(new InvalidCodiceFiscaleException(input, message));
+    private static ValidationResult<CodiceFiscaleEnte> Fail(string input, string message, string code, params string[] args) =>
+        ValidationResult<CodiceFiscaleEnte>.ForError(new InvalidCodiceFiscaleException(input, message) { Code = code, Args = args });
 }

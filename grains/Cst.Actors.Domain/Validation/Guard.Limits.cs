@@ -43,7 +43,7 @@ public static partial class Guard
     {
         if (!Named(field) || value < 0)
         {
-            return Fail<decimal>(field, DomainText.Number(value), "it cannot be negative");
+            return Fail<decimal>(field, DomainText.Number(value), "it cannot be negative", RefusalCode.RangeNegative);
         }
 
         if (value > MaxAmount)
@@ -52,7 +52,7 @@ public static partial class Guard
         }
 
         return decimal.Round(value, 2) != value
-            ? Fail<decimal>(field, DomainText.Number(value), "an amount in euros has at most two decimals (cents)")
+            ? Fail<decimal>(field, DomainText.Number(value), "an amount in euros has at most two decimals (cents)", RefusalCode.RangeCents)
             : ValidationResult<decimal>.ForValue(value);
     }
 
@@ -60,21 +60,23 @@ public static partial class Guard
     {
         if (!Named(field) || value < 0)
         {
-            return Fail<int>(field, DomainText.Number(value), "it cannot be negative");
+            return Fail<int>(field, DomainText.Number(value), "it cannot be negative", RefusalCode.RangeNegative);
         }
 
         return value > MaxInhabitants
-            ? Fail<int>(field, DomainText.Number(value), $"it is too large: at most {Thousands(MaxInhabitants)}")
+            ? Fail<int>(field, DomainText.Number(value), $"it is too large: at most {Thousands(MaxInhabitants)}",
+                RefusalCode.RangeTooLarge, Thousands(MaxInhabitants))
             : ValidationResult<int>.ForValue(value);
     }
 
     public static ValidationResult<decimal> ValidateWholeUnits(decimal value, string? unit, string field) =>
         Named(field) && unit is not null && WholeUnits.Contains(unit) && decimal.Truncate(value) != value
-            ? Fail<decimal>(field, DomainText.Number(value), $"it is counted in whole units ({unit}); give a whole number")
+            ? Fail<decimal>(field, DomainText.Number(value), $"it is counted in whole units ({unit}); give a whole number",
+                RefusalCode.RangeWholeUnits, unit)
             : ValidationResult<decimal>.ForValue(value);
 
     private static ValidationResult<decimal> TooLarge(string field, decimal value, decimal max) =>
-        Fail<decimal>(field, DomainText.Number(value), $"it is too large: at most {Thousands(max)}");
+        Fail<decimal>(field, DomainText.Number(value), $"it is too large: at most {Thousands(max)}", RefusalCode.RangeTooLarge, Thousands(max));
 
     private static string Thousands(decimal value) => value.ToString("#,##0.##", CultureInfo.InvariantCulture);
 }

@@ -41,10 +41,10 @@ public static partial class Guard
     public static ValidationResult<int> ValidateQuantity(int value, string field) =>
         Named(field) && value >= 0
             ? ValidationResult<int>.ForValue(value)
-            : Fail<int>(field, DomainText.Number(value), "it cannot be negative");
+            : Fail<int>(field, DomainText.Number(value), "it cannot be negative", RefusalCode.RangeNegative);
 
     public static ValidationResult<decimal> ValidateQuantity(decimal value, string field) =>
-        !Named(field) || value < 0 ? Fail<decimal>(field, DomainText.Number(value), "it cannot be negative")
+        !Named(field) || value < 0 ? Fail<decimal>(field, DomainText.Number(value), "it cannot be negative", RefusalCode.RangeNegative)
         : value > MaxQuantity ? TooLarge(field, value, MaxQuantity)
         : ValidationResult<decimal>.ForValue(value);
 
@@ -54,7 +54,7 @@ public static partial class Guard
             : Fail<int>(field, DomainText.Number(value), "it must be at least 1");
 
     public static ValidationResult<decimal> ValidatePositiveQuantity(decimal value, string field) =>
-        !Named(field) || value <= 0 ? Fail<decimal>(field, DomainText.Number(value), "it must be greater than zero")
+        !Named(field) || value <= 0 ? Fail<decimal>(field, DomainText.Number(value), "it must be greater than zero", RefusalCode.RangeNotPositive)
         : value > MaxQuantity ? TooLarge(field, value, MaxQuantity)
         : ValidationResult<decimal>.ForValue(value);
 
@@ -66,7 +66,8 @@ public static partial class Guard
         }
 
         return Fail<LocalDate>(field, DomainText.Date(value),
-            $"it must be between {DomainText.Date(EarliestDate)} and {DomainText.Date(LatestDate)}");
+            $"it must be between {DomainText.Date(EarliestDate)} and {DomainText.Date(LatestDate)}",
+            RefusalCode.RangeDate, DomainText.Date(EarliestDate), DomainText.Date(LatestDate));
     }
 
     public static ValidationResult<LocalDate> ValidateNotBefore(
@@ -78,7 +79,8 @@ public static partial class Guard
         }
 
         return Fail<LocalDate>(field, DomainText.Date(value),
-            $"it cannot be before the {earliestField} {DomainText.Date(earliest)}");
+            $"it cannot be before the {earliestField} {DomainText.Date(earliest)}",
+            RefusalCode.RangeNotBefore, earliestField, DomainText.Date(earliest));
     }
 
     // A missing field name is the programmer's mistake, not the operator's: an ArgumentException, not a domain error.
@@ -88,8 +90,13 @@ public static partial class Guard
         return true;
     }
 
-    private static ValidationResult<T> Fail<T>(string field, string value, string what)
+    // The code's values are the field and the refused value, then those the sentence adds.
+    private static ValidationResult<T> Fail<T>(string field, string value, string what, string? code = null, params string[] more)
     {
-        return ValidationResult<T>.ForError(new OutOfRangeException(field, value, $"{field} is {value}; {what}"));
+        return ValidationResult<T>.ForError(new OutOfRangeException(field, value, $"{field} is {value}; {what}")
+        {
+            Code = code,
+            Args = [field, value, .. more],
+        });
     }
 }

@@ -33,7 +33,7 @@ public readonly record struct IstatCode
         var input = text?.Trim() ?? string.Empty;
         if (input.Length == 0)
         {
-            return Fail(input, "ISTAT code is empty; it must be 6 digits");
+            return Fail(input, "ISTAT code is empty; it must be 6 digits", RefusalCode.IstatEmpty);
         }
 
         for (var i = 0; i < input.Length; i++)
@@ -42,7 +42,8 @@ public readonly record struct IstatCode
             {
                 return Fail(input,
                     $"ISTAT code {input} must be 6 digits; it contains {DomainText.Character(input[i])} "
-                    + $"at position {DomainText.Number(i + 1)}");
+                    + $"at position {DomainText.Number(i + 1)}",
+                    RefusalCode.IstatNotDigit, input, DomainText.Character(input[i]), DomainText.Number(i + 1));
             }
         }
 
@@ -51,18 +52,20 @@ public readonly record struct IstatCode
             // Spreadsheets read codes as numbers and drop leading zeros (028060 becomes 28060): say so.
             var hint = input.Length < Length ? " (a spreadsheet may have dropped its leading zeros)" : string.Empty;
             return Fail(input,
-                $"ISTAT code {input} must be 6 digits; it has {DomainText.Number(input.Length)}{hint}");
+                $"ISTAT code {input} must be 6 digits; it has {DomainText.Number(input.Length)}{hint}",
+                RefusalCode.IstatLength, input, DomainText.Number(input.Length));
         }
 
         if (input.StartsWith("000", StringComparison.Ordinal))
         {
-            return Fail(input, $"ISTAT code {input} has province code 000, which no province has");
+            return Fail(input, $"ISTAT code {input} has province code 000, which no province has", RefusalCode.IstatProvinceZero, input);
         }
 
         if (input.EndsWith("000", StringComparison.Ordinal))
         {
             return Fail(input,
-                $"ISTAT code {input} has municipality number 000; municipalities are numbered from 001 in each province");
+                $"ISTAT code {input} has municipality number 000; municipalities are numbered from 001 in each province",
+                RefusalCode.IstatMunicipalityZero, input);
         }
 
         return ValidationResult<IstatCode>.ForValue(new IstatCode(input));
@@ -70,6 +73,6 @@ public readonly record struct IstatCode
 
     public override string ToString() => Value;
 
-    private static ValidationResult<IstatCode> Fail(string input, string message) =>
-        ValidationResult<IstatCode>.ForError(new InvalidIstatCodeException(input, message));
+    private static ValidationResult<IstatCode> Fail(string input, string message, string code, params string[] args) =>
+        ValidationResult<IstatCode>.ForError(new InvalidIstatCodeException(input, message) { Code = code, Args = args });
 }

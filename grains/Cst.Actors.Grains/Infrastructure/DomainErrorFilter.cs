@@ -20,7 +20,7 @@ public sealed class DomainErrorFilter : IIncomingGrainCallFilter
         }
         catch (DomainException e)
         {
-            throw new CstDomainError(KindOf(e), context.TargetId.ToString(), e.Message);
+            throw new CstDomainError(KindOf(e), context.TargetId.ToString(), e.Message, e.Code, e.Args);
         }
         catch (CstInfrastructureError e) when (e.InnerException is not null)
         {

@@ -54,7 +54,8 @@ public interface IReadModelStore
     Task<bool> IsEnteSummaryEmptyAsync();
 
     /// <summary>Deadlines due in [from, upTo], by due date, kind, ente name and object; one window and the total.</summary>
-    Task<StoredPage<UpcomingDeadline>> DeadlinesAsync(LocalDate from, LocalDate upTo, string? enteId, string? filter, int offset, int limit);
+    Task<StoredPage<UpcomingDeadline>> DeadlinesAsync(LocalDate from, LocalDate upTo, string? enteId, string? filter,
+        IReadOnlyCollection<DeadlineKind> kindsMatching, int offset, int limit);
 
     /// <summary>Enti rows by name, those matching <paramref name="search"/> (see <see cref="Fold"/>); one window and the total.</summary>
     Task<StoredPage<EnteSummaryRow>> EnteSummariesAsync(string? search, int offset, int limit);
@@ -218,12 +219,14 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
     }
 
     public async Task<StoredPage<UpcomingDeadline>> DeadlinesAsync(LocalDate from, LocalDate upTo, string? enteId, string? filter,
-        int offset, int limit)
+        IReadOnlyCollection<DeadlineKind> kindsMatching, int offset, int limit)
     {
-        // The filter matches the ente's name or key, the object or the kind's name, case ignored, as the console's did.
+        // The filter matches the ente's name or key, the object or the kind's name (or its word in the client's language,
+        // kindsMatching), case ignored, as the console's did.
         var text = string.IsNullOrWhiteSpace(filter) ? null : filter.Trim().ToLowerInvariant();
         var kinds = text is null ? [] : Enum.GetValues<DeadlineKind>()
-            .Where(k => k.ToString().Contains(text, StringComparison.OrdinalIgnoreCase)).Select(k => (short)k).ToArray();
+            .Where(k => k.ToString().Contains(text, StringComparison.OrdinalIgnoreCase)).Concat(kindsMatching ?? [])
+            .Distinct().Select(k => (short)k).ToArray();
         const string where =
             """
             WHERE due_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR ente_id = $3)

@@ -21,6 +21,7 @@ public sealed class BillingScreen : Screen
     private readonly TableView _lower = Table();
     private object? _timer;
     private int _drill = -1;
+    private bool _failures;
 
     public BillingScreen(MainWindow main)
         : base(main)
@@ -82,9 +83,23 @@ public sealed class BillingScreen : Screen
                 }
 
                 return true;
+            case 'x':
+                // The enti the run could not bill, with the reason; x again for the totals by service.
+                _failures = !_failures && _vm.Progress is { Failures.Count: > 0 };
+                _drill = -1;
+                Bind();
+                return true;
             case 'e':
                 _ = Main.DoAsync(() => RunFormAsync(_vm.ExportForm(), () => Task.CompletedTask));
                 return true;
+        }
+
+        if (key == Key.Enter && _lower.HasFocus && _drill < 0 && _failures && _vm.Progress is { Failures.Count: > 0 } run
+            && SelectedRow(_lower) is var failure && failure >= 0 && failure < run.Failures.Count)
+        {
+            // The reason whole (the column is cut at the screen's edge), and in F9's list.
+            Main.Say($"{run.Failures[failure].EnteId}: {T.Error(run.Failures[failure].Message)}");
+            return true;
         }
 
         if (key == Key.Enter && _upper.HasFocus)
@@ -168,9 +183,17 @@ public sealed class BillingScreen : Screen
                 _lower.Table = new ListTableSource<BilledLine>(statement.Lines,
                     (T.ColService, l => l.ServiceId), (T.ColComponent, l => Fit(l.ComponentName, 30)), (T.ColAmount, l => T.Money(l.Amount)));
             }
+            else if (_failures && _vm.Progress is { Failures.Count: > 0 } run)
+            {
+                // The enti the run could not bill come first: the run cannot be closed until they are corrected.
+                _lowerTitle.Text = T.FailedEnti(run.EntiFailed);
+                _lower.Table = new ListTableSource<Contracts.Billing.BillingRunFailure>(run.Failures,
+                    ("Ente", f => f.EnteId), (T.ColWhy, f => T.Error(f.Message)));
+            }
             else
             {
-                _lowerTitle.Text = T.Totals(T.Money(totals.GrandTotal), totals.Enti, totals.Lines);
+                _lowerTitle.Text = T.Totals(T.Money(totals.GrandTotal), totals.Enti, totals.Lines)
+                    + (_vm.Progress is { EntiFailed: > 0 } failed ? " | " + T.FailedHint(failed.EntiFailed) : string.Empty);
                 _lower.Table = new ListTableSource<TotalRow>(totals.ByService,
                     (T.ColService, r => r.Key), (T.ColName, r => Fit(r.Name, 36)), (T.ColLines, r => r.Lines), (T.ColAmount, r => T.Money(r.Amount)));
             }

@@ -178,6 +178,9 @@ public sealed class EnteDetailScreen : Screen
         ? T.StatementOf(_vm.StatementYear, T.Money(s.Total), s.Lines.Count)
         : T.StatementNot(_vm.StatementYear, _vm.StatementError is { } e ? T.Error(e) : T.NotComputed);
 
+    /// <summary>The columns inside the window's borders at 80x24.</summary>
+    public const int HeaderWidth = 78;
+
     /// <summary>Name, kind and key, adhesion, latest population, listino; then who pays, year by year.</summary>
     private string Header()
     {
@@ -187,14 +190,19 @@ public sealed class EnteDetailScreen : Screen
         }
 
         var population = e.Population.OrderByDescending(p => p.Year).FirstOrDefault();
-        var header = T.EnteHeader(e.Registration.Name, $"{e.Registration.Kind} {_vm.EnteId}", T.Date(e.Registration.AdheredOn),
-            population is null ? T.PopulationNone : T.Population(population.Inhabitants, population.Year), e.Registration.ListinoId);
-        if (e.WithdrawnOn is { } w)
+        var withdrawn = e.WithdrawnOn is { } w ? $" | {T.WithdrawnOn} {T.Date(w)}" : string.Empty;
+        // Two lines of 78 columns: who and since when (a long name gives way: the enti list and e show it whole), then
+        // population, listino and who pays.
+        var name = e.Registration.Name;
+        var parts = T.EnteHeader(name, $"{e.Registration.Kind} {_vm.EnteId}", T.Date(e.Registration.AdheredOn),
+            population is null ? T.PopulationNone : T.Population(population.Inhabitants, population.Year), e.Registration.ListinoId).Split(" | ");
+        var first = string.Join(" | ", parts.Take(2)) + withdrawn;
+        if (first.Length > HeaderWidth)
         {
-            header += $" | {T.WithdrawnOn} {T.Date(w)}";
+            first = first.Replace(name, Fit(name, Math.Max(12, name.Length - (first.Length - HeaderWidth))), StringComparison.Ordinal);
         }
 
-        // The second line stays the view model's: the payer history is worded by the domain.
-        return header + "\n" + _vm.Header.Split('\n').Last();
+        var second = string.Join(" | ", [.. parts.Skip(2), T.Payers(e.Payers, e.Registration.AdheredOn.Year)]);
+        return Fit(first, HeaderWidth) + "\n" + Fit(second, HeaderWidth);
     }
 }

@@ -15,7 +15,7 @@ public sealed class DeadlinesScreen : Screen
     public DeadlinesScreen(MainWindow main)
         : base(main)
     {
-        _vm = new DeadlinesViewModel(main.Session);
+        _vm = new DeadlinesViewModel(main.Session) { KindWord = kind => main.Texts.Word(kind) };
         _table.Y = 1;
         _table.Height = Terminal.Gui.ViewBase.Dim.Fill();
         Add(_title, _table);

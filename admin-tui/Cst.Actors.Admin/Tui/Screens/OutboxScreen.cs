@@ -38,6 +38,16 @@ public sealed class OutboxScreen : Screen
 
     public override bool OnScreenKey(Key key)
     {
+        if (key.AsRune.Value == 'f')
+        {
+            _ = Main.DoAsync(() => RunFormAsync(_vm.FilterForm(), () =>
+            {
+                Bind();
+                return Task.CompletedTask;
+            }));
+            return true;
+        }
+
         var rows = _vm.Rows;
         var row = SelectedRow(_table);
         if (row < 0 || row >= rows.Count)
@@ -100,7 +110,8 @@ public sealed class OutboxScreen : Screen
 
     private void Bind()
     {
-        _title.Text = T.OutboxTitle(_vm.Rows.Count, _vm.Rows.Count(r => r.Status == "failed"));
+        _title.Text = T.OutboxTitle(_vm.Rows.Count, _vm.Rows.Count(r => r.Status == "failed"))
+            + (_vm.Status is null && _vm.Ente is null ? string.Empty : T.OutboxFiltered(_vm.Status is { } status ? T.Word(status) : null, _vm.Ente));
         _table.Table = new ListTableSource<OutboxEntry>(_vm.Rows,
             ("N.", r => r.Id.ToString(T.Culture)), (T.ColKind, r => T.Word(r.Kind)), (T.ColRecipient, r => Fit(Recipient(r), 20)),
             (T.ColWhat, r => Fit(What(r), 20)), (T.ColStatus, r => T.Word(r.Status)), (T.ColAttempts, r => r.Attempts.ToString(T.Culture)),
