@@ -10,7 +10,7 @@ namespace Cst.Actors.Admin.Commands;
 internal sealed class ImportProgressWriter(TextWriter error) : IProgress<ImportProgress>
 {
     private readonly object _gate = new();
-    private TimeSpan _last = TimeSpan.MinValue;
+    private TimeSpan? _last;
 
     public void Report(ImportProgress value)
     {
@@ -18,7 +18,7 @@ internal sealed class ImportProgressWriter(TextWriter error) : IProgress<ImportP
         lock (_gate)
         {
             var last = value.EntiDone == value.EntiTotal;
-            if (!last && value.Elapsed - _last < TimeSpan.FromSeconds(2))
+            if (!last && _last is { } previous && value.Elapsed - previous < TimeSpan.FromSeconds(2))
             {
                 return;
             }
