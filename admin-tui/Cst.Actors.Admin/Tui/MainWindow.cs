@@ -41,7 +41,28 @@ public sealed class MainWindow : Window
         var keys = new Label { X = 0, Y = Pos.AnchorEnd(1), Width = Dim.Fill(), Text = Texts.GlobalKeys };
         Add(_body, _message, _help, keys);
         app.Keyboard.KeyDown += OnAppKeyDown;
+        app.Iteration += (_, _) => StartPendingRefresh();
         session.ClusterUnreachable += OnClusterUnreachable;
+    }
+
+    /// <summary>A screen shown before the application's loop runs: its first load waits for the loop.</summary>
+    private Screen? _pendingRefresh;
+
+    /// <summary>
+    /// Loads the screen shown before the loop from the loop's first iteration, where awaits resume on the UI thread.
+    /// Started from the thread that called Show before the loop, the load's continuations ran on the thread pool and
+    /// raced the UI's layout: a title left at the width of its first text, a busy mark never cleared.
+    /// </summary>
+    private void StartPendingRefresh()
+    {
+        if (_pendingRefresh is { } screen)
+        {
+            _pendingRefresh = null;
+            if (ReferenceEquals(screen, Current))
+            {
+                _ = DoAsync(screen.RefreshAsync);
+            }
+        }
     }
 
     public IApplication Application { get; }
@@ -96,6 +117,13 @@ public sealed class MainWindow : Window
         _body.Add(screen);
         _help.Text = screen.Help;
         screen.SetFocus();
+        if (Application.TopRunnableView is null)
+        {
+            // Not on the UI's loop yet (the first screen, before app.Run).
+            _pendingRefresh = screen;
+            return;
+        }
+
         _ = DoAsync(screen.RefreshAsync);
     }
 
