@@ -244,26 +244,13 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
                 ORDER BY due_date, kind, ente_name, object_key, object_kind
                 OFFSET $6 LIMIT $7
                 """), from, upTo, enteId, text, kinds);
-            page.Parameters.Add(new NpgsqlParameter { Value = Math.Max(0, offset) });
-            page.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 0, IAdminQueryGrain.MaxWindow) });
-            batch.BatchCommands.Add(page);
-            await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
-            await reader.ReadAsync().ConfigureAwait(false);
-            var total = checked((int)reader.GetInt64(0));
-            await reader.NextResultAsync().ConfigureAwait(false);
-            var rows = ImmutableList.CreateBuilder<UpcomingDeadline>();
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                rows.Add(new UpcomingDeadline(
-                    LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0)),
-                    (DeadlineKind)reader.GetInt16(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.GetString(5)));
-            }
-
-            return new StoredPage<UpcomingDeadline>(rows.ToImmutable(), total);
+            return await ReadPageAsync(batch, page, offset, limit, reader => new UpcomingDeadline(
+                LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0)),
+                (DeadlineKind)reader.GetInt16(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                reader.GetString(5)));
         }
         catch (NpgsqlException e)
         {
@@ -279,6 +266,29 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
             command.Parameters.Add(new NpgsqlParameter { Value = kinds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
             return command;
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="batch"/> (its count, then <paramref name="page"/> given its OFFSET and LIMIT as its last two
+    /// parameters) and reads the total and the window's rows.
+    /// </summary>
+    private static async Task<StoredPage<T>> ReadPageAsync<T>(NpgsqlBatch batch, NpgsqlBatchCommand page, int offset, int limit,
+        Func<NpgsqlDataReader, T> read)
+    {
+        page.Parameters.Add(new NpgsqlParameter { Value = Math.Max(0, offset) });
+        page.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 0, IAdminQueryGrain.MaxWindow) });
+        batch.BatchCommands.Add(page);
+        await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
+        await reader.ReadAsync().ConfigureAwait(false);
+        var total = checked((int)reader.GetInt64(0));
+        await reader.NextResultAsync().ConfigureAwait(false);
+        var rows = ImmutableList.CreateBuilder<T>();
+        while (await reader.ReadAsync().ConfigureAwait(false))
+        {
+            rows.Add(read(reader));
+        }
+
+        return new StoredPage<T>(rows.ToImmutable(), total);
     }
 
     public async Task<StoredPage<EnteSummaryRow>> EnteSummariesAsync(string? search, int offset, int limit)
@@ -302,31 +312,18 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
                 ORDER BY name, ente_id
                 OFFSET $4 LIMIT $5
                 """), text);
-            page.Parameters.Add(new NpgsqlParameter { Value = Math.Max(0, offset) });
-            page.Parameters.Add(new NpgsqlParameter { Value = Math.Clamp(limit, 0, IAdminQueryGrain.MaxWindow) });
-            batch.BatchCommands.Add(page);
-            await using var reader = await batch.ExecuteReaderAsync().ConfigureAwait(false);
-            await reader.ReadAsync().ConfigureAwait(false);
-            var total = checked((int)reader.GetInt64(0));
-            await reader.NextResultAsync().ConfigureAwait(false);
-            var rows = ImmutableList.CreateBuilder<EnteSummaryRow>();
-            while (await reader.ReadAsync().ConfigureAwait(false))
-            {
-                rows.Add(new EnteSummaryRow(
-                    reader.GetString(0),
-                    reader.GetString(1),
-                    reader.IsDBNull(2) ? null : reader.GetString(2),
-                    reader.IsDBNull(3) ? null : LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(3)),
-                    reader.IsDBNull(4) ? null : reader.GetInt32(4),
-                    reader.GetInt32(5),
-                    reader.IsDBNull(6) ? null : LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(6)),
-                    reader.GetInt32(7),
-                    reader.IsDBNull(8) ? null : Money.Euro(reader.GetDecimal(8)),
-                    reader.IsDBNull(9) ? null : reader.GetString(9),
-                    reader.GetInt64(10)));
-            }
-
-            return new StoredPage<EnteSummaryRow>(rows.ToImmutable(), total);
+            return await ReadPageAsync(batch, page, offset, limit, reader => new EnteSummaryRow(
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(3)),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                reader.GetInt32(5),
+                reader.IsDBNull(6) ? null : LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(6)),
+                reader.GetInt32(7),
+                reader.IsDBNull(8) ? null : Money.Euro(reader.GetDecimal(8)),
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.GetInt64(10)));
         }
         catch (NpgsqlException e)
         {
