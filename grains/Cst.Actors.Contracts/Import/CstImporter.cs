@@ -199,7 +199,7 @@ public sealed class CstImporter(IGrainFactory grains)
             }
 
             var ente = document.Enti[i];
-            var reasons = await CheckAgainstEngineAsync(ente, checks[i].EnteId!, capofilaInDocument: Capofila(ente) is { } c && keys.Contains(c)).ConfigureAwait(false);
+            var (reasons, _) = await CheckAgainstEngineAsync(ente, checks[i].EnteId!, capofilaInDocument: Capofila(ente) is { } c && keys.Contains(c)).ConfigureAwait(false);
             result.Add(reasons.Count > 0 ? [.. reasons] : null);
         }
 
@@ -284,7 +284,7 @@ public sealed class CstImporter(IGrainFactory grains)
     {
         try
         {
-            var reasons = await CheckAgainstEngineAsync(ente, key, capofilaInDocument).ConfigureAwait(false);
+            var (reasons, stored) = await CheckAgainstEngineAsync(ente, key, capofilaInDocument).ConfigureAwait(false);
             if (reasons.Count > 0)
             {
                 return Result(index, ente, key, ImportOutcome.Refused, 0, [.. reasons]);
@@ -297,7 +297,7 @@ public sealed class CstImporter(IGrainFactory grains)
             {
                 var own = (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente;
                 existed = own.Length > 0;
-                (var changedObjects, updated) = await ApplyBulkAsync(ente, key, op).ConfigureAwait(false);
+                (var changedObjects, updated) = await ApplyBulkAsync(ente, key, op, stored).ConfigureAwait(false);
                 changes = (own == (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente ? 0 : 1) + changedObjects;
             }
             else
@@ -321,8 +321,11 @@ public sealed class CstImporter(IGrainFactory grains)
         }
     }
 
-    /// <summary>The facts the document states that the engine already holds otherwise: reasons to refuse the ente unwritten.</summary>
-    private async Task<List<string>> CheckAgainstEngineAsync(ImportEnte ente, string key, bool capofilaInDocument)
+    /// <summary>
+    /// The facts the document states that the engine already holds otherwise: reasons to refuse the ente unwritten;
+    /// and in <see cref="Bulk"/> mode the objects of the document that have a stored state (null: all may have one).
+    /// </summary>
+    private async Task<(List<string> Reasons, HashSet<ChildKey>? Stored)> CheckAgainstEngineAsync(ImportEnte ente, string key, bool capofilaInDocument)
     {
         var reasons = new List<string>();
         var enteGrain = grains.GetGrain<IEnteGrain>(key);
@@ -440,7 +443,7 @@ public sealed class CstImporter(IGrainFactory grains)
             }
         }
 
-        return reasons;
+        return (reasons, stored);
     }
 
     /// <summary>
@@ -580,18 +583,24 @@ public sealed class CstImporter(IGrainFactory grains)
     }
 
     /// <summary>
-    /// <see cref="Bulk"/> mode: the ente's own facts as in the default mode, then one <c>ImportAsync</c> per object,
-    /// the snapshots of those that succeeded attached in one call (also when another failed: what was written is kept,
-    /// as in the default mode), the withdrawal last. Returns how many objects changed, and the ente's report lines.
+    /// <see cref="Bulk"/> mode: the ente's own facts as in the default mode; the objects with no stored state (all of a
+    /// new ente's) in one call (<see cref="IImportObjectsGrain"/>: no activation each, one ente write); the others by
+    /// one <c>ImportAsync</c> each, the snapshots of those that succeeded attached in one call (also when another
+    /// failed: what was written is kept, as in the default mode); the withdrawal last. Returns how many objects
+    /// changed, and the ente's report lines.
     /// </summary>
-    private async Task<(int ChangedObjects, ImmutableList<string> Updated)> ApplyBulkAsync(ImportEnte ente, string key, string op)
+    private async Task<(int ChangedObjects, ImmutableList<string> Updated)> ApplyBulkAsync(ImportEnte ente, string key, string op, HashSet<ChildKey>? stored)
     {
         var enteGrain = grains.GetGrain<IEnteGrain>(key);
         var updated = await ApplyEnteAsync(enteGrain, ente, op).ConfigureAwait(false);
 
-        var imports = ente.Mailboxes.Select(m => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IPecMailboxGrain>(ImportValidator.MailboxKey(m)).ImportAsync(key, m, op)))
-            .Concat(ente.Devices.Select(d => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IFirmaDeviceGrain>(d.Serial.Trim()).ImportAsync(key, d, op))))
-            .Concat(ente.Services.Select(s => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IHostedServiceGrain>(ImportValidator.ServiceKey(key, s)).ImportAsync(key, s, op))))
+        bool IsNew(ChildKind kind, string objectKey) => stored is not null && !stored.Contains(new ChildKey(kind, objectKey));
+        var newMailboxes = ente.Mailboxes.Where(m => IsNew(ChildKind.PecMailbox, ImportValidator.MailboxKey(m))).ToImmutableList();
+        var newDevices = ente.Devices.Where(d => IsNew(ChildKind.FirmaDevice, d.Serial.Trim())).ToImmutableList();
+        var newServices = ente.Services.Where(s => IsNew(ChildKind.HostedService, ImportValidator.ServiceKey(key, s))).ToImmutableList();
+        var imports = ente.Mailboxes.Where(m => !IsNew(ChildKind.PecMailbox, ImportValidator.MailboxKey(m))).Select(m => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IPecMailboxGrain>(ImportValidator.MailboxKey(m)).ImportAsync(key, m, op)))
+            .Concat(ente.Devices.Where(d => !IsNew(ChildKind.FirmaDevice, d.Serial.Trim())).Select(d => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IFirmaDeviceGrain>(d.Serial.Trim()).ImportAsync(key, d, op))))
+            .Concat(ente.Services.Where(s => !IsNew(ChildKind.HostedService, ImportValidator.ServiceKey(key, s))).Select(s => (Func<Task<ImportedChild>>)(() => grains.GetGrain<IHostedServiceGrain>(ImportValidator.ServiceKey(key, s)).ImportAsync(key, s, op))))
             .ToList();
         var results = new ImportedChild?[imports.Count];
         Exception? failure = null;
@@ -611,6 +620,19 @@ public sealed class CstImporter(IGrainFactory grains)
         if (done.Count > 0)
         {
             await enteGrain.AttachImportedAsync([.. done.Select(r => new ChildKey(r.Snapshot.Kind, r.Snapshot.Key))]).ConfigureAwait(false);
+        }
+
+        if (newMailboxes.Count + newDevices.Count + newServices.Count > 0)
+        {
+            try
+            {
+                done.AddRange(await grains.GetGrain<IImportObjectsGrain>(IImportObjectsGrain.Key)
+                    .ImportNewAsync(key, newMailboxes, newDevices, newServices, op).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+            }
         }
 
         if (failure is not null)

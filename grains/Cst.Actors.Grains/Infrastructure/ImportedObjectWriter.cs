@@ -39,7 +39,11 @@ public sealed class ImportWriteOptions
 /// the deadline read model.
 /// </summary>
 public sealed record ImportedObjectRows(StateRow State, string ReminderGrainId, int ReminderGrainHash, string ReminderName,
-    Instant? ReminderStart, TimeSpan ReminderPeriod, ImmutableList<AuditEntry> Audit, ObjectDeadlines Deadlines);
+    Instant? ReminderStart, TimeSpan ReminderPeriod, ImmutableList<AuditEntry> Audit, ObjectDeadlines Deadlines)
+{
+    /// <summary>The notices its deadlines produced (an object applied without an activation: <see cref="DetachedImport"/>).</summary>
+    public ImmutableList<Notice> Notices { get; init; } = [];
+}
 
 /// <summary>
 /// Writes the rows of imported objects in batches: the grains of a bulk import compute their state as for any change
@@ -168,7 +172,7 @@ public sealed class ImportedObjectWriter(NpgsqlDataSource dataSource, IStateRowF
         return result;
     }
 
-    /// <summary>One transaction: the state rows, the reminder rows, the audit rows of the batch.</summary>
+    /// <summary>One transaction: the state rows, the reminder rows, the audit rows, the notices and the deadline rows of the batch.</summary>
     private async Task WriteBatchAsync(IReadOnlyList<ImportedObjectRows> batch)
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
@@ -241,6 +245,29 @@ public sealed class ImportedObjectWriter(NpgsqlDataSource dataSource, IStateRowF
             rows.Parameters.Add(new NpgsqlParameter { Value = audit.Select(e => e.Before).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             rows.Parameters.Add(new NpgsqlParameter { Value = audit.Select(e => e.After).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             rows.Parameters.Add(new NpgsqlParameter { Value = audit.Select(e => e.ChangeId).ToArray() });
+            await rows.ExecuteNonQueryAsync().ConfigureAwait(false);
+        }
+
+        var notices = batch.SelectMany(b => b.Notices).ToList();
+        if (notices.Count > 0)
+        {
+            // As PostgresNoticeLog writes one: once per (object, kind, due date), queued in the outbox with it.
+            await using var rows = new NpgsqlCommand(
+                """
+                WITH written AS (
+                    INSERT INTO notice (ente, object, kind, due_date, message)
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[])
+                    ON CONFLICT ON CONSTRAINT notice_once DO NOTHING
+                    RETURNING id, ente)
+                INSERT INTO outbox_message (kind, source_key, ente, notice_id)
+                SELECT 'notice', 'notice:' || id, ente, id FROM written
+                ON CONFLICT ON CONSTRAINT outbox_message_once DO NOTHING
+                """, connection, transaction);
+            rows.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Ente).ToArray() });
+            rows.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Object).ToArray() });
+            rows.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Kind).ToArray() });
+            rows.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Due.ToDateOnly()).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Date });
+            rows.Parameters.Add(new NpgsqlParameter { Value = notices.Select(n => n.Message).ToArray() });
             await rows.ExecuteNonQueryAsync().ConfigureAwait(false);
         }
 

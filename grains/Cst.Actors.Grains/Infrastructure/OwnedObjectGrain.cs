@@ -87,11 +87,23 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
     /// </summary>
     private bool _storedByBatch;
 
+    /// <summary>
+    /// Set on an instance that applies a new object of a bulk import outside any activation
+    /// (<see cref="DetachedImport"/>): its identity, and where its rows go instead of the batch writer.
+    /// </summary>
+    private DetachedImport? _detached;
+
     protected OwnedObjectGrain(IPersistentState<TState> state, GrainServices services)
     {
         _state = state;
         Services = services;
     }
+
+    /// <summary>
+    /// Makes this instance a detached one: it answers for <paramref name="import"/>'s object (its key and grain id)
+    /// and hands its rows to it. Only a new object's bulk import may run on it; nothing of it is ever written directly.
+    /// </summary>
+    internal void Detach(DetachedImport import) => _detached = import;
 
     protected GrainServices Services { get; }
 
@@ -104,7 +116,10 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
     protected abstract ChildKind Kind { get; }
 
     /// <summary>The object's key as notices and the ente's index name it (address, serial, hosted service key).</summary>
-    protected string Key => this.GetPrimaryKeyString();
+    protected string Key => _detached?.Key ?? this.GetPrimaryKeyString();
+
+    /// <summary>The object's grain id (a detached instance's is its object's, not that of the activation running it).</summary>
+    private GrainId Id => _detached?.GrainId ?? this.GetGrainId();
 
     /// <summary>The object in audit rows, e.g. "pec:protocollo@pec.comune.padova.it".</summary>
     protected abstract string AuditObject { get; }
@@ -183,7 +198,7 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
     {
         if (!State.Exists)
         {
-            throw new CstDomainError("NotFound", this.GetGrainId().ToString(), $"{Subject} does not exist");
+            throw new CstDomainError("NotFound", Id.ToString(), $"{Subject} does not exist");
         }
     }
 
@@ -198,7 +213,7 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
 
         if (State.EnteId != enteId)
         {
-            throw new CstDomainError("NotOwned", this.GetGrainId().ToString(),
+            throw new CstDomainError("NotOwned", Id.ToString(),
                 $"{Subject} belongs to ente {State.EnteId}, not to ente {enteId}");
         }
 
@@ -287,6 +302,16 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
 
         var progress = await RunDeadlinesAsync(changed);
         var final = changed.WithBookkeeping(changed.Version, progress);
+        if (_detached is { } detached)
+        {
+            // No activation behind this instance: the rows go to the import that runs it, which writes them with the
+            // rest of the ente's new objects.
+            detached.Rows = RowsOf(final, [.. audit], Services.ImportWriter!.Format, out var armHere) with { Notices = detached.Notices };
+            detached.ArmOnActivation = armHere;
+            _state.State = final;
+            return new ImportedChild(snapshot, Changed: true);
+        }
+
         if (!attach && !_state.RecordExists && Services.ImportWriter is { Enabled: true } writer)
         {
             await WriteNewInBatchAsync(writer, final, before, [.. audit]);
@@ -306,16 +331,11 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
     /// </summary>
     private async Task WriteNewInBatchAsync(ImportedObjectWriter writer, TState final, TState before, ImmutableList<AuditEntry> audit)
     {
-        var grainId = this.GetGrainId();
-        Instant? start = final.Deadlines.ArmedFor is { } due ? BusinessTime.HandlingInstant(due) : null;
-        var now = Clock.GetCurrentInstant();
-        var armHere = start is { } s && s - now < ReminderLoadLead;
         _state.State = final;
+        bool armHere;
         try
         {
-            var row = writer.Format.Format(StateName, grainId, final);
-            await writer.WriteAsync(new ImportedObjectRows(row, grainId.ToString(), unchecked((int)grainId.GetUniformHashCode()), ReminderName,
-                armHere ? null : start, SafetyPeriod, audit, new ObjectDeadlines(Kind, Key, final.EnteId, ListedDeadlines(final))));
+            await writer.WriteAsync(RowsOf(final, audit, writer.Format, out armHere));
         }
         catch
         {
@@ -330,6 +350,19 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
             // If this fails the state is stored all the same; the next activation finds the reminder missing and arms it.
             await ArmAsync(final.Deadlines);
         }
+    }
+
+    /// <summary>
+    /// The rows of a new object in <paramref name="final"/> state; no reminder row when the reminder is due within
+    /// <see cref="ReminderLoadLead"/> (<paramref name="armHere"/>: the grain arms it itself, in memory).
+    /// </summary>
+    private ImportedObjectRows RowsOf(TState final, ImmutableList<AuditEntry> audit, IStateRowFormat format, out bool armHere)
+    {
+        var grainId = Id;
+        Instant? start = final.Deadlines.ArmedFor is { } due ? BusinessTime.HandlingInstant(due) : null;
+        armHere = start is { } s && s - Clock.GetCurrentInstant() < ReminderLoadLead;
+        return new ImportedObjectRows(format.Format(StateName, grainId, final), grainId.ToString(), unchecked((int)grainId.GetUniformHashCode()), ReminderName,
+            armHere ? null : start, SafetyPeriod, audit, new ObjectDeadlines(Kind, Key, final.EnteId, ListedDeadlines(final)));
     }
 
     /// <summary>How far ahead a reminder must be due for a row written by the batch to be enough (silos re-read the table every 5 minutes).</summary>
@@ -545,4 +578,7 @@ public sealed class GrainServices(IClock clock, INoticeLog notices, IAuditLog au
     public ICatalogueSource Catalogue { get; } = catalogue;
 
     public ILogger Logger { get; } = logger;
+
+    /// <summary>The same services with notices going to <paramref name="log"/> (a detached import keeps them for its batch).</summary>
+    public GrainServices WithNotices(INoticeLog log) => new(Clock, log, Audit, Catalogue, ReadModels, logger, ImportWriter);
 }
