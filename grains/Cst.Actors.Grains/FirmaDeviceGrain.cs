@@ -127,7 +127,7 @@ public sealed class FirmaDeviceGrain(
             };
         }
 
-        var membership = await Ente(issue.EnteId).GetMembershipAsync();
+        var membership = await MembershipAsync(issue.EnteId);
         var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
         CatalogueChecks.Service(listino, CatalogueChecks.PecServiceId, VariantOf(issue.Kind), issue.IssuedOn);
         if (issue.IssuedOn < membership.AdheredOn)

@@ -96,7 +96,7 @@ public sealed class HostedServiceGrain(
             Guard.Amount(price, $"agreed price of {Subject}");
         }
 
-        var membership = await Ente(enteId).GetMembershipAsync();
+        var membership = await MembershipAsync(enteId);
         var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
         var variant = string.IsNullOrWhiteSpace(activation.Variant) ? null : activation.Variant.Trim();
         var service = CatalogueChecks.Service(listino, serviceId, variant, activation.ActivatedOn);
@@ -138,7 +138,7 @@ public sealed class HostedServiceGrain(
         Guard.Quantity(quantity, $"quantity of {Subject}");
         State.Lifecycle!.CheckActiveOn(effectiveOn, "quantity change");
         var service = CatalogueChecks.Service(
-            await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            await Services.Catalogue.GetAsync((await MembershipAsync(State.EnteId)).ListinoId),
             State.ServiceId, State.Variant, State.Lifecycle.ActivatedOn!.Value);
         Guard.WholeUnitsOf(quantity, Priceability.CountedUnit(service, State.Variant), $"quantity of {Subject}");
         var existing = State.QuantityChanges.FirstOrDefault(c => c.EffectiveOn == effectiveOn);
@@ -177,7 +177,7 @@ public sealed class HostedServiceGrain(
 
         // Refused now, with the components to choose from, rather than failing every statement of the ente later.
         var service = CatalogueChecks.Service(
-            await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            await Services.Catalogue.GetAsync((await MembershipAsync(State.EnteId)).ListinoId),
             State.ServiceId, State.Variant, entry.RecordedOn);
         _ = Priceability.ConsumptionComponent(service, State.Variant, entry.ComponentId, Subject).Value;
 
@@ -197,7 +197,7 @@ public sealed class HostedServiceGrain(
         EnsureExists();
         Guard.Amount(euros, $"agreed price of {Subject}");
         var service = CatalogueChecks.Service(
-            await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId),
+            await Services.Catalogue.GetAsync((await MembershipAsync(State.EnteId)).ListinoId),
             State.ServiceId, State.Variant, State.Lifecycle!.ActivatedOn!.Value);
         CheckAgreedPrice(service, State.Variant, euros);
         return await ApplyAsync(State with { AgreedPrice = euros }, "set agreed price", op);

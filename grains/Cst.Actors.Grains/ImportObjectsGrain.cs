@@ -39,21 +39,22 @@ public sealed class ImportObjectsGrain(GrainServices grainServices) : Grain, IIm
             throw new CstInfrastructureError("This silo cannot write imported objects in batches (Import:BatchWrites is off); import them one by one");
         }
 
-        var applied = mailboxes.Select(m => Apply(ChildKind.PecMailbox, "pecmailbox", ImportValidator.MailboxKey(m),
+        var membership = await GrainFactory.GetGrain<IEnteGrain>(enteId).GetMembershipAsync();
+        var applied = mailboxes.Select(m => Apply(enteId, membership, ChildKind.PecMailbox, "pecmailbox", ImportValidator.MailboxKey(m),
                 (d, s) =>
                 {
                     var grain = new PecMailboxGrain(new DetachedState<PecMailboxState>(), s);
                     grain.Detach(d);
                     return grain.ImportAsync(enteId, m, operatorName);
                 }))
-            .Concat(devices.Select(x => Apply(ChildKind.FirmaDevice, "firmadevice", x.Serial.Trim(),
+            .Concat(devices.Select(x => Apply(enteId, membership, ChildKind.FirmaDevice, "firmadevice", x.Serial.Trim(),
                 (d, s) =>
                 {
                     var grain = new FirmaDeviceGrain(new DetachedState<FirmaDeviceState>(), s);
                     grain.Detach(d);
                     return grain.ImportAsync(enteId, x, operatorName);
                 })))
-            .Concat(services.Select(x => Apply(ChildKind.HostedService, "hostedservice", ImportValidator.ServiceKey(enteId, x),
+            .Concat(services.Select(x => Apply(enteId, membership, ChildKind.HostedService, "hostedservice", ImportValidator.ServiceKey(enteId, x),
                 (d, s) =>
                 {
                     var grain = new HostedServiceGrain(new DetachedState<HostedServiceState>(), s);
@@ -84,10 +85,10 @@ public sealed class ImportObjectsGrain(GrainServices grainServices) : Grain, IIm
         return [.. applied.Where(a => a.Run.IsCompletedSuccessfully).Select(a => a.Run.Result)];
     }
 
-    private (ChildKind Kind, DetachedImport Import, Task<ImportedChild> Run) Apply(ChildKind kind, string grainType, string key,
-        Func<DetachedImport, GrainServices, Task<ImportedChild>> import)
+    private (ChildKind Kind, DetachedImport Import, Task<ImportedChild> Run) Apply(string enteId, EnteMembership membership, ChildKind kind,
+        string grainType, string key, Func<DetachedImport, GrainServices, Task<ImportedChild>> import)
     {
-        var detached = new DetachedImport(GrainId.Create(grainType, key), key);
+        var detached = new DetachedImport(GrainId.Create(grainType, key), key, enteId, membership);
         return (kind, detached, RunAsync(() => import(detached, grainServices.WithNotices(detached))));
     }
 

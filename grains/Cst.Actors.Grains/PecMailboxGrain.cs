@@ -97,7 +97,7 @@ public sealed class PecMailboxGrain(
                 $"PEC mailbox {Key} must be addressed by its lower-case form {address.Value}");
         }
 
-        var membership = await Ente(request.EnteId).GetMembershipAsync();
+        var membership = await MembershipAsync(request.EnteId);
         var listino = await Services.Catalogue.GetAsync(membership.ListinoId);
 
         // The listino says which of its services is the PEC mailbox service and which variants are its tiers.
@@ -159,7 +159,7 @@ public sealed class PecMailboxGrain(
     {
         var op = BusinessTime.Operator(operatorName);
         EnsureExists();
-        var membership = await Ente(State.EnteId).GetMembershipAsync();
+        var membership = await MembershipAsync(State.EnteId);
         var lifecycle = State.Lifecycle!.WithActivation(on, membership.AdheredOn);
         return await ApplyAsync(State with { Lifecycle = lifecycle }, "activate", op);
     }
@@ -174,7 +174,7 @@ public sealed class PecMailboxGrain(
                 $"{Subject} belongs to custom-domain pack {pack} and is billed by the pack; its tier cannot change");
         }
 
-        var listino = await Services.Catalogue.GetAsync((await Ente(State.EnteId).GetMembershipAsync()).ListinoId);
+        var listino = await Services.Catalogue.GetAsync((await MembershipAsync(State.EnteId)).ListinoId);
         var pec = CatalogueChecks.PecMailbox(listino, effectiveOn);
         var variant = CatalogueChecks.PecTierVariant(listino.Id, pec, tier);
         if (pec.ServiceId != State.BilledService)
@@ -354,7 +354,7 @@ public sealed class PecMailboxGrain(
         // The listino must price the space on the day it starts, or that year's statements could not.
         if (gigabytes > 0)
         {
-            var listinoId = (await Ente(State.EnteId).GetMembershipAsync()).ListinoId;
+            var listinoId = (await MembershipAsync(State.EnteId)).ListinoId;
             CatalogueChecks.Service(await Services.Catalogue.GetAsync(listinoId), State.BilledService, variant, effectiveOn);
         }
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Cst.Actors.Contracts.Enti;
 
 namespace Cst.Actors.Grains.Infrastructure;
 
@@ -8,13 +9,19 @@ namespace Cst.Actors.Grains.Infrastructure;
 /// ente, the same deadlines, but no activation, no storage read and no write of its own. What it would have written
 /// is kept here (its rows, its notices) for <c>ImportObjectsGrain</c> to write with the rest of the ente's new objects.
 /// </summary>
-public sealed class DetachedImport(GrainId grainId, string key) : INoticeLog
+public sealed class DetachedImport(GrainId grainId, string key, string enteId, EnteMembership membership) : INoticeLog
 {
     private readonly List<Notice> _notices = [];
 
     public GrainId GrainId { get; } = grainId;
 
     public string Key { get; } = key;
+
+    /// <summary>The ente the document gives the object to.</summary>
+    public string EnteId { get; } = enteId;
+
+    /// <summary>That ente's membership, asked once for all its new objects (the ente still checks each snapshot).</summary>
+    public EnteMembership Membership { get; } = membership;
 
     /// <summary>The object's rows once it is applied; null while not (or when the document changed nothing).</summary>
     public ImportedObjectRows? Rows { get; internal set; }

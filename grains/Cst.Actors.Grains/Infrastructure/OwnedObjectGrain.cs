@@ -137,6 +137,13 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
 
     protected IEnteGrain Ente(string enteId) => GrainFactory.GetGrain<IEnteGrain>(enteId);
 
+    /// <summary>
+    /// The ente's membership (adhesion, withdrawal, listino) that an operation checks against; a detached import
+    /// asked its ente once for all the ente's new objects.
+    /// </summary>
+    protected Task<EnteMembership> MembershipAsync(string enteId) =>
+        _detached is { Membership: { } known } d && d.EnteId == enteId ? Task.FromResult(known) : Ente(enteId).GetMembershipAsync();
+
     /// <summary>Every call first finishes the steps a failed change left undone.</summary>
     public async Task Invoke(IIncomingGrainCallContext context)
     {
