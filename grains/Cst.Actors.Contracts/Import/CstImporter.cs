@@ -42,11 +42,12 @@ public sealed class CstImporter(IGrainFactory grains)
     public int Parallelism { get; init; } = 4;
 
     /// <summary>
-    /// Bulk mode, for large imports: each object is brought to the document's facts by one call
-    /// (<c>ImportAsync</c>: one state write, one reminder arming, one audit insert, however many operations), the
-    /// objects of an ente <see cref="ObjectParallelism"/> at a time, and their snapshots are attached to the ente in
-    /// one write (<see cref="IEnteGrain.AttachImportedAsync"/>) instead of one ente write per operation. The checks, the
-    /// outcomes and the replay guarantees are those of the default mode.
+    /// Bulk mode, for large imports: an ente's objects with no stored state (all of a new ente's) are applied in one
+    /// call (<see cref="IImportObjectsGrain"/>: no activation each, their rows in batches, one ente write); each other
+    /// object is brought to the document's facts by one call (<c>ImportAsync</c>: one state write, one reminder
+    /// arming, one audit insert, however many operations), <see cref="ObjectParallelism"/> at a time, and their
+    /// snapshots are attached to the ente in one write (<see cref="IEnteGrain.AttachImportedAsync"/>) instead of one
+    /// ente write per operation. The checks, the outcomes and the replay guarantees are those of the default mode.
     /// </summary>
     public bool Bulk { get; init; }
 
