@@ -620,31 +620,47 @@ public sealed class EnteGrain(
                 $"{Subject} is not registered; register it before giving it {snapshot.Kind} {snapshot.Key}");
         }
 
-        var adhered = state.State.Registration!.AdheredOn;
+        if (RefusalOf(EnteId, new EnteMembership(state.State.Registration!.AdheredOn, state.State.WithdrawnOn, state.State.Registration.ListinoId), snapshot) is { } refusal)
+        {
+            throw refusal;
+        }
+    }
+
+    /// <summary>
+    /// Why ente <paramref name="enteId"/> with <paramref name="membership"/> refuses an object's snapshot (an activation
+    /// before the adhesion or from the withdrawal on), or null. The ente's own check, and a bulk import's check of each
+    /// new object against the membership the ente gave it (the ente checks them all again when it stores them).
+    /// </summary>
+    internal static IllegalTransitionException? RefusalOf(string enteId, EnteMembership membership, ChildSnapshot snapshot)
+    {
+        var subject = "ente " + enteId;
+        var adhered = membership.AdheredOn;
         foreach (var subscription in snapshot.Subscriptions)
         {
             if (subscription.ActivatedOn < adhered)
             {
-                throw new IllegalTransitionException(Subject, "activation",
-                    $"{snapshot.Kind} {snapshot.Key} cannot be active from {Iso(subscription.ActivatedOn)}, before {Subject} "
+                return new IllegalTransitionException(subject, "activation",
+                    $"{snapshot.Kind} {snapshot.Key} cannot be active from {Iso(subscription.ActivatedOn)}, before {subject} "
                     + $"adhered to the CST on {Iso(adhered)}")
                 {
                     Code = RefusalCode.EnteObjectBeforeAdhesion,
-                    Args = [snapshot.Kind.ToString(), snapshot.Key, Iso(subscription.ActivatedOn), Subject, Iso(adhered)],
+                    Args = [snapshot.Kind.ToString(), snapshot.Key, Iso(subscription.ActivatedOn), subject, Iso(adhered)],
                 };
             }
 
-            if (state.State.WithdrawnOn is { } withdrawn && subscription.ActivatedOn >= withdrawn)
+            if (membership.WithdrawnOn is { } withdrawn && subscription.ActivatedOn >= withdrawn)
             {
-                throw new IllegalTransitionException(Subject, "activation",
-                    $"{snapshot.Kind} {snapshot.Key} cannot be active from {Iso(subscription.ActivatedOn)}: {Subject} "
+                return new IllegalTransitionException(subject, "activation",
+                    $"{snapshot.Kind} {snapshot.Key} cannot be active from {Iso(subscription.ActivatedOn)}: {subject} "
                     + $"withdrew from the CST on {Iso(withdrawn)}")
                 {
                     Code = RefusalCode.EnteObjectAfterWithdrawal,
-                    Args = [snapshot.Kind.ToString(), snapshot.Key, Iso(subscription.ActivatedOn), Subject, Iso(withdrawn)],
+                    Args = [snapshot.Kind.ToString(), snapshot.Key, Iso(subscription.ActivatedOn), subject, Iso(withdrawn)],
                 };
             }
         }
+
+        return null;
     }
 
     public Task<long?> GetChildVersionAsync(ChildKind kind, string key) =>

@@ -11,7 +11,8 @@ namespace Cst.Actors.Grains;
 /// <summary>
 /// Applies an ente's new objects of a bulk import without activating them (<see cref="IImportObjectsGrain"/>). Each
 /// object runs its own grain's code on an instance no activation holds (<see cref="DetachedImport"/>): the domain's
-/// checks of every operation, the ente's membership and its check of the snapshot, the deadlines and their notices,
+/// checks of every operation, the ente's membership and its check of the snapshot (against the membership the ente
+/// gave, in memory, so a refused object fails alone), the deadlines and their notices,
 /// exactly as <c>ImportAsync</c> on an activation. Then, for the whole ente: (1) the rows of every object applied
 /// (state, reminder, audit, notices, deadline rows) in the batch writer's transaction; (2) their snapshots stored by
 /// the ente in one write with its enti list row; (3) the few objects whose reminder is due within minutes activated,
@@ -63,7 +64,8 @@ public sealed class ImportObjectsGrain(GrainServices grainServices) : Grain, IIm
                 })))
             .ToList();
 
-        // The objects run side by side: their calls to the ente (membership, check) queue there, one after another.
+        // The objects run side by side; none calls the ente (its membership is asked above, its check runs in memory and
+        // again in the ente when it stores the snapshots).
         await Task.WhenAll(applied.Select(a => a.Run));
         var failure = applied.Select(a => a.Run.Exception?.InnerException).FirstOrDefault(e => e is not null);
         var done = applied.Where(a => a.Run.IsCompletedSuccessfully && a.Import.Rows is not null).ToList();

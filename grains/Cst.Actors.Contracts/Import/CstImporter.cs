@@ -200,7 +200,7 @@ public sealed class CstImporter(IGrainFactory grains)
             }
 
             var ente = document.Enti[i];
-            var (reasons, _) = await CheckAgainstEngineAsync(ente, checks[i].EnteId!, capofilaInDocument: Capofila(ente) is { } c && keys.Contains(c)).ConfigureAwait(false);
+            var (reasons, _, _) = await CheckAgainstEngineAsync(ente, checks[i].EnteId!, capofilaInDocument: Capofila(ente) is { } c && keys.Contains(c)).ConfigureAwait(false);
             result.Add(reasons.Count > 0 ? [.. reasons] : null);
         }
 
@@ -285,7 +285,7 @@ public sealed class CstImporter(IGrainFactory grains)
     {
         try
         {
-            var (reasons, stored) = await CheckAgainstEngineAsync(ente, key, capofilaInDocument).ConfigureAwait(false);
+            var (reasons, stored, enteHeld) = await CheckAgainstEngineAsync(ente, key, capofilaInDocument).ConfigureAwait(false);
             if (reasons.Count > 0)
             {
                 return Result(index, ente, key, ImportOutcome.Refused, 0, [.. reasons]);
@@ -294,7 +294,14 @@ public sealed class CstImporter(IGrainFactory grains)
             int changes;
             ImmutableList<string> updated;
             bool existed;
-            if (Bulk)
+            if (Bulk && !enteHeld)
+            {
+                // A new ente (the check just found none): created here, so it changed, with no calls to fingerprint it.
+                existed = false;
+                (var changedObjects, updated) = await ApplyBulkAsync(ente, key, op, stored, knownNew: true).ConfigureAwait(false);
+                changes = 1 + changedObjects;
+            }
+            else if (Bulk)
             {
                 var own = (await FingerprintAsync(ente, key, withChildren: false).ConfigureAwait(false)).Ente;
                 existed = own.Length > 0;
@@ -326,11 +333,12 @@ public sealed class CstImporter(IGrainFactory grains)
     /// The facts the document states that the engine already holds otherwise: reasons to refuse the ente unwritten;
     /// and in <see cref="Bulk"/> mode the objects of the document that have a stored state (null: all may have one).
     /// </summary>
-    private async Task<(List<string> Reasons, HashSet<ChildKey>? Stored)> CheckAgainstEngineAsync(ImportEnte ente, string key, bool capofilaInDocument)
+    private async Task<(List<string> Reasons, HashSet<ChildKey>? Stored, bool Held)> CheckAgainstEngineAsync(ImportEnte ente, string key, bool capofilaInDocument)
     {
         var reasons = new List<string>();
         var enteGrain = grains.GetGrain<IEnteGrain>(key);
-        if (await enteGrain.ExistsAsync().ConfigureAwait(false))
+        var enteHeld = await enteGrain.ExistsAsync().ConfigureAwait(false);
+        if (enteHeld)
         {
             var view = await enteGrain.GetAsync().ConfigureAwait(false);
             if (view.WithdrawnOn is { } w && ente.WithdrawnOn != w)
@@ -444,7 +452,7 @@ public sealed class CstImporter(IGrainFactory grains)
             }
         }
 
-        return (reasons, stored);
+        return (reasons, stored, enteHeld);
     }
 
     /// <summary>
@@ -452,14 +460,15 @@ public sealed class CstImporter(IGrainFactory grains)
     /// that differs a payer change, each reported (<c>updated: name 'X' → 'Y'</c>), never a silent rewrite. Returns
     /// the report's lines.
     /// </summary>
-    private static async Task<ImmutableList<string>> ApplyEnteAsync(IEnteGrain enteGrain, ImportEnte ente, string op)
+    /// <param name="knownNew">The import's check just found no such ente: create it without asking again (a create refuses an existing one).</param>
+    private static async Task<ImmutableList<string>> ApplyEnteAsync(IEnteGrain enteGrain, ImportEnte ente, string op, bool knownNew = false)
     {
         var wanted = new EnteRegistration(ente.Name.Trim(), ente.Kind, Blank(ente.IstatCode), Blank(ente.CodiceFiscale),
             ente.AdheredOn!.Value, ListinoOf(ente), Blank(ente.ReferentePec), Blank(ente.ReferenteEmail), Blank(ente.ReferenteName));
         var updates = new List<string>();
         var capofila = Capofila(ente);
         var fromYear = ente.CapofilaFrom ?? wanted.AdheredOn.Year;
-        if (await enteGrain.ExistsAsync().ConfigureAwait(false))
+        if (!knownNew && await enteGrain.ExistsAsync().ConfigureAwait(false))
         {
             var held = await enteGrain.GetAsync().ConfigureAwait(false);
 
@@ -590,10 +599,10 @@ public sealed class CstImporter(IGrainFactory grains)
     /// failed: what was written is kept, as in the default mode); the withdrawal last. Returns how many objects
     /// changed, and the ente's report lines.
     /// </summary>
-    private async Task<(int ChangedObjects, ImmutableList<string> Updated)> ApplyBulkAsync(ImportEnte ente, string key, string op, HashSet<ChildKey>? stored)
+    private async Task<(int ChangedObjects, ImmutableList<string> Updated)> ApplyBulkAsync(ImportEnte ente, string key, string op, HashSet<ChildKey>? stored, bool knownNew = false)
     {
         var enteGrain = grains.GetGrain<IEnteGrain>(key);
-        var updated = await ApplyEnteAsync(enteGrain, ente, op).ConfigureAwait(false);
+        var updated = await ApplyEnteAsync(enteGrain, ente, op, knownNew).ConfigureAwait(false);
 
         bool IsNew(ChildKind kind, string objectKey) => stored is not null && !stored.Contains(new ChildKey(kind, objectKey));
         var newMailboxes = ente.Mailboxes.Where(m => IsNew(ChildKind.PecMailbox, ImportValidator.MailboxKey(m))).ToImmutableList();

@@ -20,7 +20,10 @@ public sealed class DetachedImport(GrainId grainId, string key, string enteId, E
     /// <summary>The ente the document gives the object to.</summary>
     public string EnteId { get; } = enteId;
 
-    /// <summary>That ente's membership, asked once for all its new objects (the ente still checks each snapshot).</summary>
+    /// <summary>
+    /// That ente's membership, asked once for all its new objects; each object's snapshot is checked against it by the
+    /// ente's rule without a call, and the ente checks them all again when it stores them.
+    /// </summary>
     public EnteMembership Membership { get; } = membership;
 
     /// <summary>The object's rows once it is applied; null while not (or when the document changed nothing).</summary>

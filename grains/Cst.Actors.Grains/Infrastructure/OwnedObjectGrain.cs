@@ -302,6 +302,15 @@ public abstract class OwnedObjectGrain<TState> : Grain, IRemindable, IOwnedObjec
         {
             await Ente(changed.EnteId).PutChildAsync(snapshot);
         }
+        else if (_detached is { } checking && checking.EnteId == changed.EnteId)
+        {
+            // The ente's check against the membership it gave the import, without a call per object: a refused object
+            // fails alone here as it would in the ente, and the ente checks every snapshot again when it stores them.
+            if (EnteGrain.RefusalOf(changed.EnteId, checking.Membership, snapshot) is { } refusal)
+            {
+                throw refusal;
+            }
+        }
         else
         {
             await Ente(changed.EnteId).CheckChildAsync(snapshot);

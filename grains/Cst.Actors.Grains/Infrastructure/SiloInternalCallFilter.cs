@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using Cst.Actors.Contracts;
 using Cst.Actors.Contracts.Errors;
@@ -31,10 +32,13 @@ public sealed class SiloInternalCallFilter(ILogger<SiloInternalCallFilter> logge
             $"{method} is called only by the cluster's own grains; a client cannot call it (nothing was changed)");
     }
 
+    /// <summary>Whether each interface method is internal, looked up by reflection once per method rather than on every call.</summary>
+    private static readonly ConcurrentDictionary<MethodInfo, bool> Internal = new();
+
     private static bool IsInternal(MethodInfo? method) =>
-        method is not null
-        && (method.IsDefined(typeof(SiloInternalAttribute), inherit: false)
-            || method.DeclaringType?.IsDefined(typeof(SiloInternalAttribute), inherit: false) == true);
+        method is not null && Internal.GetOrAdd(method, static m =>
+            m.IsDefined(typeof(SiloInternalAttribute), inherit: false)
+            || m.DeclaringType?.IsDefined(typeof(SiloInternalAttribute), inherit: false) == true);
 
     private static bool IsFromGrain(GrainId? source) =>
         source is { } id && !id.IsDefault && !GrainTypePrefix.IsClient(id);

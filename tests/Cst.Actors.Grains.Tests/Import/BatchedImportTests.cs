@@ -1,6 +1,8 @@
+using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Import;
 using Cst.Actors.Domain.Pricing;
+using NodaTime;
 using Npgsql;
 using Orleans.Runtime;
 using static Cst.Actors.Grains.Tests.TestEnti;
@@ -110,6 +112,32 @@ public sealed class BatchedImportTests(GrainsCluster cluster)
         // Each grain reads its row on its first activation: the call-by-call import finds nothing to change.
         var replay = await new CstImporter(Client).ImportAsync(new ImportDocument { Enti = [ente] }, "replay");
         Assert.Equal(ImportOutcome.Unchanged, Assert.Single(replay.Enti).Outcome);
+    }
+
+    [Fact]
+    public async Task BulkImport_TheEnteRefusesOneNewObject_ItFailsAlone_AndTheOthersOfThatEnteLand()
+    {
+        // Adhered 2024-01-01, withdrew 2025-07-01: a mailbox active from 2025-09-01 is refused by the ente's check of
+        // its snapshot (the mailbox's own checks know nothing of the withdrawal); the two active from 2024 are not.
+        var ente = await NewComuneAsync(Client, new LocalDate(2024, 1, 1));
+        await Client.GetGrain<IEnteGrain>(ente).WithdrawAsync(new LocalDate(2025, 7, 1), Operator);
+        ImportMailbox Mailbox(LocalDate on) => new() { Address = NewMailboxAddress(), Tier = "standard", RequestedOn = on, ActivatedOn = on };
+        var first = Mailbox(new LocalDate(2024, 3, 1));
+        var refused = Mailbox(new LocalDate(2025, 9, 1));
+        var last = Mailbox(new LocalDate(2024, 4, 1));
+
+        var error = await Assert.ThrowsAnyAsync<Exception>(() => Client.GetGrain<IImportObjectsGrain>(IImportObjectsGrain.Key)
+            .ImportNewAsync(ente, [first, refused, last], [], [], Operator));
+
+        Assert.Contains(refused.Address, error.Message, StringComparison.Ordinal);
+        Assert.Contains("withdrew from the CST on 2025-07-01", error.Message, StringComparison.Ordinal);
+        Assert.Empty(await cluster.StoredRowsAsync(refused.Address));
+        Assert.Single(await cluster.StoredRowsAsync(first.Address));
+        Assert.Single(await cluster.StoredRowsAsync(last.Address));
+        var view = await Client.GetGrain<IEnteGrain>(ente).GetAsync();
+        Assert.Equal(
+            new[] { first.Address, last.Address }.Order(StringComparer.Ordinal),
+            view.Children.Where(c => c.Kind == ChildKind.PecMailbox).Select(c => c.Key).Order(StringComparer.Ordinal));
     }
 
     /// <summary>The same facts under new keys: a new ISTAT code, new mailbox addresses and device serials.</summary>
