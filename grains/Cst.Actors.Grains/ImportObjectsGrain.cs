@@ -66,7 +66,8 @@ public sealed class ImportObjectsGrain(GrainServices grainServices) : Grain, IIm
 
         // The objects run side by side; none calls the ente (its membership is asked above, its check runs in memory and
         // again in the ente when it stores the snapshots).
-        await Task.WhenAll(applied.Select(a => a.Run));
+        // All of them, refused or not, before anything is written: awaiting the failure of one must not leave the others unwritten.
+        await Task.WhenAll(applied.Select(a => (Task)a.Run)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing | ConfigureAwaitOptions.ContinueOnCapturedContext);
         var failure = applied.Select(a => a.Run.Exception?.InnerException).FirstOrDefault(e => e is not null);
         var done = applied.Where(a => a.Run.IsCompletedSuccessfully && a.Import.Rows is not null).ToList();
         if (done.Count > 0)
