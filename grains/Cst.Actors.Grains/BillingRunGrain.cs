@@ -494,14 +494,8 @@ public sealed class BillingRunGrain(
                 return;
             }
 
-            try
-            {
-                states[i] = reader.Decode<EnteState>(payload);
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                undecoded[i] = true;
-            }
+            states[i] = DecodedOrNull(reader, payload);
+            undecoded[i] = states[i] is null;
         }), cancelled);
 
         _decoding += span.Elapsed;
@@ -574,7 +568,7 @@ public sealed class BillingRunGrain(
             var read = await ReadEntiAsync(reader, [.. missing]);
             for (var i = 0; i < missing.Count; i++)
             {
-                if (read[i] is { } payload && reader.Decode<EnteState>(payload) is { Registration: not null } stored)
+                if (read[i] is { } payload && DecodedOrNull(reader, payload) is { Registration: not null } stored)
                 {
                     var view = EnteGrain.BillingViewOf(missing[i], stored, thisYear);
                     views[missing[i]] = Task.FromResult(view);
@@ -605,6 +599,19 @@ public sealed class BillingRunGrain(
         }));
         _completing += span.Elapsed;
         return outcomes;
+    }
+
+    /// <summary>A stored state, or null when it cannot be decoded here (the ente's activation is then asked instead).</summary>
+    private static EnteState? DecodedOrNull(StoredStateReader reader, byte[] payload)
+    {
+        try
+        {
+            return reader.Decode<EnteState>(payload);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
     }
 
     /// <summary>One ente's statement for this revision, or why it could not be billed.</summary>
