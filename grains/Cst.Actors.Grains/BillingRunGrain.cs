@@ -122,6 +122,13 @@ public sealed class BillingRunGrain(
     private Task _stateWrite = Task.CompletedTask;
     private BillingProgress? _progress;
 
+    // The listini of the enti billed from their stored states, asked once per run (see BillStoredAsync).
+    private readonly Dictionary<string, Task<Domain.Catalogue.Listino>> _listini = new(StringComparer.Ordinal);
+
+    // Where the pricing of enti read from storage goes, for the run's closing log line: waiting on the read of the
+    // stored states, decoding them, pricing them, and the statements' completion (payers, adjustments).
+    private TimeSpan _reading, _decoding, _pricing, _completing;
+
     // Why the run is not moving, while it is not (kept on this activation only; cleared as soon as a chunk is written).
     private string? _stuck;
     private Instant? _stuckSince;
@@ -276,24 +283,51 @@ public sealed class BillingRunGrain(
             services.Logger.LogInformation("{Run}: {Pending} of {Total} enti to bill on {Silo}", run, pending.Count, _progress.EntiTotal, silo.SiloAddress);
 
             var views = new Dictionary<string, Task<EnteView>>(StringComparer.Ordinal);
+            _listini.Clear();
+            (_reading, _decoding, _pricing, _completing) = (default, default, default, default);
             using var gate = new SemaphoreSlim(Math.Max(1, _options.MaxParallelism));
             var sinceWrite = 0;
             var writing = new Queue<Task>();
             // At most WriteChunk enti per transaction, and at least 20 chunks, so progress moves in small steps.
             var chunkSize = Math.Clamp(pending.Count / 20, 1, Math.Max(1, _options.WriteChunk));
-            foreach (var chunk in pending.Chunk(chunkSize))
+            var chunks = pending.Chunk(chunkSize).ToList();
+            // The enti's stored states are read a chunk at a time, the next chunk's while this one is priced.
+            var reader = services.StoredStates;
+            var read = reader is not null && chunks.Count > 0 ? ReadEntiAsync(reader, chunks[0]) : null;
+            for (var c = 0; c < chunks.Count; c++)
             {
+                var chunk = chunks[c];
                 cancelled.ThrowIfCancellationRequested();
-                // Each ente prices itself on its own activation, MaxParallelism at a time; the chunk is written as one
-                // transaction while the next chunks are computed.
                 var mark = elapsed.Elapsed;
-                var outcomes = await Task.WhenAll(chunk.Select(async enteId =>
+                BilledEnte[] outcomes;
+                if (read is not null)
+                {
+                    var payloads = await read;
+                    _reading += elapsed.Elapsed - mark;
+                    read = c + 1 < chunks.Count ? ReadEntiAsync(reader!, chunks[c + 1]) : null;
+                    outcomes = await BillStoredAsync(run, chunk, payloads, views, reader!, gate, cancelled);
+                    computing += elapsed.Elapsed - mark;
+                    mark = elapsed.Elapsed;
+                    while (writing.Count >= Math.Max(1, _options.ConcurrentWrites))
+                    {
+                        await writing.Dequeue();
+                    }
+
+                    waitingOnWrites += elapsed.Elapsed - mark;
+                    writing.Enqueue(WriteChunkAsync(outcomes));
+                    continue;
+                }
+
+                // Without a reader of stored states, each ente prices itself on its own activation, MaxParallelism at a
+                // time; the chunk is written as one transaction while the next chunks are computed.
+                outcomes = await Task.WhenAll(chunk.Select(async enteId =>
                 {
                     await gate.WaitAsync();
                     try
                     {
                         cancelled.ThrowIfCancellationRequested();
-                        var (statement, failure) = await BillEnteAsync(run, enteId, views);
+                        var (statement, failure) = await BillEnteAsync(run, enteId, views,
+                            () => GrainFactory.GetGrain<IEnteGrain>(enteId).BillAsync(Year, Mode));
                         if (_options.PausePerEnte > TimeSpan.Zero)
                         {
                             await Task.Delay(_options.PausePerEnte);
@@ -374,9 +408,11 @@ public sealed class BillingRunGrain(
 
             services.Logger.LogInformation(
                 "{Run}: completed, {Done} enti, {Failed} failed, {Lines} lines, total {Total}, in {Elapsed:F2} s: starting {Begin:F2} s, "
-                + "pricing {Computing:F2} s, waiting on writes {Waiting:F2} s (writing {Writing:F2} s, alongside the pricing)",
+                + "pricing {Computing:F2} s (from stored states: waiting on reads {Reading:F2} s, decoding {Decoding:F2} s, pricing {Pricing:F2} s, "
+                + "payers and adjustments {Completing:F2} s), waiting on writes {Waiting:F2} s (writing {Writing:F2} s, alongside the pricing)",
                 run, done.EntiDone, done.EntiFailed, done.Lines, done.Total, elapsed.Elapsed.TotalSeconds, begin.TotalSeconds,
-                computing.TotalSeconds, waitingOnWrites.TotalSeconds, writingTotal.TotalSeconds);
+                computing.TotalSeconds, _reading.TotalSeconds, _decoding.TotalSeconds, _pricing.TotalSeconds, _completing.TotalSeconds,
+                waitingOnWrites.TotalSeconds, writingTotal.TotalSeconds);
         }
         catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
         {
@@ -430,13 +466,161 @@ public sealed class BillingRunGrain(
         return line.Length > 300 ? line[..300] + "..." : line;
     }
 
-    /// <summary>One ente's statement for this revision, or why it could not be billed.</summary>
-    private async Task<(BilledStatement? Statement, string? Failure)> BillEnteAsync(
-        BillingRunId run, string enteId, Dictionary<string, Task<EnteView>> views)
+    private Task<byte[]?[]> ReadEntiAsync(StoredStateReader reader, string[] enti) =>
+        reader.ReadAsync(EnteStateName, [.. enti.Select(EnteGrainId)]);
+
+    private const string EnteStateName = "ente";
+
+    private static GrainId EnteGrainId(string enteId) => GrainId.Create(EnteStateName, enteId);
+
+    /// <summary>
+    /// A chunk of enti billed from their stored states, without activating them: the states are decoded and priced by
+    /// the pure domain on the thread pool (every core, not this grain's one turn at a time), then each statement is
+    /// completed as <see cref="BillEnteAsync"/> does for an ente that prices itself. A state that cannot be decoded here
+    /// is left to the ente's own activation.
+    /// </summary>
+    private async Task<BilledEnte[]> BillStoredAsync(BillingRunId run, string[] chunk, byte[]?[] payloads,
+        Dictionary<string, Task<EnteView>> views, StoredStateReader reader, SemaphoreSlim gate, CancellationToken cancelled)
+    {
+        var (thisYear, year, mode) = (services.Clock.Today().Year, Year, Mode);
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Math.Min(_options.MaxParallelism, Environment.ProcessorCount)) };
+        var states = new EnteState?[chunk.Length];
+        var undecoded = new bool[chunk.Length];
+        var span = System.Diagnostics.Stopwatch.StartNew();
+        await Task.Run(() => Parallel.For(0, chunk.Length, parallel, i =>
+        {
+            if (payloads[i] is not { } payload)
+            {
+                return;
+            }
+
+            states[i] = DecodedOrNull(reader, payload);
+            undecoded[i] = states[i] is null;
+        }), cancelled);
+
+        _decoding += span.Elapsed;
+        span.Restart();
+
+        // The listini are the cluster's (each listino's grain), asked once per run.
+        foreach (var listinoId in states.Where(s => s?.Registration is not null).Select(s => s!.Registration!.ListinoId).Distinct(StringComparer.Ordinal))
+        {
+            if (!_listini.TryGetValue(listinoId, out var held) || held.IsFaulted)
+            {
+                _listini[listinoId] = services.Catalogue.GetAsync(listinoId);
+            }
+
+            try
+            {
+                await _listini[listinoId];
+            }
+            catch (Exception e) when (e is DomainException or CstDomainError)
+            {
+                // Each ente of that listino fails with the reason, as when it prices itself.
+            }
+        }
+
+        var billings = new Task<EnteBilling>?[chunk.Length];
+        var listini = _listini;
+        await Task.Run(() => Parallel.For(0, chunk.Length, parallel, i =>
+        {
+            if (undecoded[i])
+            {
+                return;
+            }
+
+            try
+            {
+                billings[i] = states[i] is { Registration: { } registration } stored
+                    ? Task.FromResult(EnteGrain.BillingOf(chunk[i], stored, listini[registration.ListinoId].GetAwaiter().GetResult(), year, mode, thisYear))
+                    : Task.FromException<EnteBilling>(new CstDomainError("NotFound", EnteGrainId(chunk[i]).ToString(), $"ente {chunk[i]} is not registered",
+                        RefusalCode.EnteNotRegistered, ["ente " + chunk[i]]));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                billings[i] = Task.FromException<EnteBilling>(e);
+            }
+        }), cancelled);
+
+        _pricing += span.Elapsed;
+        span.Restart();
+
+        // The payers' views: the capofila of an ente of this chunk that no chunk has read yet is read here, in one
+        // query per step of the chain (a capofila paying through another one).
+        var frontier = new List<string?>();
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            if (billings[i] is { IsCompletedSuccessfully: true } billed)
+            {
+                views[chunk[i]] = Task.FromResult(billed.Result.View);
+                frontier.Add(billed.Result.View.CapofilaIn(Year));
+            }
+        }
+
+        for (var step = 0; step < 4; step++)
+        {
+            var missing = frontier.OfType<string>().Where(id => !views.ContainsKey(id)).Distinct(StringComparer.Ordinal).ToList();
+            if (missing.Count == 0)
+            {
+                break;
+            }
+
+            frontier = [];
+            var read = await ReadEntiAsync(reader, [.. missing]);
+            for (var i = 0; i < missing.Count; i++)
+            {
+                if (read[i] is { } payload && DecodedOrNull(reader, payload) is { Registration: not null } stored)
+                {
+                    var view = EnteGrain.BillingViewOf(missing[i], stored, thisYear);
+                    views[missing[i]] = Task.FromResult(view);
+                    frontier.Add(view.CapofilaIn(Year));
+                }
+            }
+        }
+
+        var outcomes = await Task.WhenAll(chunk.Select(async (enteId, i) =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                cancelled.ThrowIfCancellationRequested();
+                var (statement, failure) = await BillEnteAsync(run, enteId, views,
+                    () => billings[i] ?? GrainFactory.GetGrain<IEnteGrain>(enteId).BillAsync(Year, Mode));
+                if (_options.PausePerEnte > TimeSpan.Zero)
+                {
+                    await Task.Delay(_options.PausePerEnte);
+                }
+
+                return new BilledEnte(enteId, statement, failure);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+        _completing += span.Elapsed;
+        return outcomes;
+    }
+
+    /// <summary>A stored state, or null when it cannot be decoded here (the ente's activation is then asked instead).</summary>
+    private static EnteState? DecodedOrNull(StoredStateReader reader, byte[] payload)
     {
         try
         {
-            var billing = await GrainFactory.GetGrain<IEnteGrain>(enteId).BillAsync(Year, Mode);
+            return reader.Decode<EnteState>(payload);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>One ente's statement for this revision, or why it could not be billed.</summary>
+    private async Task<(BilledStatement? Statement, string? Failure)> BillEnteAsync(
+        BillingRunId run, string enteId, Dictionary<string, Task<EnteView>> views, Func<Task<EnteBilling>> bill)
+    {
+        try
+        {
+            var billing = await bill();
             var view = billing.View;
             views[enteId] = Task.FromResult(view);
             var lines = billing.Lines;

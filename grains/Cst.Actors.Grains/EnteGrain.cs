@@ -410,9 +410,39 @@ public sealed class EnteGrain(
         EnsureExists();
         var history = History();
         var listino = await services.Catalogue.GetAsync(history.ListinoId);
-        return mode == BillingRunMode.Preview
+        return StatementOf(listino, history, year, mode);
+    }
+
+    /// <summary>
+    /// The statement of a run's year: the pricing core's for a final run, its projection of the year's end for a
+    /// preview. The ente's own billing and a billing run reading stored states (<see cref="BillingOf"/>) both price here.
+    /// </summary>
+    public static Statement StatementOf(Domain.Catalogue.Listino listino, EnteHistory history, int year, BillingRunMode mode) =>
+        mode == BillingRunMode.Preview
             ? PreviewProjection.Compute(listino, history, year)
             : StatementCalculator.Compute(listino, history, year);
+
+    /// <summary>
+    /// What <see cref="BillAsync"/> answers, from a stored state rather than this activation's: a billing run prices
+    /// enti that way without activating them. The view carries what a run asks of it (the name, who pays which year),
+    /// not the index of the objects.
+    /// </summary>
+    public static EnteBilling BillingOf(string enteId, EnteState stored, Domain.Catalogue.Listino listino, int year, BillingRunMode mode, int thisYear)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var history = HistoryOf(enteId, stored);
+        return new EnteBilling(BillingViewOf(enteId, stored, thisYear), LineKeys.Assign(StatementOf(listino, history, year, mode)));
+    }
+
+    /// <summary>The view of a stored state for a billing run: identity, dates, population and payers; no objects.</summary>
+    public static EnteView BillingViewOf(string enteId, EnteState stored, int thisYear)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        var payers = Payers(stored);
+        return new EnteView(enteId, stored.Registration!, stored.WithdrawnOn, stored.Population, PayerHistory.CapofilaIn(payers, thisYear), [])
+        {
+            Payers = payers,
+        };
     }
 
     public async Task PutChildAsync(ChildSnapshot snapshot)
@@ -689,9 +719,11 @@ public sealed class EnteGrain(
     /// The history the pricing core bills: the ente's own dates and population, and its objects' subscriptions, the
     /// mailboxes of each custom-domain pack merged into one subscription of the pack.
     /// </summary>
-    private EnteHistory History()
+    private EnteHistory History() => HistoryOf(EnteId, state.State);
+
+    /// <summary>The history of a state, this activation's or a stored one (<see cref="BillingOf"/>).</summary>
+    private static EnteHistory HistoryOf(string enteId, EnteState s)
     {
-        var s = state.State;
         var subscriptions = new List<Subscription>();
         var packs = new Dictionary<string, List<Subscription>>(StringComparer.Ordinal);
         foreach (var child in s.Children.Values.OrderBy(c => c.IndexKey, StringComparer.Ordinal))
@@ -711,7 +743,7 @@ public sealed class EnteGrain(
 
         subscriptions.AddRange(packs.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => CustomDomainPack.Merge(p.Key, p.Value)));
         var r = s.Registration!;
-        return new EnteHistory(EnteId, r.ListinoId, r.AdheredOn)
+        return new EnteHistory(enteId, r.ListinoId, r.AdheredOn)
         {
             WithdrawnOn = s.WithdrawnOn,
             Population = s.Population,

@@ -46,9 +46,17 @@ public static class StatementCalculator
         }
 
         var allowances = new FreeAllowances(timelines);
+        // The first day each service is listed, looked up once per service rather than once per subscription.
+        var listedFrom = new Dictionary<string, LocalDate?>(StringComparer.Ordinal);
         foreach (var timeline in timelines)
         {
-            new SubscriptionPricer(listino, history, timeline, allowances, year, lines).Run();
+            var serviceId = timeline.Subscription.ServiceId;
+            if (!listedFrom.TryGetValue(serviceId, out var listed))
+            {
+                listedFrom[serviceId] = listed = listino.FirstListing(serviceId)?.EffectiveFrom;
+            }
+
+            new SubscriptionPricer(listino, history, timeline, allowances, year, lines, listed).Run();
         }
 
         return new Statement(history.EnteId, year, [.. lines]);
@@ -285,7 +293,8 @@ public static class StatementCalculator
         private readonly List<State> _states;
 
         public SubscriptionPricer(
-            Listino listino, EnteHistory history, Timeline timeline, FreeAllowances allowances, int year, List<StatementLine> lines)
+            Listino listino, EnteHistory history, Timeline timeline, FreeAllowances allowances, int year, List<StatementLine> lines,
+            LocalDate? listedFrom)
         {
             _listino = listino;
             _history = history;
@@ -297,7 +306,7 @@ public static class StatementCalculator
             _yearEnd = _yearStart.PlusYears(1);
             _end = timeline.End;
             _states = timeline.States;
-            _listedFrom = listino.FirstListing(_subscription.ServiceId)?.EffectiveFrom;
+            _listedFrom = listedFrom;
         }
 
         /// <summary>The first day a version lists the service: what comes before is recorded but not billed (rule 13).</summary>
@@ -668,6 +677,14 @@ public static class StatementCalculator
         /// </summary>
         private static List<Segment> OneTierPerMonth(List<Segment> segments)
         {
+            // One variant throughout (nearly every subscription): no month has two, and the pieces of each month would
+            // merge back into the segments, so the segments are merged as they are (the same result, without a piece
+            // per month and a grouping of the months: close to half of the pricing core's time in a profiled cold run).
+            if (segments.TrueForAll(s => s.Variant == segments[0].Variant))
+            {
+                return Merged(segments.Where(s => s.Start < s.End));
+            }
+
             var pieces = new List<Segment>();
             foreach (var segment in segments)
             {
@@ -702,6 +719,12 @@ public static class StatementCalculator
                 }
             }
 
+            return Merged(pieces);
+        }
+
+        /// <summary>Consecutive pieces of the same variant and quantity joined.</summary>
+        private static List<Segment> Merged(IEnumerable<Segment> pieces)
+        {
             var merged = new List<Segment>();
             foreach (var piece in pieces)
             {

@@ -23,6 +23,9 @@ public interface IStateRowFormat
 
     /// <summary>The key columns of the row (no payload).</summary>
     StateRow KeyOf(string stateName, GrainId grainId);
+
+    /// <summary>A stored payload read back as the grain would read it on activation.</summary>
+    T Read<T>(byte[] payload);
 }
 
 /// <summary>The silo's configuration section <c>Import</c>.</summary>

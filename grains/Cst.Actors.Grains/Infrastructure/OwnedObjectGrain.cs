@@ -578,8 +578,12 @@ public static class OwnedObjectCollection
 
 /// <summary>The services every grain of this project uses, in one constructor parameter.</summary>
 public sealed class GrainServices(IClock clock, INoticeLog notices, IAuditLog audit, ICatalogueSource catalogue,
-    IReadModelStore readModels, ILogger<GrainServices> logger, ImportedObjectWriter? importWriter = null)
+    IReadModelStore readModels, ILogger<GrainServices> logger, ImportedObjectWriter? importWriter = null,
+    StoredStateReader? storedStates = null)
 {
+    /// <summary>Reads many grains' stored states in one query (a billing run's enti); null where the storage has no row format.</summary>
+    public StoredStateReader? StoredStates { get; } = storedStates;
+
     public IReadModelStore ReadModels { get; } = readModels;
 
     /// <summary>Batches the rows of a bulk import's new objects; null where the silo's storage has no row format.</summary>

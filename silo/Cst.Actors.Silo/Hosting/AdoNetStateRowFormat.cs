@@ -29,6 +29,10 @@ internal sealed class AdoNetStateRowFormat(IServiceProvider services, IOptions<C
             Payload = (Storage.Serializer ?? throw new InvalidOperationException("grain storage has no serializer")).Serialize(state).ToArray(),
         };
 
+    public T Read<T>(byte[] payload) =>
+        (Storage.Serializer ?? throw new InvalidOperationException("grain storage has no serializer")).Deserialize<T>(new BinaryData(payload))
+        ?? throw new InvalidOperationException($"a stored payload of {payload.Length} bytes read as no {typeof(T).Name}");
+
     public StateRow KeyOf(string stateName, GrainId grainId)
     {
         long n0 = 0, n1 = 0;

@@ -41,6 +41,9 @@ public static class CstSiloBuilderExtensions
         builder.Services.AddSingleton(sp => new Grains.Infrastructure.ImportedObjectWriter(
             sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource, sp.GetRequiredService<Grains.Infrastructure.IStateRowFormat>(),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<Grains.Infrastructure.ImportWriteOptions>>().Value.BatchWrites));
+        // A billing run reads its enti's stored states a chunk at a time, without activating them.
+        builder.Services.AddSingleton(sp => new Grains.Infrastructure.StoredStateReader(
+            sp.GetRequiredService<PostgresWiring.CstDataSource>().DataSource, sp.GetRequiredService<Grains.Infrastructure.IStateRowFormat>()));
 
         // Idle grains go after 10 minutes rather than 15 (owned objects after 2, OwnedObjectCollection), checked every
         // 30 s: a silo serving the whole country must not keep what one pass over it activated.
