@@ -10,6 +10,8 @@ using Cst.Actors.Connection;
 // PostgreSQL of this host (its port, password file and operators' certificate). The operator in the audit is the
 // client certificate's subject, or the OS user with the shared operators' certificate (Infrastructure/OperatorIdentity.cs).
 
+Timings.Started();
+
 // The console's language: --lang it|en, else CST_LANG, else Italian (command mode says its refusals in it; the rest of
 // its output, read by scripts, stays as it is).
 var texts = Texts.Choose(ref args, Environment.GetEnvironmentVariable("CST_LANG"), out var languageProblem);
@@ -34,6 +36,7 @@ if (OperatorIdentity.GivesOperator(args))
 
 var parsed = mode.Parse(args);
 var configuration = AdminConnection.ReadConfiguration(parsed.ConfigurationOverrides());
+Timings.Mark("read the command line and the configuration");
 AdminConnection? connection = null;
 try
 {
@@ -42,6 +45,7 @@ try
         return await mode.RunAsync(parsed, async () =>
         {
             connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20), args);
+            Timings.Mark("started the Orleans client (membership table, gateway)");
             return new AdminSession(connection.Client, connection.Operator);
         });
     }
@@ -67,10 +71,14 @@ try
 }
 finally
 {
+    Timings.Mark("ran the command, output written");
     if (connection is not null)
     {
         await connection.DisposeAsync();
+        Timings.Mark("stopped the Orleans client");
     }
+
+    Timings.Write(Console.Error);
 }
 
 void StopFollowing(PosixSignalContext context, int exitCode)

@@ -213,15 +213,19 @@ foreach (var (silos, run) in options.Silos.SelectMany(n => Enumerable.Range(0, o
 
 // 5b. The console's queries, as an operator runs them: the real `cst` binary as a process against a silo just
 // started (cold: nothing active, nothing cached) and then again (warm). Independent of the grains' internal API.
+// The deadlines two ways: the page an operator asks for (the console shows 200 a page), the goal; and the full listing
+// a script reads (every row of the next 30 days, streamed window by window: at a year's end about one row per object),
+// reported with its rows and the time to its first line.
 var queries = new List<(string Name, string[] Args, bool Goal)>
 {
     ("cst ente list --json", ["ente", "list", "--json"], true),
-    ("cst deadlines --days 30 --json", ["deadlines", "--days", "30", "--json"], true),
-    ("cst deadlines --days 60 --json", ["deadlines", "--days", "60", "--json"], true),
+    ("cst deadlines --days 30 --limit 200 --json", ["deadlines", "--days", "30", "--limit", "200", "--json"], true),
+    ("cst deadlines --days 60 --limit 200 --json", ["deadlines", "--days", "60", "--limit", "200", "--json"], true),
+    ("cst deadlines --days 30 --json (full listing)", ["deadlines", "--days", "30", "--json"], false),
     ($"cst ente show {document.Enti[^1].IstatCode} --json", ["ente", "show", document.Enti[^1].IstatCode!, "--json"], false),
     ("cst notices --json", ["notices", "--json"], false),
 };
-var cstDll = Path.Combine(repo, "admin-tui", "Cst.Actors.Admin", "bin", "Release", "net10.0", "cst.dll");
+var cstDll = options.CstDll ?? Path.Combine(repo, "admin-tui", "Cst.Actors.Admin", "bin", "Release", "net10.0", "cst.dll");
 if (File.Exists(cstDll))
 {
     await cluster.StopAsync();
@@ -230,9 +234,14 @@ if (File.Exists(cstDll))
     {
         foreach (var (name, queryArgs, goal) in queries)
         {
-            var (wall, exit, detail) = await ConsoleQuery.RunAsync(cstDll, queryArgs, connectionString, clusterId, serviceId);
+            var (wall, exit, detail, rows, firstLine) = await ConsoleQuery.RunAsync(cstDll, queryArgs, connectionString, clusterId, serviceId);
             NotePeak();
             var figure = exit == 0 ? Secs(wall) : $"failed after {Secs(wall)} (exit {exit}: {detail})";
+            if (exit == 0 && name.EndsWith("(full listing)", StringComparison.Ordinal))
+            {
+                figure += $", {rows:N0} rows, {rows / wall.TotalSeconds:N0} rows/s, first line after {(firstLine is { } f ? Secs(f) : "-")}";
+            }
+
             if (goal && pass == "cold")
             {
                 Goal($"{name} cold < 1 s", figure, exit == 0 && wall < TimeSpan.FromSeconds(1));
@@ -442,6 +451,9 @@ internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallel
 {
     public List<string> SiloArguments { get; init; } = [];
 
+    /// <summary>The console to time (default the Release build; a ReadyToRun publish starts faster, docs/benchmarks.md).</summary>
+    public string? CstDll { get; init; }
+
     /// <summary>
     /// The options, or null and the exit code: 0 after --help, 2 for a line refused (one line on stderr naming the
     /// offending word: an unknown option, a missing or malformed value).
@@ -481,9 +493,10 @@ internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallel
         var billingChunk = StrictCommandLine.Integer("--billing-chunk", 1, 100_000, "the silos' Billing:WriteChunk");
         var billingWrites = StrictCommandLine.Integer("--billing-writes", 1, 1_000, "the silos' Billing:ConcurrentWrites");
         var siloDll = StrictCommandLine.Text("--silo-dll", "the cst-silo.dll to run (default the Release build of the repository)", "PATH");
+        var cstDll = StrictCommandLine.Text("--cst-dll", "the cst.dll whose queries are timed (default the Release build; e.g. a ReadyToRun publish)", "PATH");
 
         var root = new Command("cst-bench", "Generates enti, imports them into a cluster of cst-silo processes on a throwaway PostgreSQL, runs the final billing of 2025 cold and warm, and compares it with a raw-SQL baseline (docs/benchmarks.md).");
-        foreach (var option in new Option[] { scale, quick, silos, runs, parallelism, seed, durable, output, import, reuse, billingParallelism, billingChunk, billingWrites, siloDll })
+        foreach (var option in new Option[] { scale, quick, silos, runs, parallelism, seed, durable, output, import, reuse, billingParallelism, billingChunk, billingWrites, siloDll, cstDll })
         {
             root.Options.Add(option);
         }
@@ -524,7 +537,10 @@ internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallel
             result.GetValue(siloDll) is { } dll ? Path.GetFullPath(dll) : null,
             Bulk: result.GetValue(import) is not "calls",
             BatchWrites: result.GetValue(import) is not "bulk-rows",
-            Reuse: result.GetValue(reuse));
+            Reuse: result.GetValue(reuse))
+        {
+            CstDll = result.GetValue(cstDll) is { } console ? Path.GetFullPath(console) : null,
+        };
         foreach (var (option, key) in new[] { (billingParallelism, "Billing:MaxParallelism"), (billingChunk, "Billing:WriteChunk"), (billingWrites, "Billing:ConcurrentWrites") })
         {
             if (result.GetValue(option) is { } value)

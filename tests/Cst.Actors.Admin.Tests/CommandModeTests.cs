@@ -11,11 +11,13 @@ namespace Cst.Actors.Admin.Tests;
 [Collection(AdminCollection.Name)]
 public sealed class CommandModeTests(AdminCluster cluster)
 {
-    private async Task<(int Code, string Out, string Err)> RunAsync(params string[] args)
+    private Task<(int Code, string Out, string Err)> RunAsync(params string[] args) => RunAsync(null, args);
+
+    private async Task<(int Code, string Out, string Err)> RunAsync((int First, int Next)? deadlineWindows, params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var mode = new CommandMode(output, error, progressToTerminal: false);
+        var mode = new CommandMode(output, error, progressToTerminal: false) { DeadlineWindows = deadlineWindows ?? (500, 10_000) };
         var code = await mode.RunAsync(mode.Parse(args), () => Task.FromResult(cluster.Session()));
         return (code, output.ToString(), error.ToString());
     }
@@ -407,6 +409,34 @@ public sealed class CommandModeTests(AdminCluster cluster)
         (code, _, var error) = await RunAsync("deadlines", "--days", "367");
         Assert.Equal(2, code);
         Assert.Contains("--days", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deadlines_StreamedInSmallWindows_PrintTheSameListAsInOne()
+    {
+        await cluster.NewEnteAsync();
+        await cluster.NewEnteAsync();
+        var (code, whole, _) = await RunAsync("deadlines", "--days", "45", "--json");
+        Assert.Equal(0, code);
+        var rows = JsonDocument.Parse(whole).RootElement.GetArrayLength();
+        Assert.True(rows >= 7, $"expected at least 7 deadlines (windows of 2, then 3), got {rows}");
+
+        // Windows of 2 then 3 rows: the same JSON, byte for byte, and the same table (its widths from the first window).
+        var (streamedCode, streamed, _) = await RunAsync((2, 3), "deadlines", "--days", "45", "--json");
+        Assert.Equal((0, whole), (streamedCode, streamed));
+        var (_, limited, _) = await RunAsync((2, 3), "deadlines", "--days", "45", "--offset", "1", "--limit", "4", "--json");
+        Assert.Equal(
+            JsonDocument.Parse(whole).RootElement.EnumerateArray().Skip(1).Take(4).Select(e => e.GetRawText()),
+            JsonDocument.Parse(limited).RootElement.EnumerateArray().Select(e => e.GetRawText()));
+
+        var (_, table, _) = await RunAsync((2, 3), "deadlines", "--days", "45");
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("DUE", lines[0], StringComparison.Ordinal);
+        Assert.Equal(rows + 1, lines.Length);
+        Assert.All(lines.Skip(1), l => Assert.Matches(@"^\d{4}-\d{2}-\d{2}  ", l));
+
+        var (_, none, _) = await RunAsync((2, 3), "deadlines", "--days", "45", "--limit", "0", "--json");
+        Assert.Equal("[]", none.Trim());
     }
 
     [Fact]

@@ -155,7 +155,7 @@ public sealed class ReadModelTests(GrainsCluster cluster)
 
         var all = await ListAsync(ente, 366);
         var paged = new List<UpcomingDeadline>();
-        DeadlinePage page;
+        Page<UpcomingDeadline> page;
         do
         {
             page = await Queries.DeadlinesAsync(366, ente, null, [], paged.Count, 4);
@@ -169,7 +169,7 @@ public sealed class ReadModelTests(GrainsCluster cluster)
         Assert.True(all.Count > 8, $"expected more than two pages of rows, got {all.Count}");
 
         var enti = new List<EnteSummary>();
-        EntePage entiPage;
+        Page<EnteSummary> entiPage;
         do
         {
             entiPage = await Queries.EnteSummariesAsync(cluster.Today.Year, null, enti.Count, 3);
@@ -180,6 +180,43 @@ public sealed class ReadModelTests(GrainsCluster cluster)
         Assert.Equal(entiPage.Total, enti.Count);
         Assert.Equal(enti.Count, enti.Select(e => e.EnteId).Distinct().Count());
         Assert.Contains(enti, e => e.EnteId == ente);
+    }
+
+    [Fact]
+    public async Task DeadlineWindows_RowsSharingADueDate_ReturnEveryRowOnceInTheListsOrder()
+    {
+        // Five mailboxes of one ente activated the same day: their disdetta deadlines and renewals fall on the same
+        // days, with the same kind and ente name; only the object tells them apart, so windows of two end mid-day.
+        var ente = await NewComuneAsync(Client, Adhered, "Comune di Finestre");
+        for (var i = 0; i < 5; i++)
+        {
+            await Client.GetGrain<IPecMailboxGrain>(NewMailboxAddress()).RequestAndActivateAsync(new PecMailboxRequest(ente, "standard", new LocalDate(2025, 3, 1)), new LocalDate(2025, 3, 1), Operator);
+        }
+
+        var all = await ListAsync(ente, 366);
+        Assert.True(all.GroupBy(d => (d.Due, d.Kind)).Any(g => g.Count() >= 5), "expected five rows on one day of one kind");
+
+        var windowed = new List<UpcomingDeadline>();
+        DeadlineCursor? after = null;
+        var windows = 0;
+        do
+        {
+            var window = await Queries.DeadlineWindowAsync(366, ente, null, [], 0, after, 2);
+            Assert.True(window.Rows.Count <= 2, $"a window of 2 returned {window.Rows.Count} rows");
+            windowed.AddRange(window.Rows);
+            after = window.Next;
+            windows++;
+            Assert.True(windows <= all.Count + 1, $"more windows than rows ({all.Count}): the cursor does not move");
+        }
+        while (after is not null);
+
+        Assert.Equal(all, windowed);
+        Assert.Equal(windowed.Count, windowed.Distinct().Count());
+
+        // From an offset, then by key: the same rows as the list from there.
+        var fromThird = await Queries.DeadlineWindowAsync(366, ente, null, [], 3, null, 4);
+        var next = await Queries.DeadlineWindowAsync(366, ente, null, [], 0, fromThird.Next, 4);
+        Assert.Equal(all.Skip(3).Take(8), fromThird.Rows.Concat(next.Rows));
     }
 
     [Fact]

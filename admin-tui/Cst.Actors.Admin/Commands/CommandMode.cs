@@ -61,6 +61,9 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     /// <summary>The language of the refusals on stderr (<c>--lang</c>, <c>CST_LANG</c>); English unless given.</summary>
     public Tui.Texts Texts { get; init; } = Tui.Texts.English;
 
+    /// <summary>The rows of the first window of a deadline listing and of each next one (tests make them small).</summary>
+    internal (int First, int Next) DeadlineWindows { get; init; } = (DeadlinesViewModel.FirstWindow, IAdminQueryGrain.MaxWindow);
+
     /// <summary>The exit code once <see cref="Stop"/> is cancelled: <see cref="ExitInterrupted"/> or <see cref="ExitTerminated"/>.</summary>
     public int StopExitCode { get; set; } = ExitInterrupted;
 
@@ -77,7 +80,8 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
           import FILE             import enti from a JSON import document (.json) or a CSV of enti (.csv)
           ente list [--search T]  enti with population, active services and this year's estimate
           ente show KEY [--year Y]  one ente: identity, mailboxes, devices, services, statement of the year
-          deadlines [--days N]    deadlines of the next N days (default 30) across all enti
+          deadlines [--days N]    deadlines of the next N days (default 30) across all enti: all of them,
+                                  written as they are read (the console shows them 200 a page)
                                   (ente list, deadlines: --offset N --limit M print one page)
           billing preview --year Y              compute the preview of year Y, with progress
           billing run --year Y [--recompute]    the final run of a year that is over; on a closed year, a revision
@@ -517,20 +521,48 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         return ExitOk;
     }
 
+    /// <summary>
+    /// The deadlines, written window by window as they are read (at national scale a year's end is half a million rows:
+    /// the first line is out at once and memory stays flat). The JSON is the same array as when written whole; the
+    /// table's columns are as wide as the first window needs (a longer cell further on is cut with ~).
+    /// </summary>
     private async Task<int> DeadlinesAsync(AdminSession session, int days, int offset, int? limit, bool json)
     {
-        var vm = new DeadlinesViewModel(session);
-        await vm.LoadAllAsync(days, offset, limit);
+        var vm = new DeadlinesViewModel(session) { Windows = DeadlineWindows };
+        var first = true;
+        int[]? widths = null;
+        string[] header = ["DUE", "KIND", "ENTE", "OBJECT", "DESCRIPTION"];
+        await vm.StreamAsync(days, offset, limit, rows =>
+        {
+            if (json)
+            {
+                foreach (var d in rows)
+                {
+                    var element = new JsonObject
+                    {
+                        ["due"] = Input.Date(d.Due), ["kind"] = d.Kind.ToString(), ["ente"] = d.EnteId, ["enteName"] = d.EnteName, ["object"] = d.Object, ["description"] = d.Description,
+                    }.ToJsonString(JsonOptions);
+                    output.Write(first ? "[" + Environment.NewLine + "  " : "," + Environment.NewLine + "  ");
+                    output.Write(element.ReplaceLineEndings(Environment.NewLine + "  "));
+                    first = false;
+                }
+            }
+            else
+            {
+                widths = Table(header, rows.Select(d => new[] { Input.Date(d.Due), d.Kind.ToString(), d.EnteName, d.Object, d.Description }), widths);
+            }
+
+            return output.FlushAsync();
+        });
         if (json)
         {
-            WriteJson(new JsonArray([.. vm.Rows.Select(d => (JsonNode)new JsonObject
-            {
-                ["due"] = Input.Date(d.Due), ["kind"] = d.Kind.ToString(), ["ente"] = d.EnteId, ["enteName"] = d.EnteName, ["object"] = d.Object, ["description"] = d.Description,
-            })]));
-            return ExitOk;
+            output.WriteLine(first ? "[]" : Environment.NewLine + "]");
+        }
+        else if (widths is null)
+        {
+            Table(header, []);
         }
 
-        Table(["DUE", "KIND", "ENTE", "OBJECT", "DESCRIPTION"], vm.Rows.Select(d => new[] { Input.Date(d.Due), d.Kind.ToString(), d.EnteName, d.Object, d.Description }));
         return ExitOk;
     }
 
@@ -764,17 +796,27 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
 
     private void WriteJson(JsonNode node) => output.WriteLine(node.ToJsonString(JsonOptions));
 
-    private void Table(string[] header, IEnumerable<string[]> rows)
+    /// <summary>
+    /// A table with its header, each column as wide as its longest cell (at most 48); or, with the widths a first part
+    /// was written with, the next part of the same table (no header). Returns the widths.
+    /// </summary>
+    private int[] Table(string[] header, IEnumerable<string[]> rows, int[]? continuing = null)
     {
         // Stored text may predate the checks on control characters: never let it drive the terminal.
         var all = rows.Select(r => r.Select(Domain.Validation.Guard.Printable).ToArray()).ToList();
-        var widths = header.Select((h, i) => Math.Min(48, Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length)))).ToArray();
+        var widths = continuing ?? header.Select((h, i) => Math.Min(48, Math.Max(h.Length, all.Count == 0 ? 0 : all.Max(r => r[i].Length)))).ToArray();
         void Line(string[] cells) => output.WriteLine(string.Join("  ", cells.Select((c, i) => i == cells.Length - 1 ? c : Fit(c, widths[i]))).TrimEnd());
-        Line(header);
+        if (continuing is null)
+        {
+            Line(header);
+        }
+
         foreach (var row in all)
         {
             Line(row);
         }
+
+        return widths;
     }
 
     private static string Fit(string text, int width) => text.Length > width ? text[..(width - 1)] + "~" : text.PadRight(width);

@@ -56,6 +56,7 @@ public sealed class AdminConnection : IAsyncDisposable
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
         });
         var host = builder.Build();
+        Timings.Mark("built the Orleans client's host");
         using var cts = new CancellationTokenSource(timeout);
         try
         {

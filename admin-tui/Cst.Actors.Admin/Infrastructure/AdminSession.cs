@@ -37,7 +37,12 @@ public sealed class AdminSession
 
     public IAdminQueryGrain Queries => Grains.GetGrain<IAdminQueryGrain>(IAdminQueryGrain.Key);
 
-    public Task<T> CallAsync<T>(string what, Func<Task<T>> call) => Policy.RunAsync(what, call, OnRetrying);
+    public async Task<T> CallAsync<T>(string what, Func<Task<T>> call)
+    {
+        var result = await Policy.RunAsync(what, call, OnRetrying);
+        Timings.Mark(what);
+        return result;
+    }
 
     public Task CallAsync(string what, Func<Task> call) => Policy.RunAsync(what, call, OnRetrying);
 

@@ -66,28 +66,43 @@ public sealed class DeadlinesViewModel(AdminSession session)
         Days = d;
     }
 
-    /// <summary>Every deadline of <paramref name="days"/> from <paramref name="offset"/>, at most <paramref name="limit"/> (null: all), page by page.</summary>
-    public async Task LoadAllAsync(int days, int offset, int? limit)
+    /// <summary>
+    /// Every deadline of <paramref name="days"/> from <paramref name="offset"/>, at most <paramref name="limit"/> (null:
+    /// all), handed to <paramref name="write"/> one window at a time as they are read (by key: each window costs the same
+    /// however far into the list, and only one is held at a time). The first window is small, so that the first rows
+    /// are out at once; the next window is asked for while one is being written.
+    /// </summary>
+    public async Task StreamAsync(int days, int offset, int? limit, Func<ImmutableList<UpcomingDeadline>, Task> write)
     {
-        var rows = ImmutableList.CreateBuilder<UpcomingDeadline>();
-        var total = 0;
-        while (limit is not { } l || rows.Count < l)
+        ArgumentNullException.ThrowIfNull(write);
+        var read = 0;
+        Task<DeadlineListWindow>? pending = Window(null, Windows.First);
+        while (pending is not null)
         {
-            var window = Math.Min(IAdminQueryGrain.MaxWindow, limit is { } max ? max - rows.Count : IAdminQueryGrain.MaxWindow);
-            var page = await session.CallAsync("listing the deadlines", () => session.Queries.DeadlinesAsync(days, null, null, [], offset + rows.Count, window));
-            rows.AddRange(page.Rows);
-            total = page.Total;
-            if (page.Rows.Count < window)
+            var window = await pending;
+            read += window.Rows.Count;
+            pending = window.Next is { } next && (limit is not { } l || read < l) ? Window(next, Windows.Next) : null;
+            if (window.Rows.Count > 0)
             {
-                break;
+                await write(window.Rows);
             }
         }
 
-        Rows = rows.ToImmutable();
-        Total = UnfilteredTotal = total;
-        Offset = offset;
         Days = days;
+        Offset = offset;
+
+        Task<DeadlineListWindow> Window(DeadlineCursor? after, int size)
+        {
+            var count = limit is { } max ? Math.Min(size, max - read) : size;
+            return session.CallAsync("listing the deadlines", () => session.Queries.DeadlineWindowAsync(days, null, null, [], offset, after, count));
+        }
     }
+
+    /// <summary>Rows of the first window of <see cref="StreamAsync"/>: printed before the next ones are read.</summary>
+    public const int FirstWindow = 500;
+
+    /// <summary>The rows <see cref="StreamAsync"/> asks for in its first window and in each next one.</summary>
+    public (int First, int Next) Windows { get; init; } = (FirstWindow, IAdminQueryGrain.MaxWindow);
 
     public Task NextPageAsync() => HasNextPage ? LoadAsync(offset: Offset + PageSize) : Task.CompletedTask;
 

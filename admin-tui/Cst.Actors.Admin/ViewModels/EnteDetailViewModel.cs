@@ -48,6 +48,9 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
     public string? StatementError { get; private set; }
 
     /// <summary>The consumption components each hosted service can record, for the consumption dialog's pick-list.</summary>
+    /// <summary>How many of the ente's objects <see cref="LoadAsync"/> reads at once.</summary>
+    private const int ObjectReads = 8;
+
     private readonly Dictionary<string, IReadOnlyList<FormChoice>> _consumptionChoices = new(StringComparer.Ordinal);
 
     private IEnteGrain Grain => session.Grains.GetGrain<IEnteGrain>(EnteId);
@@ -90,11 +93,21 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         var ente = await session.CallAsync($"reading ente {EnteId}", () => Grain.GetAsync());
         var listino = await session.CallAsync("reading the listino",
             () => session.Grains.GetGrain<ICatalogueGrain>(ICatalogueGrain.Key).GetListinoAsync(ente.Registration.ListinoId));
-        var rows = new List<ObjectRow>();
-        foreach (var child in ente.Children.OrderBy(c => c.Kind).ThenBy(c => c.Key, StringComparer.Ordinal))
+        // An ente of a large comune has a hundred objects: a few read at once, not one after the other (each is one
+        // activation on a cold silo), and nothing but the ente's own objects.
+        using var gate = new SemaphoreSlim(ObjectReads);
+        var rows = (await Task.WhenAll(ente.Children.OrderBy(c => c.Kind).ThenBy(c => c.Key, StringComparer.Ordinal).Select(async child =>
         {
-            rows.Add(await RowAsync(child, listino));
-        }
+            await gate.WaitAsync();
+            try
+            {
+                return await RowAsync(child, listino);
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }))).ToList();
 
         Notices = await session.CallAsync("reading the notices", () => session.Queries.NoticesAsync(EnteId, 50));
         Ente = ente;
@@ -144,10 +157,16 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 var sub = s.Subscription;
                 var quantity = sub.QuantityChanges.LastOrDefault()?.Quantity ?? sub.Quantity;
                 var variant = sub.VariantChanges.LastOrDefault()?.Variant ?? sub.Variant;
-                _consumptionChoices[child.Key] = listino.VersionForFact(s.ServiceId, Today)?.FindService(s.ServiceId) is { } service
+                IReadOnlyList<FormChoice> choices = listino.VersionForFact(s.ServiceId, Today)?.FindService(s.ServiceId) is { } service
                     ? [.. Priceability.ConsumptionComponents(service, variant).Select(c => new FormChoice(c.Id,
                         $"{c.Id}: {(c.Price is { } price ? "EUR " + Input.Euro(price) : "on quotation")} per {c.Unit ?? "unit"}"))]
                     : [];
+                lock (_consumptionChoices)
+                {
+                    // Objects are read a few at once (LoadAsync).
+                    _consumptionChoices[child.Key] = choices;
+                }
+
                 var detail = s.ServiceName + (variant is null ? string.Empty : " " + variant)
                     + $" x{quantity:0.##} from {Input.Date(sub.ActivatedOn)}"
                     + (s.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);

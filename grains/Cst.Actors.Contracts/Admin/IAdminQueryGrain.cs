@@ -52,33 +52,39 @@ public sealed record EnteSummary(
     [property: Id(6)] string? EstimateError,
     [property: Id(7)] LocalDate? WithdrawnOn);
 
-/// <summary>A window of the upcoming deadlines: the rows from <paramref name="Offset"/> and how many match in all.</summary>
-[GenerateSerializer, Immutable, Alias("cst.DeadlinePage")]
-public sealed record DeadlinePage(
+/// <summary>
+/// A window of a list read by offset (the console's pages): the rows from <paramref name="Offset"/> and how many match in
+/// all. One type for the deadlines, the enti, the notices (newest due date first) and the audit log (newest first).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cst.Page`1")]
+public sealed record Page<T>(
+    [property: Id(0)] ImmutableList<T> Rows,
+    [property: Id(1)] int Total,
+    [property: Id(2)] int Offset);
+
+/// <summary>
+/// Where a listing of the upcoming deadlines stands: after the row with this order key (due date, kind, ente name,
+/// object, object kind: unique), in the days fixed by its first window (a listing that crosses midnight neither skips
+/// nor repeats a row).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cst.DeadlineCursor")]
+public sealed record DeadlineCursor(
+    [property: Id(0)] LocalDate From,
+    [property: Id(1)] LocalDate UpTo,
+    [property: Id(2)] LocalDate Due,
+    [property: Id(3)] DeadlineKind Kind,
+    [property: Id(4)] string EnteName,
+    [property: Id(5)] string Object,
+    [property: Id(6)] short ObjectKind);
+
+/// <summary>
+/// A window of a full listing of the upcoming deadlines, read by key (no count, no offset: each window costs the same,
+/// however far into the list): the rows, and where the next window starts (null: this was the last one).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("cst.DeadlineListWindow")]
+public sealed record DeadlineListWindow(
     [property: Id(0)] ImmutableList<UpcomingDeadline> Rows,
-    [property: Id(1)] int Total,
-    [property: Id(2)] int Offset);
-
-/// <summary>A window of the enti list: the rows from <paramref name="Offset"/> and how many match in all.</summary>
-[GenerateSerializer, Immutable, Alias("cst.EntePage")]
-public sealed record EntePage(
-    [property: Id(0)] ImmutableList<EnteSummary> Rows,
-    [property: Id(1)] int Total,
-    [property: Id(2)] int Offset);
-
-/// <summary>A window of the notices, newest due date first.</summary>
-[GenerateSerializer, Immutable, Alias("cst.NoticePage")]
-public sealed record NoticePage(
-    [property: Id(0)] ImmutableList<NoticeRow> Rows,
-    [property: Id(1)] int Total,
-    [property: Id(2)] int Offset);
-
-/// <summary>A window of the audit log, newest first.</summary>
-[GenerateSerializer, Immutable, Alias("cst.AuditPage")]
-public sealed record AuditPage(
-    [property: Id(0)] ImmutableList<AuditRow> Rows,
-    [property: Id(1)] int Total,
-    [property: Id(2)] int Offset);
+    [property: Id(1)] DeadlineCursor? Next);
 
 /// <summary>
 /// Read-only queries for the admin console over many grains or over the notice and audit tables, so that clients read
@@ -108,11 +114,11 @@ public interface IAdminQueryGrain : IGrainWithIntegerKey
 
     /// <summary>A window of <see cref="NoticesAsync"/>: from <paramref name="offset"/>, at most <paramref name="limit"/> rows, with the total.</summary>
     [ReadOnly]
-    Task<NoticePage> NoticesPageAsync(string? enteId, int offset, int limit);
+    Task<Page<NoticeRow>> NoticesPageAsync(string? enteId, int offset, int limit);
 
     /// <summary>A window of <see cref="AuditAsync"/>: from <paramref name="offset"/>, at most <paramref name="limit"/> rows, with the total.</summary>
     [ReadOnly]
-    Task<AuditPage> AuditPageAsync(string? filter, int offset, int limit);
+    Task<Page<AuditRow>> AuditPageAsync(string? filter, int offset, int limit);
 
     /// <summary>
     /// The deadlines due from today to <paramref name="days"/> days later (at most <see cref="MaxDeadlineDays"/>), both
@@ -124,7 +130,16 @@ public interface IAdminQueryGrain : IGrainWithIntegerKey
     /// <paramref name="offset"/>, at most <paramref name="limit"/> (up to <see cref="MaxWindow"/>) rows, with the total.
     /// </summary>
     [ReadOnly]
-    Task<DeadlinePage> DeadlinesAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching, int offset, int limit);
+    Task<Page<UpcomingDeadline>> DeadlinesAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching, int offset, int limit);
+
+    /// <summary>
+    /// The same deadlines as <see cref="DeadlinesAsync"/> (same order, same filter), for reading them all: the first
+    /// window (<paramref name="after"/> null) from <paramref name="offset"/>, each next one after the cursor the previous
+    /// returned (<paramref name="offset"/> and <paramref name="days"/> then ignored); at most <paramref name="limit"/>
+    /// (up to <see cref="MaxWindow"/>) rows. No total is counted.
+    /// </summary>
+    [ReadOnly]
+    Task<DeadlineListWindow> DeadlineWindowAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching, int offset, DeadlineCursor? after, int limit);
 
     /// <summary>
     /// The enti by name with their population, active objects and the estimate of <paramref name="year"/>, from the enti
@@ -134,7 +149,7 @@ public interface IAdminQueryGrain : IGrainWithIntegerKey
     /// <paramref name="year"/>, are asked.
     /// </summary>
     [ReadOnly]
-    Task<EntePage> EnteSummariesAsync(int year, string? search, int offset, int limit);
+    Task<Page<EnteSummary>> EnteSummariesAsync(int year, string? search, int offset, int limit);
 
     /// <summary>Today in Europe/Rome, on the cluster's clock.</summary>
     [ReadOnly]

@@ -26,15 +26,36 @@ public sealed class AdminQueryGrain(IClock clock, IAdminReadStore store, IReadMo
 
     public Task<ImmutableList<AuditRow>> AuditAsync(string? filter, int max) => store.AuditAsync(filter, max);
 
-    public Task<NoticePage> NoticesPageAsync(string? enteId, int offset, int limit) =>
+    public Task<Page<NoticeRow>> NoticesPageAsync(string? enteId, int offset, int limit) =>
         store.NoticesPageAsync(enteId, Offset(offset), Limit(limit));
 
-    public Task<AuditPage> AuditPageAsync(string? filter, int offset, int limit) =>
+    public Task<Page<AuditRow>> AuditPageAsync(string? filter, int offset, int limit) =>
         store.AuditPageAsync(filter, Offset(offset), Limit(limit));
 
     public Task<LocalDate> TodayAsync() => Task.FromResult(clock.Today());
 
-    public async Task<DeadlinePage> DeadlinesAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching, int offset, int limit)
+    public async Task<Page<UpcomingDeadline>> DeadlinesAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching, int offset, int limit)
+    {
+        await CheckAsync(days, enteId);
+        var today = clock.Today();
+        var page = await readModels.DeadlinesAsync(today, today.PlusDays(days), enteId, filter, kindsMatching, Offset(offset), Limit(limit));
+        return new Page<UpcomingDeadline>(page.Rows, page.Total, Offset(offset));
+    }
+
+    public async Task<DeadlineListWindow> DeadlineWindowAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching,
+        int offset, DeadlineCursor? after, int limit)
+    {
+        if (after is null)
+        {
+            // The next windows go on from a cursor this one gave: checked once.
+            await CheckAsync(days, enteId);
+        }
+
+        var today = clock.Today();
+        return await readModels.DeadlineWindowAsync(today, today.PlusDays(days), enteId, filter, kindsMatching, Offset(offset), after, Limit(limit));
+    }
+
+    private async Task CheckAsync(int days, string? enteId)
     {
         if (days is < 0 or > IAdminQueryGrain.MaxDeadlineDays)
         {
@@ -46,13 +67,9 @@ public sealed class AdminQueryGrain(IClock clock, IAdminReadStore store, IReadMo
         {
             throw new CstDomainError("UnknownEnte", "ente/" + enteId, $"There is no ente '{enteId}'.", RefusalCode.EnteUnknown, [enteId]);
         }
-
-        var today = clock.Today();
-        var page = await readModels.DeadlinesAsync(today, today.PlusDays(days), enteId, filter, kindsMatching, Offset(offset), Limit(limit));
-        return new DeadlinePage(page.Rows, page.Total, Offset(offset));
     }
 
-    public async Task<EntePage> EnteSummariesAsync(int year, string? search, int offset, int limit)
+    public async Task<Page<EnteSummary>> EnteSummariesAsync(int year, string? search, int offset, int limit)
     {
         var today = clock.Today();
         var page = await readModels.EnteSummariesAsync(search, Offset(offset), Limit(limit));
@@ -79,7 +96,7 @@ public sealed class AdminQueryGrain(IClock clock, IAdminReadStore store, IReadMo
             }
         }));
 
-        return new EntePage([.. rows], page.Total, Offset(offset));
+        return new Page<EnteSummary>([.. rows], page.Total, Offset(offset));
     }
 
     private static int Offset(int offset) => Math.Max(0, offset);

@@ -14,10 +14,10 @@ public interface IAdminReadStore
     Task<ImmutableList<AuditRow>> AuditAsync(string? filter, int max);
 
     /// <summary>A window of the notices (newest due date first) and how many there are.</summary>
-    Task<NoticePage> NoticesPageAsync(string? enteId, int offset, int limit);
+    Task<Page<NoticeRow>> NoticesPageAsync(string? enteId, int offset, int limit);
 
     /// <summary>A window of the audit log (newest first) and how many rows match.</summary>
-    Task<AuditPage> AuditPageAsync(string? filter, int offset, int limit);
+    Task<Page<AuditRow>> AuditPageAsync(string? filter, int offset, int limit);
 }
 
 /// <summary>The notice and audit tables in PostgreSQL, read with the silo's shared data source.</summary>
@@ -26,10 +26,10 @@ public sealed class PostgresAdminReadStore(NpgsqlDataSource dataSource) : IAdmin
     public async Task<ImmutableList<NoticeRow>> NoticesAsync(string? enteId, int max) =>
         (await NoticesPageAsync(enteId, 0, Math.Clamp(max, 1, 100_000), count: false)).Rows;
 
-    public Task<NoticePage> NoticesPageAsync(string? enteId, int offset, int limit) =>
+    public Task<Page<NoticeRow>> NoticesPageAsync(string? enteId, int offset, int limit) =>
         NoticesPageAsync(enteId, offset, limit, count: true);
 
-    private async Task<NoticePage> NoticesPageAsync(string? enteId, int offset, int limit, bool count)
+    private async Task<Page<NoticeRow>> NoticesPageAsync(string? enteId, int offset, int limit, bool count)
     {
         try
         {
@@ -58,7 +58,7 @@ public sealed class PostgresAdminReadStore(NpgsqlDataSource dataSource) : IAdmin
                     Instant.FromDateTimeUtc(reader.GetFieldValue<DateTime>(6))));
             }
 
-            return new NoticePage(rows.ToImmutable(), total, offset);
+            return new Page<NoticeRow>(rows.ToImmutable(), total, offset);
         }
         catch (NpgsqlException e)
         {
@@ -69,10 +69,10 @@ public sealed class PostgresAdminReadStore(NpgsqlDataSource dataSource) : IAdmin
     public async Task<ImmutableList<AuditRow>> AuditAsync(string? filter, int max) =>
         (await AuditPageAsync(filter, 0, Math.Clamp(max, 1, 100_000), count: false)).Rows;
 
-    public Task<AuditPage> AuditPageAsync(string? filter, int offset, int limit) =>
+    public Task<Page<AuditRow>> AuditPageAsync(string? filter, int offset, int limit) =>
         AuditPageAsync(filter, offset, limit, count: true);
 
-    private async Task<AuditPage> AuditPageAsync(string? filter, int offset, int limit, bool count)
+    private async Task<Page<AuditRow>> AuditPageAsync(string? filter, int offset, int limit, bool count)
     {
         const string where = "WHERE ($1::text IS NULL OR strpos(lower(object), lower($1)) > 0 OR strpos(lower(operator), lower($1)) > 0)";
         try
@@ -103,7 +103,7 @@ public sealed class PostgresAdminReadStore(NpgsqlDataSource dataSource) : IAdmin
                     reader.IsDBNull(6) ? null : reader.GetString(6)));
             }
 
-            return new AuditPage(rows.ToImmutable(), total, offset);
+            return new Page<AuditRow>(rows.ToImmutable(), total, offset);
         }
         catch (NpgsqlException e)
         {

@@ -57,6 +57,13 @@ public interface IReadModelStore
     Task<StoredPage<UpcomingDeadline>> DeadlinesAsync(LocalDate from, LocalDate upTo, string? enteId, string? filter,
         IReadOnlyCollection<DeadlineKind> kindsMatching, int offset, int limit);
 
+    /// <summary>
+    /// The same deadlines in the same order as <see cref="DeadlinesAsync"/>, read by key for a full listing: the first
+    /// window (<paramref name="after"/> null) from <paramref name="offset"/>, the next ones after the cursor; no total.
+    /// </summary>
+    Task<DeadlineListWindow> DeadlineWindowAsync(LocalDate from, LocalDate upTo, string? enteId, string? filter,
+        IReadOnlyCollection<DeadlineKind> kindsMatching, int offset, DeadlineCursor? after, int limit);
+
     /// <summary>Enti rows by name, those matching <paramref name="search"/> (see <see cref="Fold"/>); one window and the total.</summary>
     Task<StoredPage<EnteSummaryRow>> EnteSummariesAsync(string? search, int offset, int limit);
 
@@ -218,54 +225,128 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
         }
     }
 
+    /// <summary>The deadlines' filter: $1 from, $2 up to, $3 the ente, $4 the text (lower case), $5 the kinds it names.</summary>
+    private const string DeadlineWhere =
+        """
+        WHERE due_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR ente_id = $3)
+          AND ($4::text IS NULL OR strpos(lower(ente_name), $4) > 0 OR strpos(lower(ente_id), $4) > 0
+               OR strpos(lower(object_key), $4) > 0 OR kind = ANY($5::smallint[]))
+        """;
+
+    /// <summary>The list's order, unique (the primary key's columns are in it): the index deadline_upcoming_by_due's (sql/schema/0016).</summary>
+    private const string DeadlineOrder = "ORDER BY due_date, kind, ente_name, object_key, object_kind";
+
+    private const string DeadlineColumns = "SELECT due_date, kind, ente_id, ente_name, object_key, description, object_kind FROM deadline_upcoming";
+
     public async Task<StoredPage<UpcomingDeadline>> DeadlinesAsync(LocalDate from, LocalDate upTo, string? enteId, string? filter,
         IReadOnlyCollection<DeadlineKind> kindsMatching, int offset, int limit)
     {
-        // The filter matches the ente's name or key, the object or the kind's name (or its word in the client's language,
-        // kindsMatching), case ignored, as the console's did.
-        var text = string.IsNullOrWhiteSpace(filter) ? null : filter.Trim().ToLowerInvariant();
-        var kinds = text is null ? [] : Enum.GetValues<DeadlineKind>()
-            .Where(k => k.ToString().Contains(text, StringComparison.OrdinalIgnoreCase)).Concat(kindsMatching ?? [])
-            .Distinct().Select(k => (short)k).ToArray();
-        const string where =
-            """
-            WHERE due_date BETWEEN $1 AND $2 AND ($3::text IS NULL OR ente_id = $3)
-              AND ($4::text IS NULL OR strpos(lower(ente_name), $4) > 0 OR strpos(lower(ente_id), $4) > 0
-                   OR strpos(lower(object_key), $4) > 0 OR kind = ANY($5::smallint[]))
-            """;
+        var (text, kinds) = DeadlineFilter(filter, kindsMatching);
         try
         {
             await using var batch = dataSource.CreateBatch();
-            batch.BatchCommands.Add(Parameters(new NpgsqlBatchCommand("SELECT count(*) FROM deadline_upcoming " + where), from, upTo, enteId, text, kinds));
-            var page = Parameters(new NpgsqlBatchCommand(
-                $"""
-                SELECT due_date, kind, ente_id, ente_name, object_key, description FROM deadline_upcoming
-                {where}
-                ORDER BY due_date, kind, ente_name, object_key, object_kind
-                OFFSET $6 LIMIT $7
-                """), from, upTo, enteId, text, kinds);
-            return await ReadPageAsync(batch, page, offset, limit, reader => new UpcomingDeadline(
-                LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0)),
-                (DeadlineKind)reader.GetInt16(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                reader.GetString(5)));
+            batch.BatchCommands.Add(DeadlineParameters(new NpgsqlBatchCommand("SELECT count(*) FROM deadline_upcoming " + DeadlineWhere), from, upTo, enteId, text, kinds));
+            var page = DeadlineParameters(new NpgsqlBatchCommand($"{DeadlineColumns} {DeadlineWhere} {DeadlineOrder} OFFSET $6 LIMIT $7"), from, upTo, enteId, text, kinds);
+            return await ReadPageAsync(batch, page, offset, limit, ReadDeadline);
         }
         catch (NpgsqlException e)
         {
             throw new CstInfrastructureError($"Could not read the upcoming deadlines: {e.Message}", e);
         }
+    }
 
-        static NpgsqlBatchCommand Parameters(NpgsqlBatchCommand command, LocalDate from, LocalDate upTo, string? enteId, string? text, short[] kinds)
+    public async Task<DeadlineListWindow> DeadlineWindowAsync(LocalDate from, LocalDate upTo, string? enteId, string? filter,
+        IReadOnlyCollection<DeadlineKind> kindsMatching, int offset, DeadlineCursor? after, int limit)
+    {
+        var (text, kinds) = DeadlineFilter(filter, kindsMatching);
+        if (after is not null)
         {
-            command.Parameters.Add(new NpgsqlParameter { Value = from.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
-            command.Parameters.Add(new NpgsqlParameter { Value = upTo.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)enteId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-            command.Parameters.Add(new NpgsqlParameter { Value = kinds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
-            return command;
+            (from, upTo) = (after.From, after.UpTo);
         }
+
+        var window = Math.Clamp(limit, 0, IAdminQueryGrain.MaxWindow);
+        try
+        {
+            // After the cursor: a row comparison on the index's columns, an index condition (EXPLAIN in sql/schema/0016):
+            // every window reads only its own rows, however far into the list.
+            await using var command = DeadlineParameters(dataSource.CreateCommand(after is null
+                ? $"{DeadlineColumns} {DeadlineWhere} {DeadlineOrder} OFFSET $6 LIMIT $7"
+                : $"{DeadlineColumns} {DeadlineWhere} AND (due_date, kind, ente_name, object_key, object_kind) > ($6, $7, $8, $9, $10) {DeadlineOrder} LIMIT $11"),
+                from, upTo, enteId, text, kinds);
+            if (after is null)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = Math.Max(0, offset) });
+            }
+            else
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = after.Due.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
+                command.Parameters.Add(new NpgsqlParameter { Value = (short)after.Kind, NpgsqlDbType = NpgsqlDbType.Smallint });
+                command.Parameters.Add(new NpgsqlParameter { Value = after.EnteName, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter { Value = after.Object, NpgsqlDbType = NpgsqlDbType.Text });
+                command.Parameters.Add(new NpgsqlParameter { Value = after.ObjectKind, NpgsqlDbType = NpgsqlDbType.Smallint });
+            }
+
+            command.Parameters.Add(new NpgsqlParameter { Value = window });
+            var rows = ImmutableList.CreateBuilder<UpcomingDeadline>();
+            short lastObjectKind = 0;
+            await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                rows.Add(ReadDeadline(reader));
+                lastObjectKind = reader.GetInt16(6);
+            }
+
+            // A full window may have a next one; a short one is the last.
+            var next = rows.Count < window || rows.Count == 0 ? null
+                : new DeadlineCursor(from, upTo, rows[^1].Due, rows[^1].Kind, rows[^1].EnteName, rows[^1].Object, lastObjectKind);
+            return new DeadlineListWindow(rows.ToImmutable(), next);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new CstInfrastructureError($"Could not read the upcoming deadlines: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The filter matches the ente's name or key, the object or the kind's name (or its word in the client's language,
+    /// kindsMatching), case ignored, as the console's did.
+    /// </summary>
+    private static (string? Text, short[] Kinds) DeadlineFilter(string? filter, IReadOnlyCollection<DeadlineKind> kindsMatching)
+    {
+        var text = string.IsNullOrWhiteSpace(filter) ? null : filter.Trim().ToLowerInvariant();
+        var kinds = text is null ? [] : Enum.GetValues<DeadlineKind>()
+            .Where(k => k.ToString().Contains(text, StringComparison.OrdinalIgnoreCase)).Concat(kindsMatching ?? [])
+            .Distinct().Select(k => (short)k).ToArray();
+        return (text, kinds);
+    }
+
+    private static UpcomingDeadline ReadDeadline(NpgsqlDataReader reader) => new(
+        LocalDate.FromDateOnly(reader.GetFieldValue<DateOnly>(0)),
+        (DeadlineKind)reader.GetInt16(1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5));
+
+    private static NpgsqlBatchCommand DeadlineParameters(NpgsqlBatchCommand command, LocalDate from, LocalDate upTo, string? enteId, string? text, short[] kinds)
+    {
+        DeadlineParameters(command.Parameters, from, upTo, enteId, text, kinds);
+        return command;
+    }
+
+    private static NpgsqlCommand DeadlineParameters(NpgsqlCommand command, LocalDate from, LocalDate upTo, string? enteId, string? text, short[] kinds)
+    {
+        DeadlineParameters(command.Parameters, from, upTo, enteId, text, kinds);
+        return command;
+    }
+
+    private static void DeadlineParameters(NpgsqlParameterCollection parameters, LocalDate from, LocalDate upTo, string? enteId, string? text, short[] kinds)
+    {
+        parameters.Add(new NpgsqlParameter { Value = from.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
+        parameters.Add(new NpgsqlParameter { Value = upTo.ToDateOnly(), NpgsqlDbType = NpgsqlDbType.Date });
+        parameters.Add(new NpgsqlParameter { Value = (object?)enteId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = (object?)text ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = kinds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Smallint });
     }
 
     /// <summary>
