@@ -528,7 +528,8 @@ internal sealed record Options(string Scale, int[] Silos, int Runs, int Parallel
 
         var o = new Options(
             result.GetValue(quick) ? "800" : result.GetValue(scale) ?? "national",
-            result.GetValue(silos) ?? [1],
+            // An option with a custom parser that was not given comes back as an empty array, not null.
+            result.GetValue(silos) is { Length: > 0 } counts ? counts : [1],
             result.GetValue(runs) ?? 3,
             result.GetValue(parallelism) ?? 16,
             result.GetValue(seed) ?? NationalDataset.DefaultSeed,
