@@ -132,8 +132,7 @@ public sealed partial class FormDialog : Dialog
     {
         ArgumentNullException.ThrowIfNull(texts);
         using var asking = MainWindow.Asking(app);
-        return irreversible
-            ? MessageBox.Query(app, texts.Confirm, question, texts.Yes, texts.No) == 0
-            : MessageBox.Query(app, texts.Confirm, question, texts.No, texts.Yes) == 1;
+        // No first, Yes second; the focus (and Enter) on No for what cannot be undone, on Yes otherwise.
+        return Question.Ask(app, texts.Confirm, question, irreversible ? 0 : 1, texts.No, texts.Yes) == 1;
     }
 }

@@ -64,8 +64,8 @@ public sealed class OutboxScreen : Screen
                 if (App is not null)
                 {
                     var lines = OutboxViewModel.Evidence(entry, T.Time)
-                        .SelectMany(f => MainWindow.Wrap($"{T.OutboxField(f.Name),-14} {Value(f.Name, f.Value)}", 70));
-                    MessageBox.Query(App, T.OutboxMessageTitle(entry.Id), string.Join("\n", lines), T.Close);
+                        .SelectMany(f => MainWindow.Wrap($"{T.OutboxField(f.Name),-14} {Value(f.Name, f.Value)}", Question.TextWidth));
+                    Question.Show(App, T.OutboxMessageTitle(entry.Id), [.. lines], T.Close);
                 }
             });
             return true;
