@@ -12,7 +12,7 @@ namespace Cst.Actors.Admin.Tui;
 public static class Question
 {
     /// <summary>Widest text line of a box: inside the 80 columns with the dialog's borders and margins.</summary>
-    public const int TextWidth = 70;
+    public const int TextWidth = 74;
 
     /// <summary>
     /// Asks <paramref name="message"/> with <paramref name="buttons"/>; the focus starts on

@@ -47,6 +47,9 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public string? StatementError { get; private set; }
 
+    /// <summary>Each mailbox's extra space and conservazione in GB today, shown in their dialogs.</summary>
+    private readonly Dictionary<string, (decimal Space, decimal Conservazione)> _gigabytes = new(StringComparer.Ordinal);
+
     /// <summary>The consumption components each hosted service can record, for the consumption dialog's pick-list.</summary>
     private readonly Dictionary<string, IReadOnlyList<FormChoice>> _consumptionChoices = new(StringComparer.Ordinal);
 
@@ -124,6 +127,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             case ChildKind.PecMailbox:
             {
                 var m = await session.CallAsync("reading a mailbox", () => session.Grains.GetGrain<IPecMailboxGrain>(child.Key).GetAsync());
+                _gigabytes[child.Key] = (m.ExtraSpaceGb, m.ConservazioneGb);
                 var detail = $"{m.Tier}" + (m.ActivatedOn is { } a ? $" from {Input.Date(a)}" : " requested")
                     + (m.DisdettaReceivedOn is { } d ? $", disdetta {Input.Date(d)} ({m.DisdettaEvidence})" : string.Empty)
                     + (m.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);
@@ -187,10 +191,10 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
     public ActionForm? EditForm() => Ente is { } e ? EntiViewModel.EditForm(session, e) : null;
 
     /// <summary>Who pays from a billing year on; earlier years (and their statements) keep their payer.</summary>
-    public ActionForm PayerForm() => new(
+    public ActionForm PayerForm(IReadOnlyList<FormChoice>? enti = null) => new(
         "Set payer",
         [
-            new("Capofila ente key (empty: itself)", Ente?.CapofilaId ?? string.Empty),
+            new("Capofila ente key (empty: itself)", Ente?.CapofilaId ?? string.Empty, enti),
             new("From billing year", Today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ],
         v =>
@@ -207,6 +211,21 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                     return capofila is null ? $"{EnteId} pays for itself from {from}." : $"{capofila} pays for {EnteId} from {from}.";
                 });
         });
+
+    /// <summary>
+    /// The payer's dialog with the capofila picked by name from the registered enti (the ente itself first, then the
+    /// current capofila, then the others by name), instead of a code typed from memory.
+    /// </summary>
+    public async Task<ActionForm> PayerFormWithEntiAsync()
+    {
+        var page = await session.CallAsync("listing the enti",
+            () => session.Queries.EnteSummariesAsync(Today.Year, null, 0, Contracts.Admin.IAdminQueryGrain.MaxWindow));
+        var current = Ente?.CapofilaId;
+        var others = page.Rows.Where(e => e.EnteId != EnteId && e.WithdrawnOn is null)
+            .OrderBy(e => e.EnteId == current ? 0 : 1).ThenBy(e => e.Name, StringComparer.CurrentCulture)
+            .Select(e => new FormChoice(e.EnteId, $"{e.Name} ({e.EnteId})"));
+        return PayerForm([new FormChoice(string.Empty, "(itself)"), .. others]);
+    }
 
     public ActionForm WithdrawForm() => new(
         "Withdraw ente",
@@ -334,16 +353,18 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     /// <summary>The extra space of a mailbox in GB from a date (0 ends it); billed per GB.</summary>
     public ActionForm? SpaceForm(ObjectRow row) => MailboxGigabytesForm(row, "Set extra space", "Extra space GB", "extra space",
-        (grain, on, gb) => grain.SetExtraSpaceAsync(on, gb, session.Operator));
+        _gigabytes.TryGetValue(row.Key, out var gb) ? gb.Space : null, (grain, on, gb) => grain.SetExtraSpaceAsync(on, gb, session.Operator));
 
     /// <summary>The conservazione of a mailbox's content in GB from a date (0 ends it); billed per GB.</summary>
     public ActionForm? ConservazioneForm(ObjectRow row) => MailboxGigabytesForm(row, "Set conservazione", "Conservazione GB", "conservazione",
-        (grain, on, gb) => grain.SetConservazioneAsync(on, gb, session.Operator));
+        _gigabytes.TryGetValue(row.Key, out var gb) ? gb.Conservazione : null, (grain, on, gb) => grain.SetConservazioneAsync(on, gb, session.Operator));
 
-    private ActionForm? MailboxGigabytesForm(ObjectRow row, string title, string field, string what, Func<IPecMailboxGrain, LocalDate, decimal, Task<PecMailboxView>> set) =>
+    /// <summary>The GB dialog, its field filled with the mailbox's GB today (what the operator changes from).</summary>
+    private ActionForm? MailboxGigabytesForm(ObjectRow row, string title, string field, string what, decimal? current,
+        Func<IPecMailboxGrain, LocalDate, decimal, Task<PecMailboxView>> set) =>
         row.Kind != ChildKind.PecMailbox ? null : new(
         $"{title}: {row.Key}",
-        [new("Effective on", Input.Date(Today)), new($"{field} (0 ends it)")],
+        [new("Effective on", Input.Date(Today)), new($"{field} (0 ends it)", current is { } now ? now.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : string.Empty)],
         v =>
         {
             var on = Input.Date(v[0], "Effective on");
@@ -403,7 +424,8 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public ActionForm? RevokeForm(ObjectRow row) => row.Kind != ChildKind.FirmaDevice ? null : new(
         $"Revoke device: {row.Key}",
-        [new("Revoked on", Input.Date(Today)), new("Reason (Lost, Stolen, HolderLeft, Other)", nameof(RevocationReason.Lost))],
+        // No reason preselected: a revocation recorded with the wrong reason is worse than one asked for again.
+        [new("Revoked on", Input.Date(Today)), new("Reason", string.Empty, [.. Enum.GetNames<RevocationReason>().Select(n => new FormChoice(n, n))])],
         v =>
         {
             var on = Reported(FactKind.Revocation, Input.Date(v[0], "Revoked on"), row.Key);
