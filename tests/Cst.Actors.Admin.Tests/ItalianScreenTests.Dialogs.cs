@@ -144,4 +144,20 @@ public sealed partial class ItalianScreenTests
         var starts = lines.Select(l => l.IndexOf("parola", StringComparison.Ordinal) - (l.Contains("Errore: ", StringComparison.Ordinal) ? "Errore: ".Length : 0)).Distinct().ToList();
         Assert.True(starts.Count == 1, "wrapped lines start at different columns:\n" + shown);
     }
+
+    [Fact]
+    public async Task WithdrawDialog_ALongLabel_LeavesAColumnBeforeItsField()
+    {
+        var (enteId, _, _, _) = await cluster.NewEnteAsync();
+        string? dialog = null;
+        var harness = new TuiHarness { Language = It };
+        harness
+            .WaitFor("abitanti 4.321")
+            .Keys((Key)'w').WaitFor("Recesso dell'ente").WaitFor(It.Date(cluster.Today))
+            .Until("the dialog", () => (dialog = harness.Screen).Length > 0)
+            .Keys(Key.Esc).WaitFor(It.Cancelled);
+        harness.Run(cluster.Session(), main => main.Show(new EnteDetailScreen(main, enteId)));
+
+        Assert.Matches(@"Recesso dal \(primo giorno non socio\): +" + Regex.Escape(It.Date(cluster.Today)), dialog!);
+    }
 }

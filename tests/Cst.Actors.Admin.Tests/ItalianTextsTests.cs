@@ -74,4 +74,20 @@ public sealed class ItalianTextsTests
         Assert.Equal("Esportata la revisione 0 in /tmp/x: 2 file", It.Message("Exported r0 to /tmp/x: 2 file(s)"));
         Assert.Equal("Revocare BK-1 il 10/11/2026 (rubato)?", It.Message("Revoke BK-1 on 2026-11-10 (Stolen)?"));
     }
+
+    [Fact]
+    public void AddEnte_KeyRefusals_InItalian()
+    {
+        Assert.Equal("un Comune si identifica con il codice ISTAT, e non è stato indicato", It.Error("a Comune is identified by its ISTAT code, and none was given"));
+        Assert.Equal("un ente di tipo Provincia si identifica con il codice fiscale, e non è stato indicato",
+            It.Error("a body of kind Provincia is identified by its codice fiscale, and none was given"));
+    }
+
+    [Fact]
+    public void NoticeBody_DropsTheSubjectTheObjectColumnNames()
+    {
+        var text = It.Notice("service 028001/s.14/1: renews for the whole of 2027");
+
+        Assert.Equal("si rinnova per tutto il 2027", Cst.Actors.Admin.Tui.Screens.NoticesScreen.Body(text, "028001/s.14/1"));
+    }
 }

@@ -28,7 +28,7 @@ public sealed partial class FormDialog : Dialog
         Title = texts.Phrase(form.Title);
         Width = Dim.Percent(90);
         var labels = form.Fields.Select(f => texts.Phrase(f.Label)).ToList();
-        // A label longer than its column is cut, never drawn over its field.
+        // A label longer than its column is cut, never drawn over its field; one blank column between them.
         var labelWidth = Math.Min(LabelColumns, labels.Max(l => l.Length) + 1);
         var index = 0;
         View? previous = null;
@@ -38,7 +38,7 @@ public sealed partial class FormDialog : Dialog
             if (field.Choices is { Count: > 0 } choices)
             {
                 // A short list the operator moves through with the arrows; it keeps the dialog within 24 rows.
-                var list = new ListView { X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2), Height = Math.Min(choices.Count, 4) };
+                var list = new ListView { X = labelWidth + 3, Y = label.Y, Width = Dim.Fill(2), Height = Math.Min(choices.Count, 4) };
                 list.SetSource(new System.Collections.ObjectModel.ObservableCollection<string>(choices.Select(c => Choice(texts, c))));
                 // The current value selected; none when the form names none (a reason the operator must choose).
                 var initial = choices.Select((c, i) => (c, i)).Where(x => x.c.Value == field.Initial).Select(x => (int?)x.i).FirstOrDefault();
@@ -51,7 +51,7 @@ public sealed partial class FormDialog : Dialog
 
             // A date offered as the console writes dates (Input.Date reads both forms).
             var shown = IsoDate().IsMatch(field.Initial) ? texts.Date(NodaTime.Text.LocalDatePattern.Iso.Parse(field.Initial).Value) : field.Initial;
-            var text = new TextField { Text = shown, X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2) };
+            var text = new TextField { Text = shown, X = labelWidth + 3, Y = label.Y, Width = Dim.Fill(2) };
             // Reached by Tab (or first), the value is selected: typing replaces it, as in a spreadsheet's cell;
             // without this, typing a date after "01/12/2026" gave "01/12/202630/11/2026".
             text.HasFocusChanged += (_, e) =>

@@ -58,7 +58,7 @@ public static class TableColumns
         }
 
         var names = table.ColumnNames;
-        var width = Math.Min(16, names.Max(n => n.Length) + 1);
+        var width = Math.Min(20, names.Max(n => n.Length) + 1);
         return [.. Enumerable.Range(0, table.Columns).Select(c => $"{(names[c] + ":").PadRight(width)} {table[row, c]}")];
     }
 }

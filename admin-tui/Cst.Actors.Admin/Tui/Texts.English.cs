@@ -100,7 +100,7 @@ public sealed partial class Texts
             ? $"Deadlines in the next {days} days: {total}"
             : $"Deadlines in the next {days} days: {shown} of {total} matching '{filter}'",
         NoticesName = "Notices",
-        NoticesKeys = "Enter open ente",
+        NoticesKeys = "Enter open ente  i the notice whole",
         NoticesTitle = count => $"Notices (latest {count}, newest due date first)",
         AuditName = "Audit",
         AuditKeys = "f filter by object or operator",

@@ -99,7 +99,7 @@ public sealed partial class Texts
             ? $"Scadenze nei prossimi {days} giorni: {total}"
             : $"Scadenze nei prossimi {days} giorni: {shown} di {total} con '{filter}'",
         NoticesName = "Avvisi",
-        NoticesKeys = "Invio apri ente",
+        NoticesKeys = "Invio apri ente  i avviso per intero",
         NoticesTitle = count => $"Avvisi (ultimi {count}, dal più recente)",
         AuditName = "Audit",
         AuditKeys = "f filtro per oggetto o operatore",
@@ -263,6 +263,11 @@ public sealed partial class Texts
             (Rule(@"^The number of days must be between 0 and (\d+), not (.+)\."), "I giorni vanno da 0 a $1, non $2."),
             (Rule(@"^the cluster did not answer in time$"), "il cluster non ha risposto in tempo"),
             (Rule(@"^infrastructure error: "), "errore di infrastruttura: "),
+            // How an ente is identified (the add dialog's most frequent refusals).
+            (Rule(@"^a Comune is identified by its ISTAT code, and none was given$"), "un Comune si identifica con il codice ISTAT, e non è stato indicato"),
+            (Rule(@"^ISTAT code (\S+) was given for a body of kind (\w+); only a Comune has an ISTAT municipality code, other bodies are identified by their codice fiscale$"),
+                "è stato indicato il codice ISTAT $1 per un ente di tipo $2: solo un Comune ha un codice ISTAT, gli altri enti si identificano con il codice fiscale"),
+            (Rule(@"^a body of kind (\w+) is identified by its codice fiscale, and none was given$"), "un ente di tipo $1 si identifica con il codice fiscale, e non è stato indicato"),
             // ISO dates in the domain's sentences, as the console writes dates.
             (Rule(@"\b(\d{4})-(\d{2})-(\d{2})\b"), "$3/$2/$1"),
         ],

@@ -168,7 +168,7 @@ public sealed class EnteDetailScreen : Screen
         {
             _statement.Text = T.NoticesOf(_vm.EnteId, _vm.Notices.Count);
             TableColumns.Bind(_lower, _vm.Notices,
-                new(T.ColDue, n => T.Date(n.Due), 10), new(T.ColKind, n => T.Word(n.Kind), 20), new(T.ColObject, n => n.Object, 20), new(T.ColMessage, n => T.Notice(n.Message)));
+                new(T.ColDue, n => T.Date(n.Due), 10), new(T.ColKind, n => T.Word(n.Kind), 20), new(T.ColObject, n => n.Object, 20), new(T.ColMessage, n => NoticesScreen.Body(T.Notice(n.Message), n.Object)));
         }
         else
         {

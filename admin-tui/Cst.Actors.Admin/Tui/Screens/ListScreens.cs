@@ -81,8 +81,16 @@ public sealed class NoticesScreen(MainWindow main) : TableScreen<NoticeRow>(main
     protected override Col<NoticeRow>[] Columns =>
     [
         new(T.ColDue, n => T.Date(n.Due), 10), new(T.ColKind, n => T.Word(n.Kind), 20), new("Ente", n => n.EnteId, 6),
-        new(T.ColObject, n => n.Object, 18), new(T.ColMessage, n => T.Notice(n.Message)),
+        new(T.ColObject, n => n.Object, 18), new(T.ColMessage, n => Body(T.Notice(n.Message), n.Object)),
     ];
+
+    /// <summary>The notice's text after "casella PEC x@y: ", which the object column already names.</summary>
+    public static string Body(string message, string objectKey)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var at = message.IndexOf(objectKey + ": ", StringComparison.Ordinal);
+        return at >= 0 ? message[(at + objectKey.Length + 2)..] : message;
+    }
 
     public override async Task RefreshAsync()
     {
@@ -151,7 +159,7 @@ public sealed class CatalogueScreen(MainWindow main) : TableScreen<TariffRow>(ma
 
     protected override Col<TariffRow>[] Columns =>
     [
-        new(T.ColListino, t => t.Listino, 10), new(T.ColVersion, t => T.Catalogue(t.Version), 20), new(T.ColService, t => T.Catalogue(t.Service), 8),
+        new(T.ColListino, t => t.Listino, 11), new(T.ColVersion, t => T.Catalogue(t.Version), 20), new(T.ColService, t => T.Catalogue(t.Service), 8),
         new(T.ColName, t => T.Catalogue(t.Name), 18), new(T.ColCharges, t => T.Catalogue(t.Charges)),
     ];
 
