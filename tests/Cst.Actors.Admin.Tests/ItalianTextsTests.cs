@@ -90,4 +90,14 @@ public sealed class ItalianTextsTests
 
         Assert.Equal("si rinnova per tutto il 2027", Cst.Actors.Admin.Tui.Screens.NoticesScreen.Body(text, "028001/s.14/1"));
     }
+
+    [Theory]
+    [InlineData("record consumption", "consumo")]
+    [InlineData("change tier", "cambio taglio")]
+    [InlineData("start", "avvio")]
+    public void AuditAction_InItalian_StoredAsTheGrainsNameIt(string stored, string italian)
+    {
+        Assert.Equal(italian, It.AuditAction(stored));
+        Assert.Equal(stored, Texts.English.AuditAction(stored));
+    }
 }

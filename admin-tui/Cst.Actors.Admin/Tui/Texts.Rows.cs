@@ -43,6 +43,38 @@ public sealed partial class Texts
         return Message(text);
     }
 
+    /// <summary>An audit row's action (stored as the grains name it: "record consumption") in this language.</summary>
+    public string AuditAction(string action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        return Code == "it" && ItalianAuditActions.TryGetValue(action, out var word) ? word : action;
+    }
+
+    private static readonly Dictionary<string, string> ItalianAuditActions = new(StringComparer.Ordinal)
+    {
+        ["activate"] = "attivazione",
+        ["cancel"] = "annullamento",
+        ["cease"] = "cessazione",
+        ["change quantity"] = "cambio quantità",
+        ["change tier"] = "cambio taglio",
+        ["close"] = "chiusura",
+        ["disdetta"] = "disdetta",
+        ["edit"] = "modifica",
+        ["import"] = "importazione",
+        ["issue"] = "consegna",
+        ["record a notice code"] = "codice avviso",
+        ["record consumption"] = "consumo",
+        ["register"] = "registrazione",
+        ["renew"] = "rinnovo",
+        ["request"] = "richiesta",
+        ["revoke"] = "revoca",
+        ["set agreed price"] = "prezzo concordato",
+        ["set payer"] = "pagatore",
+        ["set population"] = "popolazione",
+        ["start"] = "avvio",
+        ["withdraw"] = "recesso",
+    };
+
     private static readonly (Regex, string)[] ItalianNotices =
     [
         (Sentence(@": the disdetta deadline is (\S+), in (\d+) days; without a disdetta by then the service renews on (\S+) for the whole of (\d+)$"),

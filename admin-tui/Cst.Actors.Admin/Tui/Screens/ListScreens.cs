@@ -129,7 +129,7 @@ public sealed class AuditScreen(MainWindow main) : TableScreen<AuditRow>(main)
     protected override Col<AuditRow>[] Columns =>
     [
         new(T.ColAt, a => T.Time(a.At), 16), new(T.ColOperator, a => a.Operator, 10), new(T.ColObject, a => a.Object, 20),
-        new(T.ColAction, a => a.Action, 12), new(T.ColAfter, a => a.After ?? string.Empty),
+        new(T.ColAction, a => T.AuditAction(a.Action), 12), new(T.ColAfter, a => a.After ?? string.Empty),
     ];
 
     public override async Task RefreshAsync()
