@@ -59,11 +59,11 @@ public abstract class Screen : View
     protected static int SelectedRow(TableView table) => table.Value?.SelectedCell.Y ?? -1;
 
     /// <summary>i: the selected row whole, a column per line (the table cuts what does not fit 80 columns).</summary>
-    protected void ShowRow(ITableSource table, int row)
+    protected void ShowRow(ITableSource table, int row, IReadOnlyList<string>? more = null)
     {
         if (App is not null && TableColumns.Whole(table, row) is { Count: > 0 } lines)
         {
-            Question.Show(App, Name, lines, T.Close);
+            Question.Show(App, Name, [.. lines, .. more ?? []], T.Close);
         }
     }
 

@@ -31,6 +31,9 @@ public abstract class TableScreen<TRow> : Screen
     /// <summary>The columns, in this screen's language.</summary>
     protected abstract Col<TRow>[] Columns { get; }
 
+    /// <summary>Lines the i view adds after the row's columns (a deadline's plain-language description).</summary>
+    protected virtual IReadOnlyList<string> More(TRow row) => [];
+
     /// <summary>The selected row, if any.</summary>
     protected TRow? Selected => SelectedRow(Grid) is var i && i >= 0 && i < Rows.Count ? Rows[i] : default;
 
@@ -58,7 +61,8 @@ public abstract class TableScreen<TRow> : Screen
     {
         if (key.AsRune.Value == 'i' && Grid.Table is { } table)
         {
-            ShowRow(table, SelectedRow(Grid));
+            var i = SelectedRow(Grid);
+            ShowRow(table, i, i >= 0 && i < Rows.Count ? More(Rows[i]) : []);
             return true;
         }
 

@@ -162,6 +162,8 @@ public sealed partial class Texts
             FormattableString.Invariant($"{year} {mode} r{revision}: {status}, {done}/{total} enti{(failed > 0 ? FormattableString.Invariant($", {failed} failed") : string.Empty)}, {lines} lines, EUR {money}"),
         Failed = count => $"{count} failed",
 
+        KindsShort = EnglishKindsShort,
+        DeadlineSentence = EnglishDeadline,
         Words = new Dictionary<string, string>(StringComparer.Ordinal),
         ErrorRules = [],
         Refusals = EnglishRefusals,

@@ -182,6 +182,8 @@ public sealed partial class Texts
             $"{year} {mode} r{revision}: {status}, {done}/{total} enti{(failed > 0 ? $", {failed} in errore" : string.Empty)}, {lines} righe, EUR {money}",
         Failed = count => $"{count} in errore",
 
+        KindsShort = ItalianKindsShort,
+        DeadlineSentence = ItalianDeadline,
         Words = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             // Statuses of mailboxes, devices and services.

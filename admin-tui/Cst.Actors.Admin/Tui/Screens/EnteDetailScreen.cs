@@ -85,7 +85,7 @@ public sealed class EnteDetailScreen : Screen
             case 'i':
                 if (row is not null && App is not null)
                 {
-                    ShowRow(_objects.Table!, SelectedRow(_objects));
+                    ShowRow(_objects.Table!, SelectedRow(_objects), Deadline(row) is { } facts ? [string.Empty, T.Describe(facts)] : []);
                 }
 
                 return true;
@@ -190,8 +190,12 @@ public sealed class EnteDetailScreen : Screen
         _ => T.KindService,
     };
 
+    // A short kind word: "31/12/2026 termine" fits the column's 18; i says it in full (Deadline).
     private string Next(ObjectRow row) =>
-        row.Deadline is { ArmedFor: { } on } d ? $"{T.Date(on)} {T.Word(d.NextKind)}" : row.Next;
+        row.Deadline is { ArmedFor: { } on } d ? $"{T.Date(on)} {T.KindShort(d.NextKind)}" : row.Next;
+
+    private static DeadlineFacts? Deadline(ObjectRow row) =>
+        row.Deadline is { ArmedFor: { } on, NextKind: { } kind } ? new DeadlineFacts(kind, row.Kind, row.Key, on, row.DisdettaOn, row.DisdettaEvidence) : null;
 
     private string StatementLine() => _vm.Statement is { } s
         ? T.StatementOf(_vm.StatementYear, T.Money(s.Total), s.Lines.Count)

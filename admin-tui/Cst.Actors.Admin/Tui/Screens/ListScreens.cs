@@ -30,6 +30,8 @@ public sealed class DeadlinesScreen : TableScreen<UpcomingDeadline>
         new(T.ColDue, d => T.Date(d.Due), 10), new(T.ColKind, d => T.Word(d.Kind), 20), new("Ente", d => d.EnteName, 18), new(T.ColObject, d => d.Object),
     ];
 
+    protected override IReadOnlyList<string> More(UpcomingDeadline row) => [string.Empty, T.Describe(new DeadlineFacts(row.Kind, null, row.Object, row.Due))];
+
     public override async Task RefreshAsync()
     {
         await _vm.LoadAsync();
