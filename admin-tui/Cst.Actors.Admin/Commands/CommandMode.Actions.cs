@@ -449,7 +449,7 @@ public sealed partial class CommandMode
         for (var i = 0; i < form.Fields.Count; i++)
         {
             var field = form.Fields[i];
-            if (field.Choices is { Count: > 0 } choices)
+            if (field.Choices is { Count: > 0 } choices && !field.Open)
             {
                 // A pick-list in the dialog: the value must be one of its entries, and is asked for when there is a choice.
                 if (given[i] is null && choices.Count > 1)

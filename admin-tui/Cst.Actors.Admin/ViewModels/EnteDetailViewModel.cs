@@ -321,7 +321,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public ActionForm MailboxForm() => new(
         "Activate PEC mailbox",
-        [new("Address"), new("Tier (standard, silver, gold, massiva)", "standard", ListOrTyped(TierChoices())), new("Requested on", Input.Date(Today)), new("Activated on", Input.Date(Today))],
+        [new("Address"), new("Tier (standard, silver, gold, massiva)", "standard", ListOrTyped(TierChoices()), Open: true), new("Requested on", Input.Date(Today)), new("Activated on", Input.Date(Today))],
         v =>
         {
             var address = Input.Required(v[0], "Address");
@@ -340,7 +340,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public ActionForm DeviceForm() => new(
         "Issue firma device",
-        [new("Serial"), new("Kind (BusinessKey, FirmaRemota)", "BusinessKey", [.. Enum.GetNames<Domain.Deadlines.FirmaDeviceKind>().Select(n => new FormChoice(n, n))]), new("Holder"), new("Issued on", Input.Date(Today))],
+        [new("Serial"), new("Kind (BusinessKey, FirmaRemota)", "BusinessKey", [.. Enum.GetNames<Domain.Deadlines.FirmaDeviceKind>().Select(n => new FormChoice(n, n))], Open: true), new("Holder"), new("Issued on", Input.Date(Today))],
         v =>
         {
             var serial = Input.Required(v[0], "Serial");
@@ -357,7 +357,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public ActionForm ServiceForm() => new(
         "Activate service",
-        [new("Service id (e.g. s.13)", string.Empty, ListOrTyped(ServiceChoices())), new("Label", "1"), new("Variant (optional)", string.Empty, ListOrTyped(VariantChoices())), new("Activated on", Input.Date(Today)), new("Quantity", "1"), new("Agreed price EUR (optional)")],
+        [new("Service id (e.g. s.13)", string.Empty, ListOrTyped(ServiceChoices()), Open: true), new("Label", "1"), new("Variant (optional)", string.Empty, ListOrTyped(VariantChoices()), Open: true), new("Activated on", Input.Date(Today)), new("Quantity", "1"), new("Agreed price EUR (optional)")],
         v =>
         {
             var serviceId = Input.Required(v[0], "Service id");
@@ -400,7 +400,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
     {
         ChildKind.PecMailbox => new(
             $"Change tier: {row.Key}",
-            [new("Effective on", Input.Date(Today)), new("New tier (standard, silver, gold, massiva)", _tiers.GetValueOrDefault(row.Key, string.Empty), ListOrTyped(TierChoices()))],
+            [new("Effective on", Input.Date(Today)), new("New tier (standard, silver, gold, massiva)", _tiers.GetValueOrDefault(row.Key, string.Empty), ListOrTyped(TierChoices()), Open: true)],
             v =>
             {
                 var on = Input.Date(v[0], "Effective on");
