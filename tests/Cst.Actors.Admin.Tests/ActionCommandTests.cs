@@ -343,6 +343,8 @@ public sealed class ActionCommandTests(AdminCluster cluster)
 
         await RefusedAsync("2026-12-01", "firma", "revoke", "--serial", device, "--reason", "Stolen", "--on", "2026-12-01");
         await BadInputAsync("'Broken'", "firma", "revoke", "--serial", device, "--reason", "Broken");
+        // No reason assumed: without --reason the line is refused naming the reasons it accepts, and nothing is revoked.
+        await BadInputAsync("--reason Lost|Stolen|HolderLeft|Other", "firma", "revoke", "--serial", device, "--on", "2026-11-10");
         var revoked = await OkAsync("firma", "revoke", "--serial", device, "--reason", "stolen", "--on", "2026-11-10");
 
         Assert.Equal($"{device} revoked on 2026-11-10.", Text(revoked, "message"));

@@ -92,7 +92,7 @@ public sealed partial class ItalianScreenTests
             .Run(cluster.Session(), main => main.Show(new EnteDetailScreen(main, enteId)));
 
         Assert.Contains($"(Comune {enteId}) | adesione 01/01/2023", screen, StringComparison.Ordinal);
-        Assert.Contains("abitanti 4321 (2026) | listino cst-padova | paga per sé", screen, StringComparison.Ordinal);
+        Assert.Contains("abitanti 4.321 (2026) | listino cst-padova | paga per sé", screen, StringComparison.Ordinal);
         Assert.Contains("Unione dei Comuni", screen, StringComparison.Ordinal);
         Assert.DoesNotContain("payer", screen, StringComparison.Ordinal);
     }

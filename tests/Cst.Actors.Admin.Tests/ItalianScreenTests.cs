@@ -41,7 +41,7 @@ public sealed partial class ItalianScreenTests(AdminCluster cluster)
             .Keys(Key.F1).WaitFor("Tasti: Enti")
             .Until("enti help", () => screens.TryAdd("enti help", harness.Screen))
             .Keys(Key.Enter).WaitFor(It.EntiKeys)
-            .Keys((Key)'/').Type(name).WaitFor("1 mostrati").Keys(Key.Enter, Key.Enter).WaitFor("abitanti 4321").WaitFor("attivo")
+            .Keys((Key)'/').Type(name).WaitFor("1 mostrati").Keys(Key.Enter, Key.Enter).WaitFor("abitanti 4.321").WaitFor("attivo")
             .Until("ente", () => screens.TryAdd("ente", harness.Screen))
             .Keys(Key.F1).WaitFor("Tasti: Ente")
             .Until("ente help", () => screens.TryAdd("ente help", harness.Screen))
@@ -106,7 +106,7 @@ public sealed partial class ItalianScreenTests(AdminCluster cluster)
         string? refused = null;
         var harness = new TuiHarness { Language = It };
         harness
-            .WaitFor("abitanti 4321").WaitFor("PEC")
+            .WaitFor("abitanti 4.321").WaitFor("PEC")
             .Keys((Key)'d').WaitFor("Registra disdetta").WaitFor("Ricevuta il").WaitFor(It.Date(cluster.Today))
             // Evidence left empty: refused in Italian, the dialog stays open.
             .Keys(Key.Enter).WaitFor("Prova: obbligatorio.")

@@ -57,7 +57,8 @@ public sealed partial class CommandMode
           firma issue --ente KEY --serial S --holder NAME [--kind BusinessKey|FirmaRemota] [--issued DATE]
                                                 issue a device (certificates valid 3 years)
           firma renew --serial S [--on DATE]    renew its certificates: 3 years from the renewal
-          firma revoke --serial S [--reason Lost|Stolen|HolderLeft|Other] [--on DATE]
+          firma revoke --serial S --reason Lost|Stolen|HolderLeft|Other [--on DATE]
+                                                revoke it; the reason is required (none assumed)
           servizio add --ente KEY --service ID [--label L] [--variant V] [--quantity Q] [--price EUR]
                    [--from DATE]                activate a service; its key is KEY/ID/L (label default 1)
           servizio quantity --key K --quantity Q [--from DATE]  another quantity from a day
@@ -314,7 +315,8 @@ public sealed partial class CommandMode
 
         var revokeSerial = SerialOption();
         var revokeOn = DateOption("--on", "the day of the revocation (default today; not after today)");
-        var reason = StrictCommandLine.Choice("--reason", "why: Lost (default), Stolen, HolderLeft or Other", StringComparer.OrdinalIgnoreCase, Enum.GetNames<RevocationReason>());
+        // Required: a revocation recorded with a reason nobody gave is worse than one refused (exit 2 names the reasons).
+        var reason = Required(StrictCommandLine.Choice("--reason", "why: Lost, Stolen, HolderLeft or Other (required)", StringComparer.OrdinalIgnoreCase, Enum.GetNames<RevocationReason>()));
         Verb(firma, "revoke", "revoke a device (lost, stolen, holder left): no further renewals or warnings", [revokeSerial, revokeOn, reason], p =>
         {
             string?[] given = [p.GetValue(revokeOn), p.GetValue(reason)];
@@ -447,7 +449,7 @@ public sealed partial class CommandMode
         for (var i = 0; i < form.Fields.Count; i++)
         {
             var field = form.Fields[i];
-            if (field.Choices is { Count: > 0 } choices)
+            if (field.Choices is { Count: > 0 } choices && !field.Open)
             {
                 // A pick-list in the dialog: the value must be one of its entries, and is asked for when there is a choice.
                 if (given[i] is null && choices.Count > 1)

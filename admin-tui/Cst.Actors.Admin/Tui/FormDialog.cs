@@ -28,28 +28,39 @@ public sealed partial class FormDialog : Dialog
         Title = texts.Phrase(form.Title);
         Width = Dim.Percent(90);
         var labels = form.Fields.Select(f => texts.Phrase(f.Label)).ToList();
-        var labelWidth = Math.Min(34, labels.Max(l => l.Length) + 1);
+        // A label longer than its column is cut, never drawn over its field; one blank column between them.
+        var labelWidth = Math.Min(LabelColumns, labels.Max(l => l.Length) + 1);
         var index = 0;
         View? previous = null;
         foreach (var field in form.Fields)
         {
-            var label = new Label { Text = labels[index++] + ":", X = 1, Y = previous is null ? 1 : Pos.Bottom(previous) };
+            var label = new Label { Text = labels[index++] + ":", X = 1, Y = previous is null ? 1 : Pos.Bottom(previous), Width = labelWidth + 1 };
             if (field.Choices is { Count: > 0 } choices)
             {
                 // A short list the operator moves through with the arrows; it keeps the dialog within 24 rows.
-                var list = new ListView { X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2), Height = Math.Min(choices.Count, 4) };
+                var list = new ListView { X = labelWidth + 3, Y = label.Y, Width = Dim.Fill(2), Height = Math.Min(choices.Count, 4) };
                 list.SetSource(new System.Collections.ObjectModel.ObservableCollection<string>(choices.Select(c => Choice(texts, c))));
-                var initial = choices.Select((c, i) => (c, i)).FirstOrDefault(x => x.c.Value == field.Initial).i;
+                // The current value selected; none when the form names none (a reason the operator must choose).
+                var initial = choices.Select((c, i) => (c, i)).Where(x => x.c.Value == field.Initial).Select(x => (int?)x.i).FirstOrDefault();
                 list.SelectedItem = initial;
                 Add(label, list);
-                _values.Add(() => choices[Math.Clamp(list.SelectedItem ?? 0, 0, choices.Count - 1)].Value);
+                _values.Add(() => list.SelectedItem is { } chosen && chosen >= 0 && chosen < choices.Count ? choices[chosen].Value : string.Empty);
                 previous = list;
                 continue;
             }
 
             // A date offered as the console writes dates (Input.Date reads both forms).
             var shown = IsoDate().IsMatch(field.Initial) ? texts.Date(NodaTime.Text.LocalDatePattern.Iso.Parse(field.Initial).Value) : field.Initial;
-            var text = new TextField { Text = shown, X = labelWidth + 2, Y = label.Y, Width = Dim.Fill(2) };
+            var text = new TextField { Text = shown, X = labelWidth + 3, Y = label.Y, Width = Dim.Fill(2) };
+            // Reached by Tab (or first), the value is selected: typing replaces it, as in a spreadsheet's cell;
+            // without this, typing a date after "01/12/2026" gave "01/12/202630/11/2026".
+            text.HasFocusChanged += (_, e) =>
+            {
+                if (e.NewValue)
+                {
+                    text.SelectAll();
+                }
+            };
             Add(label, text);
             _values.Add(() => text.Text ?? string.Empty);
             previous = label;
@@ -61,6 +72,9 @@ public sealed partial class FormDialog : Dialog
         AddButton(_cancel);
         AddButton(new Button { Text = texts.Ok });
     }
+
+    /// <summary>The widest label column: a field keeps at least 30 of the dialog's 70 columns.</summary>
+    public const int LabelColumns = 36;
 
     /// <summary>The checked action, once OK was pressed with valid values.</summary>
     public PreparedAction? Prepared { get; private set; }
@@ -132,8 +146,7 @@ public sealed partial class FormDialog : Dialog
     {
         ArgumentNullException.ThrowIfNull(texts);
         using var asking = MainWindow.Asking(app);
-        return irreversible
-            ? MessageBox.Query(app, texts.Confirm, question, texts.Yes, texts.No) == 0
-            : MessageBox.Query(app, texts.Confirm, question, texts.No, texts.Yes) == 1;
+        // No first, Yes second; the focus (and Enter) on No for what cannot be undone, on Yes otherwise.
+        return Question.Ask(app, texts.Confirm, question, irreversible ? 0 : 1, texts.No, texts.Yes) == 1;
     }
 }

@@ -385,13 +385,14 @@ public sealed class MainWindow : Window
         else if (key == Key.F9 && _history.Count > 0)
         {
             key.Handled = true;
-            MessageBox.Query(Application, Texts.MessageTitle, string.Join("\n", MessageLog(66, 15)), Texts.Close);
+            Question.Show(Application, Texts.MessageTitle, MessageLog(Question.TextWidth, 15), Texts.Close);
             return;
         }
         else if (key == Key.F10 || key == Key.Q.WithCtrl)
         {
             key.Handled = true;
-            if (MessageBox.Query(Application, Texts.QuitTitle, Texts.QuitQuestion, Texts.No, Texts.Yes) == 1)
+            // The focus on No: Enter alone keeps the console open (Enter presses the focused button).
+            if (Question.Ask(Application, Texts.QuitTitle, Texts.QuitQuestion, 0, Texts.No, Texts.Yes) == 1)
             {
                 Application.RequestStop(this);
             }
@@ -422,7 +423,7 @@ public sealed class MainWindow : Window
     public IReadOnlyList<string> HelpLines => [.. Current?.HelpLines ?? [], string.Empty, .. Texts.GlobalHelp];
 
     private void ShowHelp() =>
-        MessageBox.Query(Application, Texts.HelpTitle(Current?.Name ?? "cst"), string.Join("\n", HelpLines), Texts.Close);
+        Question.Show(Application, Texts.HelpTitle(Current?.Name ?? "cst"), HelpLines, Texts.Close);
 
     /// <summary>F8: reloads the screen and says what and when, so the operator sees it happened.</summary>
     private async Task ReloadAsync(Screen screen)

@@ -58,6 +58,15 @@ public abstract class Screen : View
 
     protected static int SelectedRow(TableView table) => table.Value?.SelectedCell.Y ?? -1;
 
+    /// <summary>i: the selected row whole, a column per line (the table cuts what does not fit 80 columns).</summary>
+    protected void ShowRow(ITableSource table, int row, IReadOnlyList<string>? more = null)
+    {
+        if (App is not null && TableColumns.Whole(table, row) is { Count: > 0 } lines)
+        {
+            Question.Show(App, Name, [.. lines, .. more ?? []], T.Close);
+        }
+    }
+
     /// <summary>Runs an action's dialog, then the action; the result or the plain error goes to the message line.</summary>
     protected async Task RunFormAsync(ViewModels.ActionForm? form, Func<Task>? after = null)
     {

@@ -32,9 +32,21 @@ public sealed partial class Texts
     public string Message(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        if (Required().Match(text) is { Success: true } required && MessageRules.Count > 0)
+        if (MessageRules.Count > 0)
         {
-            return Phrase(required.Groups[1].Value) + ": " + Phrases.GetValueOrDefault("is required", "required") + ".";
+            if (Required().Match(text) is { Success: true } required)
+            {
+                return Field(required.Groups[1].Value) + ": " + Phrases.GetValueOrDefault("is required", "required") + ".";
+            }
+
+            // An input refusal names its field by the label the operator reads in the dialog.
+            foreach (var (pattern, render) in FieldSentences)
+            {
+                if (pattern.Match(text) is { Success: true } m)
+                {
+                    return Field(m.Groups[1].Value) + ": " + render(m);
+                }
+            }
         }
 
         foreach (var (pattern, replacement) in MessageRules)
@@ -42,8 +54,58 @@ public sealed partial class Texts
             text = pattern.Replace(text, replacement);
         }
 
+        if (Code == "it")
+        {
+            // Amounts and the enum words the actions' sentences carry, as the console writes them.
+            text = Euros().Replace(text, m => "EUR " + decimal.Parse(m.Groups[1].Value, System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture).ToString("#,##0.00", Culture));
+            text = EnumInParentheses().Replace(text, m => "(" + Word(m.Groups[1].Value) + ")");
+        }
+
         return Error(text);
     }
+
+    /// <summary>
+    /// A field named in an input refusal ("Received on"), as its dialog labels it in this language ("Ricevuta il"):
+    /// the label itself, else the label it begins ("Withdrawn on" of "Withdrawn on (first day not a member)").
+    /// </summary>
+    public string Field(string field)
+    {
+        ArgumentNullException.ThrowIfNull(field);
+        if (Phrases.TryGetValue(field, out var whole))
+        {
+            return whole;
+        }
+
+        foreach (var (english, translated) in Phrases)
+        {
+            if (english.StartsWith(field + " (", StringComparison.Ordinal))
+            {
+                var cut = translated.IndexOf(" (", StringComparison.Ordinal);
+                return cut > 0 ? translated[..cut] : translated;
+            }
+        }
+
+        return field;
+    }
+
+    /// <summary>Input refusals after their field's name, in this language (Italian; English keeps the sentence).</summary>
+    private IReadOnlyList<(Regex Pattern, Func<Match, string> Render)> FieldSentences => Code != "it" ? [] : ItalianFieldSentences;
+
+    private static readonly (Regex, Func<Match, string>)[] ItalianFieldSentences =
+    [
+        (Sentence(@"^(.+) must be a date such as 2026-12-31 or 31/12/2026, not '(.*)'\.$"), m => $"una data come 31/12/2026, non '{m.Groups[2].Value}'."),
+        (Sentence(@"^(.+) must be a whole number from (\d+) to (\d+), not '(.*)'\.$"), m => $"un numero intero da {m.Groups[2].Value} a {m.Groups[3].Value}, non '{m.Groups[4].Value}'."),
+        (Sentence(@"^(.+) is too large: at most (\S+), not '(.*)'\.$"), m => $"troppo grande: al massimo {m.Groups[2].Value.Replace(",", ".", StringComparison.Ordinal)}, non '{m.Groups[3].Value}'."),
+        (Sentence(@"^(.+) must be a number not below 0 \(e\.g\. 12\.5\), not '(.*)'\.$"), m => $"un numero non negativo (es. 12,5), non '{m.Groups[2].Value}'."),
+        (Sentence(@"^(.+) must be one of (.+), not '(.*)'\.$"), m => $"uno tra {m.Groups[2].Value}, non '{m.Groups[3].Value}'."),
+        (Sentence(@"^(.+) must be preview or final, not '(.*)'\.$"), m => $"previsione o definitivo, non '{m.Groups[2].Value}'."),
+    ];
+
+    [GeneratedRegex(@"\bEUR (\d{1,3}(?:,\d{3})*\.\d\d)\b")]
+    private static partial Regex Euros();
+
+    [GeneratedRegex(@"\((Lost|Stolen|HolderLeft|Other|preview|final)\)")]
+    private static partial Regex EnumInParentheses();
 
     /// <summary>
     /// The detail of a mailbox, device or service as the ente's screen lists it ("standard from 2025-01-15, ends
@@ -73,6 +135,19 @@ public sealed partial class Texts
     private static readonly Dictionary<string, string> ItalianPhrases = new(StringComparer.Ordinal)
     {
         ["is required"] = "obbligatorio",
+        ["Set extra space"] = "Spazio aggiuntivo",
+        ["Set conservazione"] = "Conservazione",
+        ["Extra space GB (0 ends it)"] = "Spazio aggiuntivo GB (0: nessuno)",
+        ["Conservazione GB (0 ends it)"] = "Conservazione GB (0: nessuna)",
+        ["Reason"] = "Motivo",
+        ["Mode"] = "Modo",
+        ["Format"] = "Formato",
+        ["(itself)"] = "(sé stesso: paga per sé)",
+        ["csv: statements and totals for Excel"] = "csv: rendiconti e totali per Excel",
+        ["json: for other programs"] = "json: per altri programmi",
+        ["text: one readable statement per payer"] = "testo: un rendiconto leggibile per pagatore",
+        ["xlsx: an Excel workbook"] = "xlsx: una cartella di lavoro Excel",
+        ["all: every format"] = "tutti i formati",
         // Titles.
         ["Activate PEC mailbox"] = "Attiva casella PEC",
         ["Activate service"] = "Attiva servizio",
@@ -104,7 +179,7 @@ public sealed partial class Texts
         ["Address"] = "Indirizzo",
         ["Adhered on"] = "Adesione il",
         ["Agreed price EUR (optional)"] = "Prezzo concordato EUR (facolt.)",
-        ["Capofila ente key (empty: itself)"] = "Capofila (vuoto: sé stesso)",
+        ["Capofila ente key (empty: itself)"] = "Capofila (chi paga)",
         ["Codice fiscale"] = "Codice fiscale",
         ["Codice fiscale (the key: fixed)"] = "Codice fiscale (chiave: fisso)",
         ["Component"] = "Componente",
@@ -123,7 +198,7 @@ public sealed partial class Texts
         ["Inhabitants (optional)"] = "Abitanti (facoltativo)",
         ["Inhabitants"] = "Abitanti",
         ["Issued on"] = "Consegnato il",
-        ["Kind (BusinessKey, FirmaRemota)"] = "Tipo (BusinessKey, FirmaRemota)",
+        ["Kind (BusinessKey, FirmaRemota)"] = "Tipo",
         ["Kind"] = "Tipo",
         ["Label"] = "Etichetta",
         ["Listino"] = "Listino",
@@ -144,9 +219,9 @@ public sealed partial class Texts
         ["Requested on"] = "Richiesta il",
         ["Revoked on"] = "Revocato il",
         ["Serial"] = "Seriale",
-        ["Service id (e.g. s.13)"] = "Servizio (es. s.13)",
-        ["Tier (standard, silver, gold, massiva)"] = "Taglio (standard, silver, gold, massiva)",
-        ["Variant (optional)"] = "Variante (facoltativa)",
+        ["Service id (e.g. s.13)"] = "Servizio",
+        ["Tier (standard, silver, gold, massiva)"] = "Taglio",
+        ["Variant (optional)"] = "Variante",
         ["Withdrawn on (first day not a member)"] = "Recesso dal (primo giorno non socio)",
         ["Year (1 January)"] = "Anno (1° gennaio)",
         ["Year"] = "Anno",
@@ -184,6 +259,29 @@ public sealed partial class Texts
         (Sentence(@"^Edit ente (\S+)$"), "Modifica ente $1"),
         (Sentence(@"^(.+) must be a date such as 2026-12-31 or 31/12/2026, not '(.*)'\.$"), "$1: una data come 31/12/2026, non '$2'."),
         (Sentence(@"^Nothing changed\.$"), "Nessuna modifica."),
+        (Sentence(@"^Set the (extra space|conservazione) of (\S+) to (\S+) GB from (\S+)\?$"), "Impostare $1 di $2 a $3 GB dal $4?"),
+        (Sentence(@"^(\S+): (extra space|conservazione) (\S+) GB from (\S+)\.$"), "$1: $2 $3 GB dal $4."),
+        (Sentence(@"^(\S+): no (extra space|conservazione) from (\S+)\.$"), "$1: nessun $2 dal $3."),
+        (Sentence(@"\bextra space\b"), "spazio aggiuntivo"),
+        (Sentence(@"^End (\S+) on (\S+)\? It is not active from that day\.$"), "Cessare $1 il $2? Da quel giorno non è più attivo."),
+        (Sentence(@"^(\S+) ends on (\S+)\.$"), "$1 termina il $2."),
+        (Sentence(@"^From (\d+), (\S+) pays for itself\? Up to (\d+) the payer stays (.+)\.$"), "Dal $1 $2 paga per sé? Fino al $3 il pagatore resta $4."),
+        (Sentence(@"^From (\d+), (\S+) pays for (\S+)\? Up to (\d+) the payer stays (.+)\.$"), "Dal $1 $2 paga per $3? Fino al $4 il pagatore resta $5."),
+        (Sentence(@"resta itself\.$"), "resta sé stesso."),
+        (Sentence(@"^(\S+) pays for itself from (\d+)\.$"), "$1 paga per sé dal $2."),
+        (Sentence(@"^(\S+) pays for (\S+) from (\d+)\.$"), "$1 paga per $2 dal $3."),
+        (Sentence(@"^Record (\S+) (\S+) on (\S+) for (\S+) \(entry (.+)\)\?$"), "Registrare $1 $2 il $3 per $4 (n. $5)?"),
+        (Sentence(@"^Move (\S+) to (\S+) from (\S+)\?$"), "Passare $1 al taglio $2 dal $3?"),
+        (Sentence(@"^(\S+) is on (\S+) from (\S+)\.$"), "$1 è sul taglio $2 dal $3."),
+        (Sentence(@"^Set the quantity of (\S+) to (\S+) from (\S+)\?$"), "Portare la quantità di $1 a $2 dal $3?"),
+        (Sentence(@"^(\S+): quantity (\S+) from (\S+)\.$"), "$1: quantità $2 dal $3."),
+        (Sentence(@"^Export (\d+) (preview|final) as (\S+) to (.+)\?$"), "Esportare $1 ($2) in formato $3 nella cartella $4?"),
+        (Sentence(@"^Exported r(\d+) to (.+): (\d+) file\(s\), (\d+) statement\(s\) in (.+)$"), "Esportata la revisione $1 in $2: $3 file, $4 rendiconti in $5"),
+        (Sentence(@"^Exported r(\d+) to (.+): (\d+) file\(s\)$"), "Esportata la revisione $1 in $2: $3 file"),
+        (Sentence(@"^(.+): on quotation per (.+)$"), "$1: a preventivo, per $2"),
+        (Sentence(@"^(.+): EUR (\S+) per unit$"), "$1: EUR $2 per unità"),
+        (Sentence(@"^(.+): EUR (\S+) per year$"), "$1: EUR $2 all'anno"),
+        (Sentence(@"^\(none\)$"), "(nessuna)"),
         (Sentence(@"^(\d+) message\(s\) shown\.$"), "$1 messaggi mostrati."),
         (Sentence(@"^(\d+) audit row\(s\)\.$"), "$1 righe del registro."),
         (Sentence(@"^(\d+) deadline\(s\) in the next (\d+) days\.$"), "$1 scadenze nei prossimi $2 giorni."),

@@ -59,6 +59,8 @@ public sealed partial class Texts
             "t  taglio (casella PEC) o quantità (servizio)",
             "c  registra un consumo (servizio)",
             "r  rinnova il certificato   x  revoca (dispositivo di firma)",
+            "a  spazio aggiuntivo   o  conservazione (PEC)   f  cessa (servizio)",
+            "i  la riga selezionata per intero",
             "m  nuova casella PEC   v  nuovo dispositivo di firma   h  nuovo servizio",
             "e  modifica l'ente   p  popolazione   y  pagatore   w  recesso",
             "s  anno del rendiconto   n  avvisi / rendiconto   Esc  indietro",
@@ -86,7 +88,7 @@ public sealed partial class Texts
         NotComputed = "non calcolato",
         StatementKeys = " (s: anno, n: avvisi)",
         EnteHeader = (name, kindAndKey, adhered, population, listino) => $"{name} ({kindAndKey}) | adesione {adhered} | {population} | listino {listino}",
-        Population = (inhabitants, year) => $"abitanti {inhabitants} ({year})",
+        Population = (inhabitants, year) => $"abitanti {inhabitants.ToString("#,##0", CultureInfo.GetCultureInfo("it-IT"))} ({year})",
         PopulationNone = "popolazione non registrata",
         WithdrawnOn = "RECEDUTO",
 
@@ -97,7 +99,7 @@ public sealed partial class Texts
             ? $"Scadenze nei prossimi {days} giorni: {total}"
             : $"Scadenze nei prossimi {days} giorni: {shown} di {total} con '{filter}'",
         NoticesName = "Avvisi",
-        NoticesKeys = "Invio apri ente",
+        NoticesKeys = "Invio apri ente  i avviso per intero",
         NoticesTitle = count => $"Avvisi (ultimi {count}, dal più recente)",
         AuditName = "Audit",
         AuditKeys = "f filtro per oggetto o operatore",
@@ -180,6 +182,8 @@ public sealed partial class Texts
             $"{year} {mode} r{revision}: {status}, {done}/{total} enti{(failed > 0 ? $", {failed} in errore" : string.Empty)}, {lines} righe, EUR {money}",
         Failed = count => $"{count} in errore",
 
+        KindsShort = ItalianKindsShort,
+        DeadlineSentence = ItalianDeadline,
         Words = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             // Statuses of mailboxes, devices and services.
@@ -226,6 +230,7 @@ public sealed partial class Texts
         Phrases = ItalianPhrases,
         MessageRules = ItalianMessages,
         Refusals = ItalianRefusals,
+        RowKey = "i      la riga selezionata per intero",
         Busy = "attendere...",
         LastMessages = "Ultimi messaggi (dal più recente)",
         FailedEnti = count => $"Enti non fatturati: {count} (Invio: il motivo per intero; x: i totali)",
@@ -260,6 +265,11 @@ public sealed partial class Texts
             (Rule(@"^The number of days must be between 0 and (\d+), not (.+)\."), "I giorni vanno da 0 a $1, non $2."),
             (Rule(@"^the cluster did not answer in time$"), "il cluster non ha risposto in tempo"),
             (Rule(@"^infrastructure error: "), "errore di infrastruttura: "),
+            // How an ente is identified (the add dialog's most frequent refusals).
+            (Rule(@"^a Comune is identified by its ISTAT code, and none was given$"), "un Comune si identifica con il codice ISTAT, e non è stato indicato"),
+            (Rule(@"^ISTAT code (\S+) was given for a body of kind (\w+); only a Comune has an ISTAT municipality code, other bodies are identified by their codice fiscale$"),
+                "è stato indicato il codice ISTAT $1 per un ente di tipo $2: solo un Comune ha un codice ISTAT, gli altri enti si identificano con il codice fiscale"),
+            (Rule(@"^a body of kind (\w+) is identified by its codice fiscale, and none was given$"), "un ente di tipo $1 si identifica con il codice fiscale, e non è stato indicato"),
             // ISO dates in the domain's sentences, as the console writes dates.
             (Rule(@"\b(\d{4})-(\d{2})-(\d{2})\b"), "$3/$2/$1"),
         ],

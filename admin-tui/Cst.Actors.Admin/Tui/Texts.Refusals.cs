@@ -37,6 +37,62 @@ public sealed partial class Texts
         }
     }
 
+    /// <summary>
+    /// A refusal stored as the grains' English sentence without its code (a billing run's failed ente, a statement
+    /// that cannot be computed) in this language: the sentence is matched against each code's English text, its
+    /// values taken back and said again from the code. Null when no code's sentence matches, or in English.
+    /// </summary>
+    public string? FromEnglish(string message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Code == "en")
+        {
+            return null;
+        }
+
+        foreach (var (code, pattern, count) in EnglishSentences.Value)
+        {
+            if (pattern.Match(message.Trim()) is { Success: true } m)
+            {
+                return Refusal(code, [.. Enumerable.Range(0, count).Select(i => m.Groups["a" + i.ToString(CultureInfo.InvariantCulture)] is { Success: true } g ? g.Value : string.Empty)]);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Each code's English sentence as a pattern whose groups a0, a1... take back the values it names.</summary>
+    private static readonly Lazy<IReadOnlyList<(string Code, Regex Pattern, int Count)>> EnglishSentences = new(() =>
+    {
+        var patterns = new List<(string, Regex, int)>();
+        string[] marks = [.. Enumerable.Range(0, 10).Select(i => $"\u0001{i}\u0002")];
+        foreach (var (code, render) in EnglishRefusals)
+        {
+            string text;
+            try
+            {
+                text = render(marks);
+            }
+            catch (FormatException)
+            {
+                // A sentence that reads one of its values as a number: left to the rules.
+                continue;
+            }
+
+            var seen = new HashSet<int>();
+            var count = 0;
+            var pattern = Regex.Replace(Regex.Escape(text), "\u0001(\\d)\u0002", m =>
+            {
+                var i = m.Groups[1].Value[0] - '0';
+                count = Math.Max(count, i + 1);
+                return seen.Add(i) ? $"(?<a{i}>.+?)" : $"\\k<a{i}>";
+            });
+            patterns.Add((code, new Regex("^" + pattern + "\\.?$", RegexOptions.CultureInvariant | RegexOptions.Singleline, TimeSpan.FromMilliseconds(100)), count));
+        }
+
+        return patterns;
+    });
+
     private static Dictionary<string, Func<IReadOnlyList<string>, string>> EnglishRefusals => new(StringComparer.Ordinal)
     {
         [R.ActivationAlready] = a => $"{a[0]} is already active from {a[1]}; it cannot be activated again on {a[2]}",

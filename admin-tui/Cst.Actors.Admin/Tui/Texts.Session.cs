@@ -6,6 +6,9 @@ public sealed partial class Texts
     /// <summary>After the outbox's title while it is filtered: the status (in words) and the ente.</summary>
     public required Func<string?, string?, string> OutboxFiltered { get; init; }
 
+    /// <summary>The help line of the key that shows a table's selected row whole.</summary>
+    public required string RowKey { get; init; }
+
     /// <summary>After the window's title while a call to the cluster is under way.</summary>
     public required string Busy { get; init; }
 

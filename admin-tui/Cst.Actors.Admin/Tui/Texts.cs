@@ -174,6 +174,11 @@ public sealed partial class Texts
     public string Error(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
+        if (FromEnglish(message) is { } known)
+        {
+            return known;
+        }
+
         foreach (var (pattern, replacement) in ErrorRules)
         {
             message = pattern.Replace(message, replacement);

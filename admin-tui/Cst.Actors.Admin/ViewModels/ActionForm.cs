@@ -6,7 +6,9 @@ namespace Cst.Actors.Admin.ViewModels;
 /// A field of an action's form: its label and what it holds at first; with <paramref name="Choices"/> the operator
 /// picks one of them from a list instead of typing (the value is the chosen one's <see cref="FormChoice.Value"/>).
 /// </summary>
-public sealed record FormField(string Label, string Initial = "", IReadOnlyList<FormChoice>? Choices = null);
+/// <paramref name="Open"/>: the list only helps (the catalogue's tiers, services); in command mode a value not given is
+/// <paramref name="Initial"/> and one not listed goes to the domain, whose refusal names it (exit 1, as before).
+public sealed record FormField(string Label, string Initial = "", IReadOnlyList<FormChoice>? Choices = null, bool Open = false);
 
 /// <summary>One entry of a pick-list: the value the action receives, and the text the operator reads.</summary>
 public sealed record FormChoice(string Value, string Text);

@@ -68,7 +68,7 @@ public sealed class BillingViewModel(AdminSession session)
 
     public ActionForm YearForm() => new(
         "Billing year and mode",
-        [new("Year", Year.ToString(CultureInfo.InvariantCulture)), new("Mode (preview, final)", BillingExport.Mode(Mode))],
+        [new("Year", Year.ToString(CultureInfo.InvariantCulture)), new("Mode", BillingExport.Mode(Mode), [new("preview", "preview"), new("final", "final")])],
         v =>
         {
             var year = Input.Year(v[0]);
@@ -89,15 +89,25 @@ public sealed class BillingViewModel(AdminSession session)
             });
         });
 
+    /// <summary>What each export format writes, for the export dialog's pick-list.</summary>
+    public static string FormatText(string format) => format switch
+    {
+        "csv" => "csv: statements and totals for Excel",
+        "json" => "json: for other programs",
+        "text" => "text: one readable statement per payer",
+        "xlsx" => "xlsx: an Excel workbook",
+        _ => "all: every format",
+    };
+
     public ActionForm ExportForm() => new(
         "Export billing run",
-        [new("Format (csv, json, text, all)", "csv"), new("Directory", Directory.GetCurrentDirectory())],
+        [new("Format", "csv", [.. BillingExporter.Formats.Select(f => new FormChoice(f, FormatText(f)))]), new("Directory", Directory.GetCurrentDirectory())],
         v =>
         {
             var format = Input.Required(v[0], "Format");
             if (!BillingExporter.Formats.Contains(format))
             {
-                throw new InputException($"Format must be csv, json, text or all, not '{format}'.");
+                throw new InputException($"Format must be one of {string.Join(", ", BillingExporter.Formats)}, not '{format}'.");
             }
 
             var directory = Input.Required(v[1], "Directory");

@@ -20,6 +20,11 @@ public sealed record ObjectRow(ChildKind Kind, string Key, string Status, string
     /// <summary>The next deadline's date and kind, for the console to write in its language.</summary>
     public DeadlineProgress? Deadline { get; init; }
 
+    /// <summary>The disdetta behind a cessation: the day it was received (mailboxes record it) and its evidence.</summary>
+    public LocalDate? DisdettaOn { get; init; }
+
+    public string? DisdettaEvidence { get; init; }
+
     public string KindText => Kind switch
     {
         ChildKind.PecMailbox => "PEC",
@@ -47,11 +52,20 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public string? StatementError { get; private set; }
 
+    /// <summary>Each mailbox's extra space and conservazione in GB today, shown in their dialogs.</summary>
+    private readonly Dictionary<string, (decimal Space, decimal Conservazione)> _gigabytes = new(StringComparer.Ordinal);
+
     /// <summary>The consumption components each hosted service can record, for the consumption dialog's pick-list.</summary>
     /// <summary>How many of the ente's objects <see cref="LoadAsync"/> reads at once.</summary>
     private const int ObjectReads = 8;
 
     private readonly Dictionary<string, IReadOnlyList<FormChoice>> _consumptionChoices = new(StringComparer.Ordinal);
+
+    /// <summary>Each mailbox's tier today, preselected in the change-tier dialog.</summary>
+    private readonly Dictionary<string, string> _tiers = new(StringComparer.Ordinal);
+
+    /// <summary>The ente's listino, for the pick-lists of the new-object dialogs.</summary>
+    private Listino? _listino;
 
     private IEnteGrain Grain => session.Grains.GetGrain<IEnteGrain>(EnteId);
 
@@ -112,6 +126,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
         Notices = await session.CallAsync("reading the notices", () => session.Queries.NoticesAsync(EnteId, 50));
         Ente = ente;
         Objects = rows;
+        _listino = listino;
         await LoadStatementAsync(StatementYear);
     }
 
@@ -137,10 +152,15 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
             case ChildKind.PecMailbox:
             {
                 var m = await session.CallAsync("reading a mailbox", () => session.Grains.GetGrain<IPecMailboxGrain>(child.Key).GetAsync());
+                _gigabytes[child.Key] = (m.ExtraSpaceGb, m.ConservazioneGb);
+                _tiers[child.Key] = m.Tier;
                 var detail = $"{m.Tier}" + (m.ActivatedOn is { } a ? $" from {Input.Date(a)}" : " requested")
                     + (m.DisdettaReceivedOn is { } d ? $", disdetta {Input.Date(d)} ({m.DisdettaEvidence})" : string.Empty)
                     + (m.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);
-                return new ObjectRow(child.Kind, child.Key, m.Status.ToString(), detail, Next(m.Deadlines)) { Deadline = m.Deadlines };
+                return new ObjectRow(child.Kind, child.Key, m.Status.ToString(), detail, Next(m.Deadlines))
+                {
+                    Deadline = m.Deadlines, DisdettaOn = m.DisdettaReceivedOn, DisdettaEvidence = m.DisdettaEvidence,
+                };
             }
 
             case ChildKind.FirmaDevice:
@@ -170,7 +190,10 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 var detail = s.ServiceName + (variant is null ? string.Empty : " " + variant)
                     + $" x{quantity:0.##} from {Input.Date(sub.ActivatedOn)}"
                     + (s.EndsOn is { } end ? $", ends {Input.Date(end)}" : string.Empty);
-                return new ObjectRow(child.Kind, child.Key, s.Status.ToString(), detail, Next(s.Deadlines)) { Deadline = s.Deadlines };
+                return new ObjectRow(child.Kind, child.Key, s.Status.ToString(), detail, Next(s.Deadlines))
+                {
+                    Deadline = s.Deadlines, DisdettaEvidence = s.DisdettaEvidence,
+                };
             }
         }
     }
@@ -206,10 +229,10 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
     public ActionForm? EditForm() => Ente is { } e ? EntiViewModel.EditForm(session, e) : null;
 
     /// <summary>Who pays from a billing year on; earlier years (and their statements) keep their payer.</summary>
-    public ActionForm PayerForm() => new(
+    public ActionForm PayerForm(IReadOnlyList<FormChoice>? enti = null) => new(
         "Set payer",
         [
-            new("Capofila ente key (empty: itself)", Ente?.CapofilaId ?? string.Empty),
+            new("Capofila ente key (empty: itself)", Ente?.CapofilaId ?? string.Empty, enti),
             new("From billing year", Today.Year.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ],
         v =>
@@ -227,6 +250,21 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 });
         });
 
+    /// <summary>
+    /// The payer's dialog with the capofila picked by name from the registered enti (the ente itself first, then the
+    /// current capofila, then the others by name), instead of a code typed from memory.
+    /// </summary>
+    public async Task<ActionForm> PayerFormWithEntiAsync()
+    {
+        var page = await session.CallAsync("listing the enti",
+            () => session.Queries.EnteSummariesAsync(Today.Year, null, 0, Contracts.Admin.IAdminQueryGrain.MaxWindow));
+        var current = Ente?.CapofilaId;
+        var others = page.Rows.Where(e => e.EnteId != EnteId && e.WithdrawnOn is null)
+            .OrderBy(e => e.EnteId == current ? 0 : 1).ThenBy(e => e.Name, StringComparer.CurrentCulture)
+            .Select(e => new FormChoice(e.EnteId, $"{e.Name} ({e.EnteId})"));
+        return PayerForm([new FormChoice(string.Empty, "(itself)"), .. others]);
+    }
+
     public ActionForm WithdrawForm() => new(
         "Withdraw ente",
         [new("Withdrawn on (first day not a member)", Input.Date(Today))],
@@ -243,9 +281,66 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                 Irreversible: true);
         });
 
+    /// <summary>
+    /// The PEC tiers of the ente's listino in force today, each with its yearly price (the annual components of its
+    /// variant); empty before the listino is read or when it names no PEC service (the field is then typed).
+    /// </summary>
+    public IReadOnlyList<FormChoice> TierChoices()
+    {
+        if (_listino is not { } listino)
+        {
+            return [];
+        }
+
+        PecMailboxService pec;
+        try
+        {
+            pec = CatalogueChecks.PecMailbox(listino, Today);
+        }
+        catch (UnknownCatalogueItemException)
+        {
+            return [];
+        }
+
+        var service = listino.VersionForFact(pec.ServiceId, Today)?.FindService(pec.ServiceId);
+        return [.. pec.Tiers.Select(t =>
+        {
+            var yearly = service?.ComponentsFor(string.IsNullOrEmpty(t.Variant) ? null : t.Variant)
+                .Where(c => c.Kind is ChargeKind.AnnualProRata or ChargeKind.AnnualFullYear && c.Price is not null)
+                .Select(c => c.Price!.Value).ToList() ?? [];
+            return new FormChoice(t.Name, yearly.Count == 0 ? t.Name : $"{t.Name}: EUR {Input.Euro(yearly.Aggregate((a, b) => a + b))} per year");
+        })];
+    }
+
+    /// <summary>The services of the listino in force today a hosted service can be (the PEC service has its own dialog), by name.</summary>
+    public IReadOnlyList<FormChoice> ServiceChoices() => Services()
+        .OrderBy(s => s.Name, StringComparer.CurrentCultureIgnoreCase)
+        .Select(s => new FormChoice(s.Id, $"{s.Name} ({s.Id})")).ToList();
+
+    /// <summary>The variants of those services ("" first: a service without variants), each naming its service.</summary>
+    public IReadOnlyList<FormChoice> VariantChoices()
+    {
+        var services = Services();
+        return services.Count == 0 ? [] : [new FormChoice(string.Empty, "(none)"),
+            .. services.SelectMany(s => s.Variants.Select(v => new FormChoice(v, $"{v} ({s.Id})")))];
+    }
+
+    private List<CatalogueService> Services()
+    {
+        if (_listino?.TryVersionInForceOn(Today) is not { } version)
+        {
+            return [];
+        }
+
+        var pec = version.PecMailbox?.ServiceId ?? PecMailboxService.Disciplinare2020.ServiceId;
+        return [.. version.Services.Where(s => s.Id != pec)];
+    }
+
+    private static IReadOnlyList<FormChoice>? ListOrTyped(IReadOnlyList<FormChoice> choices) => choices.Count == 0 ? null : choices;
+
     public ActionForm MailboxForm() => new(
         "Activate PEC mailbox",
-        [new("Address"), new("Tier (standard, silver, gold, massiva)", "standard"), new("Requested on", Input.Date(Today)), new("Activated on", Input.Date(Today))],
+        [new("Address"), new("Tier (standard, silver, gold, massiva)", "standard", ListOrTyped(TierChoices()), Open: true), new("Requested on", Input.Date(Today)), new("Activated on", Input.Date(Today))],
         v =>
         {
             var address = Input.Required(v[0], "Address");
@@ -264,7 +359,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public ActionForm DeviceForm() => new(
         "Issue firma device",
-        [new("Serial"), new("Kind (BusinessKey, FirmaRemota)", "BusinessKey"), new("Holder"), new("Issued on", Input.Date(Today))],
+        [new("Serial"), new("Kind (BusinessKey, FirmaRemota)", "BusinessKey", [.. Enum.GetNames<Domain.Deadlines.FirmaDeviceKind>().Select(n => new FormChoice(n, n))], Open: true), new("Holder"), new("Issued on", Input.Date(Today))],
         v =>
         {
             var serial = Input.Required(v[0], "Serial");
@@ -281,7 +376,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public ActionForm ServiceForm() => new(
         "Activate service",
-        [new("Service id (e.g. s.13)"), new("Label", "1"), new("Variant (optional)"), new("Activated on", Input.Date(Today)), new("Quantity", "1"), new("Agreed price EUR (optional)")],
+        [new("Service id (e.g. s.13)", string.Empty, ListOrTyped(ServiceChoices()), Open: true), new("Label", "1"), new("Variant (optional)", string.Empty, ListOrTyped(VariantChoices()), Open: true), new("Activated on", Input.Date(Today)), new("Quantity", "1"), new("Agreed price EUR (optional)")],
         v =>
         {
             var serviceId = Input.Required(v[0], "Service id");
@@ -324,7 +419,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
     {
         ChildKind.PecMailbox => new(
             $"Change tier: {row.Key}",
-            [new("Effective on", Input.Date(Today)), new("New tier (standard, silver, gold, massiva)")],
+            [new("Effective on", Input.Date(Today)), new("New tier (standard, silver, gold, massiva)", _tiers.GetValueOrDefault(row.Key, string.Empty), ListOrTyped(TierChoices()), Open: true)],
             v =>
             {
                 var on = Input.Date(v[0], "Effective on");
@@ -353,16 +448,18 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     /// <summary>The extra space of a mailbox in GB from a date (0 ends it); billed per GB.</summary>
     public ActionForm? SpaceForm(ObjectRow row) => MailboxGigabytesForm(row, "Set extra space", "Extra space GB", "extra space",
-        (grain, on, gb) => grain.SetExtraSpaceAsync(on, gb, session.Operator));
+        _gigabytes.TryGetValue(row.Key, out var gb) ? gb.Space : null, (grain, on, gb) => grain.SetExtraSpaceAsync(on, gb, session.Operator));
 
     /// <summary>The conservazione of a mailbox's content in GB from a date (0 ends it); billed per GB.</summary>
     public ActionForm? ConservazioneForm(ObjectRow row) => MailboxGigabytesForm(row, "Set conservazione", "Conservazione GB", "conservazione",
-        (grain, on, gb) => grain.SetConservazioneAsync(on, gb, session.Operator));
+        _gigabytes.TryGetValue(row.Key, out var gb) ? gb.Conservazione : null, (grain, on, gb) => grain.SetConservazioneAsync(on, gb, session.Operator));
 
-    private ActionForm? MailboxGigabytesForm(ObjectRow row, string title, string field, string what, Func<IPecMailboxGrain, LocalDate, decimal, Task<PecMailboxView>> set) =>
+    /// <summary>The GB dialog, its field filled with the mailbox's GB today (what the operator changes from).</summary>
+    private ActionForm? MailboxGigabytesForm(ObjectRow row, string title, string field, string what, decimal? current,
+        Func<IPecMailboxGrain, LocalDate, decimal, Task<PecMailboxView>> set) =>
         row.Kind != ChildKind.PecMailbox ? null : new(
         $"{title}: {row.Key}",
-        [new("Effective on", Input.Date(Today)), new($"{field} (0 ends it)")],
+        [new("Effective on", Input.Date(Today)), new($"{field} (0 ends it)", current is { } now ? now.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture) : string.Empty)],
         v =>
         {
             var on = Input.Date(v[0], "Effective on");
@@ -422,7 +519,8 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public ActionForm? RevokeForm(ObjectRow row) => row.Kind != ChildKind.FirmaDevice ? null : new(
         $"Revoke device: {row.Key}",
-        [new("Revoked on", Input.Date(Today)), new("Reason (Lost, Stolen, HolderLeft, Other)", nameof(RevocationReason.Lost))],
+        // No reason preselected: a revocation recorded with the wrong reason is worse than one asked for again.
+        [new("Revoked on", Input.Date(Today)), new("Reason", string.Empty, [.. Enum.GetNames<RevocationReason>().Select(n => new FormChoice(n, n))])],
         v =>
         {
             var on = Reported(FactKind.Revocation, Input.Date(v[0], "Revoked on"), row.Key);

@@ -174,14 +174,14 @@ public sealed class BillingScreen : Screen
         _progress.Fraction = _vm.Fraction;
         if (_vm.Totals is { } totals)
         {
-            _upper.Table = new ListTableSource<BilledStatement>(_vm.Statements,
-                ("Ente", s => s.EnteId), (T.ColName, s => Fit(s.EnteName, 26)), (T.ColPayer, s => s.PayerId), (T.ColLines, s => s.Lines.Count), (T.ColTotal, s => T.Money(s.Total)));
+            TableColumns.Bind(_upper, _vm.Statements,
+                new("Ente", s => s.EnteId, 6), new(T.ColName, s => s.EnteName, 30), new(T.ColPayer, s => s.PayerId, 8), new(T.ColLines, s => s.Lines.Count, 6, Right: true), new(T.ColTotal, s => T.Money(s.Total), 0, Right: true));
             if (_drill >= 0 && _drill < _vm.Statements.Count)
             {
                 var statement = _vm.Statements[_drill];
                 _lowerTitle.Text = $"{statement.EnteName}: EUR {T.Money(statement.Total)}";
-                _lower.Table = new ListTableSource<BilledLine>(statement.Lines,
-                    (T.ColService, l => l.ServiceId), (T.ColComponent, l => Fit(l.ComponentName, 30)), (T.ColAmount, l => T.Money(l.Amount)));
+                TableColumns.Bind(_lower, statement.Lines,
+                    new(T.ColService, l => l.ServiceId, 8), new(T.ColComponent, l => l.ComponentName, 48), new(T.ColAmount, l => T.Money(l.Amount), 0, Right: true));
             }
             else if (_failures && _vm.Progress is { Failures.Count: > 0 } run)
             {
@@ -194,8 +194,8 @@ public sealed class BillingScreen : Screen
             {
                 _lowerTitle.Text = T.Totals(T.Money(totals.GrandTotal), totals.Enti, totals.Lines)
                     + (_vm.Progress is { EntiFailed: > 0 } failed ? " | " + T.FailedHint(failed.EntiFailed) : string.Empty);
-                _lower.Table = new ListTableSource<TotalRow>(totals.ByService,
-                    (T.ColService, r => r.Key), (T.ColName, r => Fit(r.Name, 36)), (T.ColLines, r => r.Lines), (T.ColAmount, r => T.Money(r.Amount)));
+                TableColumns.Bind(_lower, totals.ByService,
+                    new(T.ColService, r => r.Key, 8), new(T.ColName, r => r.Name, 40), new(T.ColLines, r => r.Lines, 6, Right: true), new(T.ColAmount, r => T.Money(r.Amount), 0, Right: true));
             }
         }
         else

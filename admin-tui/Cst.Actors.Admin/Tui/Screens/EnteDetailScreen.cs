@@ -73,6 +73,22 @@ public sealed class EnteDetailScreen : Screen
             case 'x':
                 form = row is null ? null : _vm.RevokeForm(row);
                 break;
+            case 'a':
+                form = row is null ? null : _vm.SpaceForm(row);
+                break;
+            case 'o':
+                form = row is null ? null : _vm.ConservazioneForm(row);
+                break;
+            case 'f':
+                form = row is null ? null : _vm.CeaseForm(row);
+                break;
+            case 'i':
+                if (row is not null && App is not null)
+                {
+                    ShowRow(_objects.Table!, SelectedRow(_objects), Deadline(row) is { } facts ? [string.Empty, T.Describe(facts)] : []);
+                }
+
+                return true;
             case 'm':
                 form = _vm.MailboxForm();
                 break;
@@ -95,8 +111,9 @@ public sealed class EnteDetailScreen : Screen
                 form = _vm.PopulationForm();
                 break;
             case 'y':
-                form = _vm.PayerForm();
-                break;
+                // The capofila picked by name: the enti are read when the dialog opens.
+                _ = Main.DoAsync(async () => await RunFormAsync(await _vm.PayerFormWithEntiAsync()));
+                return true;
             case 'w':
                 form = _vm.WithdrawForm();
                 break;
@@ -139,8 +156,9 @@ public sealed class EnteDetailScreen : Screen
     {
         _header.Text = Header();
         var selected = SelectedRow(_objects);
-        _objects.Table = new ListTableSource<ObjectRow>(_vm.Objects,
-            (T.ColKind, KindText), (T.ColKey, o => Fit(o.Key, 30)), (T.ColStatus, o => T.Word(o.Status)), (T.ColNextDeadline, Next), (T.ColDetail, o => T.Detail(o.Detail)));
+        // Sized to 78 columns: a long address or deadline is cut, i shows the row whole.
+        TableColumns.Bind(_objects, _vm.Objects,
+            new(T.ColKind, KindText, 8), new(T.ColKey, o => o.Key, 22), new(T.ColStatus, o => T.Word(o.Status), 17), new(T.ColNextDeadline, Next, 18), new(T.ColDetail, o => T.Detail(o.Detail)));
         if (selected >= 0 && selected < _vm.Objects.Count)
         {
             _objects.SetSelection(0, selected, false);
@@ -149,14 +167,15 @@ public sealed class EnteDetailScreen : Screen
         if (_showNotices)
         {
             _statement.Text = T.NoticesOf(_vm.EnteId, _vm.Notices.Count);
-            _lower.Table = new ListTableSource<NoticeRow>(_vm.Notices,
-                (T.ColDue, n => T.Date(n.Due)), (T.ColKind, n => T.Word(n.Kind)), (T.ColObject, n => Fit(n.Object, 28)), (T.ColMessage, n => n.Message));
+            TableColumns.Bind(_lower, _vm.Notices,
+                new(T.ColDue, n => T.Date(n.Due), 10), new(T.ColKind, n => T.Word(n.Kind), 20), new(T.ColObject, n => n.Object, 20), new(T.ColMessage, n => NoticesScreen.Body(T.Notice(n.Message), n.Object)));
         }
         else
         {
             _statement.Text = StatementLine() + T.StatementKeys;
-            _lower.Table = new ListTableSource<StatementLine>(_vm.Statement?.Lines ?? [],
-                (T.ColService, l => l.ServiceId), (T.ColComponent, l => Fit(l.ComponentId, 16)), (T.ColAmount, l => T.Money(l.Amount)), (T.ColName, l => l.ComponentName + (l.SubscriptionId is null ? string.Empty : " " + l.SubscriptionId)));
+            TableColumns.Bind(_lower, _vm.Statement?.Lines ?? [],
+                new(T.ColService, l => l.ServiceId, 8), new(T.ColComponent, l => l.ComponentId, 16), new(T.ColAmount, l => T.Money(l.Amount), 10, Right: true),
+                new(T.ColName, l => l.ComponentName + (l.SubscriptionId is null ? string.Empty : " " + l.SubscriptionId)));
         }
 
         _objects.Update();
@@ -171,8 +190,12 @@ public sealed class EnteDetailScreen : Screen
         _ => T.KindService,
     };
 
+    // A short kind word: "31/12/2026 termine" fits the column's 18; i says it in full (Deadline).
     private string Next(ObjectRow row) =>
-        row.Deadline is { ArmedFor: { } on } d ? $"{T.Date(on)} {T.Word(d.NextKind)}" : row.Next;
+        row.Deadline is { ArmedFor: { } on } d ? $"{T.Date(on)} {T.KindShort(d.NextKind)}" : row.Next;
+
+    private static DeadlineFacts? Deadline(ObjectRow row) =>
+        row.Deadline is { ArmedFor: { } on, NextKind: { } kind } ? new DeadlineFacts(kind, row.Kind, row.Key, on, row.DisdettaOn, row.DisdettaEvidence) : null;
 
     private string StatementLine() => _vm.Statement is { } s
         ? T.StatementOf(_vm.StatementYear, T.Money(s.Total), s.Lines.Count)

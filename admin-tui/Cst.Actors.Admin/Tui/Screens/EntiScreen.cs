@@ -116,12 +116,13 @@ public sealed class EntiScreen : Screen
     {
         _title.Text = T.EntiShown(_vm.Total, _vm.Filter)
             + (_vm.Total > _vm.Rows.Count ? T.PageOf(_vm.Offset + 1, _vm.Offset + _vm.Rows.Count, _vm.Total) : string.Empty);
-        _table.Table = new ListTableSource<EnteSummary>(_vm.Rows,
-            (T.ColCode, e => e.EnteId),
-            (T.ColName, e => Fit(e.Name + (e.WithdrawnOn is null ? string.Empty : T.Withdrawn), 30)),
-            (T.ColPopulation, e => e.Population is { } p ? T.Number(p) : "-"),
-            (T.ColActive, e => e.ActiveObjects),
-            (T.ColEstimate(_vm.Year), e => e.Estimate is { } m ? T.Money(m) : T.NotAvailable));
+        // Counts and amounts right-aligned, as a spreadsheet shows them.
+        TableColumns.Bind(_table, _vm.Rows,
+            new(T.ColCode, e => e.EnteId, 6),
+            new(T.ColName, e => e.Name + (e.WithdrawnOn is null ? string.Empty : T.Withdrawn), 36),
+            new(T.ColPopulation, e => e.Population is { } p ? T.Number(p) : "-", 9, Right: true),
+            new(T.ColActive, e => e.ActiveObjects, 6, Right: true),
+            new(T.ColEstimate(_vm.Year), e => e.Estimate is { } m ? T.Money(m) : T.NotAvailable, 0, Right: true));
         _table.Update();
     }
 }

@@ -1,31 +1,36 @@
 using Cst.Actors.Admin.ViewModels;
 using Cst.Actors.Contracts.Admin;
 using Terminal.Gui.Input;
-using Terminal.Gui.Views;
 
 namespace Cst.Actors.Admin.Tui.Screens;
 
 /// <summary>Deadlines of the next N days across all enti; Enter opens the ente of the selected row.</summary>
-public sealed class DeadlinesScreen : Screen
+public sealed class DeadlinesScreen : TableScreen<UpcomingDeadline>
 {
     private readonly DeadlinesViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
-    private readonly TableView _table = Table();
 
     public DeadlinesScreen(MainWindow main)
-        : base(main)
-    {
+        : base(main) =>
         _vm = new DeadlinesViewModel(main.Session) { KindWord = kind => main.Texts.Word(kind) };
-        _table.Y = 1;
-        _table.Height = Terminal.Gui.ViewBase.Dim.Fill();
-        Add(_title, _table);
-    }
 
     public override string Name => T.DeadlinesName;
 
     public override string Help => T.DeadlinesKeys;
 
-    public override IReadOnlyList<string> HelpLines => T.DeadlinesHelp;
+    public override IReadOnlyList<string> HelpLines => [.. T.DeadlinesHelp, T.RowKey];
+
+    protected override IReadOnlyList<UpcomingDeadline> Rows => _vm.Shown;
+
+    protected override string TitleText =>
+        T.DeadlinesTitle(_vm.Days, _vm.Total, _vm.Filter.Length == 0 ? _vm.Total : _vm.UnfilteredTotal, _vm.Filter)
+        + (_vm.Total > _vm.Rows.Count ? T.PageOf(_vm.Offset + 1, _vm.Offset + _vm.Rows.Count, _vm.Total) : string.Empty);
+
+    protected override Col<UpcomingDeadline>[] Columns =>
+    [
+        new(T.ColDue, d => T.Date(d.Due), 10), new(T.ColKind, d => T.Word(d.Kind), 20), new("Ente", d => d.EnteName, 18), new(T.ColObject, d => d.Object),
+    ];
+
+    protected override IReadOnlyList<string> More(UpcomingDeadline row) => [string.Empty, T.Describe(new DeadlineFacts(row.Kind, null, row.Object, row.Due))];
 
     public override async Task RefreshAsync()
     {
@@ -35,10 +40,9 @@ public sealed class DeadlinesScreen : Screen
 
     public override bool OnScreenKey(Key key)
     {
-        var shown = _vm.Shown;
-        if (key == Key.Enter && SelectedRow(_table) is var row && row >= 0 && row < shown.Count)
+        if (key == Key.Enter && Selected is { } row)
         {
-            Main.Show(new EnteDetailScreen(Main, shown[row].EnteId), push: true);
+            Main.Show(new EnteDetailScreen(Main, row.EnteId), push: true);
             return true;
         }
 
@@ -52,91 +56,43 @@ public sealed class DeadlinesScreen : Screen
             return true;
         }
 
-        if (key.AsRune.Value is 'n' or '/')
+        return key.AsRune.Value switch
         {
-            _ = Main.DoAsync(() => RunFormAsync(key.AsRune.Value == 'n' ? _vm.DaysForm() : _vm.FilterForm(), () =>
-            {
-                Bind();
-                return Task.CompletedTask;
-            }));
-            return true;
-        }
-
-        return false;
-    }
-
-    private void Bind()
-    {
-        _title.Text = T.DeadlinesTitle(_vm.Days, _vm.Total, _vm.Filter.Length == 0 ? _vm.Total : _vm.UnfilteredTotal, _vm.Filter)
-            + (_vm.Total > _vm.Rows.Count ? T.PageOf(_vm.Offset + 1, _vm.Offset + _vm.Rows.Count, _vm.Total) : string.Empty);
-        _table.Table = new ListTableSource<UpcomingDeadline>(_vm.Shown,
-            (T.ColDue, d => T.Date(d.Due)), (T.ColKind, d => T.Word(d.Kind)), ("Ente", d => Fit(d.EnteName, 20)), (T.ColObject, d => Fit(d.Object, 30)));
-        _table.Update();
-        _table.SetFocus();
+            'n' => Form(_vm.DaysForm()),
+            '/' => Form(_vm.FilterForm()),
+            _ => base.OnScreenKey(key),
+        };
     }
 }
 
-/// <summary>The latest notices produced by deadlines.</summary>
-public sealed class NoticesScreen : Screen
+/// <summary>The latest notices produced by deadlines, their texts in the console's language.</summary>
+public sealed class NoticesScreen(MainWindow main) : TableScreen<NoticeRow>(main)
 {
-    private readonly NoticesViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
-    private readonly TableView _table = Table();
-
-    public NoticesScreen(MainWindow main)
-        : base(main)
-    {
-        _vm = new NoticesViewModel(main.Session);
-        _table.Y = 1;
-        _table.Height = Terminal.Gui.ViewBase.Dim.Fill();
-        Add(_title, _table);
-    }
+    private readonly NoticesViewModel _vm = new(main.Session);
 
     public override string Name => T.NoticesName;
 
     public override string Help => T.NoticesKeys;
 
-    public override async Task RefreshAsync()
+    public override IReadOnlyList<string> HelpLines => [T.NoticesKeys, T.RowKey];
+
+    protected override IReadOnlyList<NoticeRow> Rows => _vm.Rows;
+
+    protected override string TitleText => T.NoticesTitle(_vm.Rows.Count);
+
+    protected override Col<NoticeRow>[] Columns =>
+    [
+        new(T.ColDue, n => T.Date(n.Due), 10), new(T.ColKind, n => T.Word(n.Kind), 20), new("Ente", n => n.EnteId, 6),
+        new(T.ColObject, n => n.Object, 18), new(T.ColMessage, n => Body(T.Notice(n.Message), n.Object)),
+    ];
+
+    /// <summary>The notice's text after "casella PEC x@y: ", which the object column already names.</summary>
+    public static string Body(string message, string objectKey)
     {
-        await _vm.LoadAsync();
-        _title.Text = T.NoticesTitle(_vm.Rows.Count);
-        _table.Table = new ListTableSource<NoticeRow>(_vm.Rows,
-            (T.ColDue, n => T.Date(n.Due)), (T.ColKind, n => T.Word(n.Kind)), ("Ente", n => n.EnteId), (T.ColObject, n => Fit(n.Object, 26)), (T.ColMessage, n => n.Message));
-        _table.Update();
-        _table.SetFocus();
+        ArgumentNullException.ThrowIfNull(message);
+        var at = message.IndexOf(objectKey + ": ", StringComparison.Ordinal);
+        return at >= 0 ? message[(at + objectKey.Length + 2)..] : message;
     }
-
-    public override bool OnScreenKey(Key key)
-    {
-        if (key == Key.Enter && SelectedRow(_table) is var row && row >= 0 && row < _vm.Rows.Count)
-        {
-            Main.Show(new EnteDetailScreen(Main, _vm.Rows[row].EnteId), push: true);
-            return true;
-        }
-
-        return false;
-    }
-}
-
-/// <summary>The audit log, newest first: who changed what, when.</summary>
-public sealed class AuditScreen : Screen
-{
-    private readonly AuditViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
-    private readonly TableView _table = Table();
-
-    public AuditScreen(MainWindow main)
-        : base(main)
-    {
-        _vm = new AuditViewModel(main.Session);
-        _table.Y = 1;
-        _table.Height = Terminal.Gui.ViewBase.Dim.Fill();
-        Add(_title, _table);
-    }
-
-    public override string Name => T.AuditName;
-
-    public override string Help => T.AuditKeys;
 
     public override async Task RefreshAsync()
     {
@@ -146,61 +102,72 @@ public sealed class AuditScreen : Screen
 
     public override bool OnScreenKey(Key key)
     {
-        if (key.AsRune.Value == 'f')
+        if (key == Key.Enter && Selected is { } row)
         {
-            _ = Main.DoAsync(() => RunFormAsync(_vm.FilterForm(), () =>
-            {
-                Bind();
-                return Task.CompletedTask;
-            }));
+            Main.Show(new EnteDetailScreen(Main, row.EnteId), push: true);
             return true;
         }
 
-        return false;
-    }
-
-    private void Bind()
-    {
-        _title.Text = T.AuditTitle(_vm.Rows.Count, _vm.Filter ?? string.Empty);
-        // Stored in UTC; the CST reads its own time, Europe/Rome (summer time included).
-        _table.Table = new ListTableSource<AuditRow>(_vm.Rows,
-            (T.ColAt, a => T.Time(a.At)),
-            (T.ColOperator, a => Fit(a.Operator, 10)), (T.ColObject, a => Fit(a.Object, 28)), (T.ColAction, a => a.Action), (T.ColAfter, a => a.After ?? string.Empty));
-        _table.Update();
-        _table.SetFocus();
+        return base.OnScreenKey(key);
     }
 }
 
-/// <summary>The listini with their versions and tariffs.</summary>
-public sealed class CatalogueScreen : Screen
+/// <summary>The audit log, newest first: who changed what, when.</summary>
+public sealed class AuditScreen(MainWindow main) : TableScreen<AuditRow>(main)
 {
-    private readonly CatalogueViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
-    private readonly TableView _table = Table();
+    private readonly AuditViewModel _vm = new(main.Session);
 
-    public CatalogueScreen(MainWindow main)
-        : base(main)
+    public override string Name => T.AuditName;
+
+    public override string Help => T.AuditKeys;
+
+    public override IReadOnlyList<string> HelpLines => [T.AuditKeys, T.RowKey];
+
+    protected override IReadOnlyList<AuditRow> Rows => _vm.Rows;
+
+    protected override string TitleText => T.AuditTitle(_vm.Rows.Count, _vm.Filter ?? string.Empty);
+
+    // Stored in UTC; the CST reads its own time, Europe/Rome (summer time included).
+    protected override Col<AuditRow>[] Columns =>
+    [
+        new(T.ColAt, a => T.Time(a.At), 16), new(T.ColOperator, a => a.Operator, 10), new(T.ColObject, a => a.Object, 20),
+        new(T.ColAction, a => T.AuditAction(a.Action), 12), new(T.ColAfter, a => a.After ?? string.Empty),
+    ];
+
+    public override async Task RefreshAsync()
     {
-        _vm = new CatalogueViewModel(main.Session);
-        _table.Y = 1;
-        _table.Height = Terminal.Gui.ViewBase.Dim.Fill();
-        Add(_title, _table);
+        await _vm.LoadAsync();
+        Bind();
     }
+
+    public override bool OnScreenKey(Key key) => key.AsRune.Value == 'f' ? Form(_vm.FilterForm()) : base.OnScreenKey(key);
+}
+
+/// <summary>The listini with their versions and tariffs, the catalogue's own words in the console's language.</summary>
+public sealed class CatalogueScreen(MainWindow main) : TableScreen<TariffRow>(main)
+{
+    private readonly CatalogueViewModel _vm = new(main.Session);
 
     public override string Name => T.CatalogueName;
 
     // The whole sentence did not fit the help line at 80 columns: its short form there, the rest under F1.
     public override string Help => T.CatalogueKeys;
 
-    public override IReadOnlyList<string> HelpLines => T.CatalogueHelp;
+    public override IReadOnlyList<string> HelpLines => [.. T.CatalogueHelp, T.RowKey];
+
+    protected override IReadOnlyList<TariffRow> Rows => _vm.Rows;
+
+    protected override string TitleText => T.CatalogueTitle(_vm.Rows.Count(r => r.Service == "version"), _vm.Rows.Count(r => r.Service != "version"));
+
+    protected override Col<TariffRow>[] Columns =>
+    [
+        new(T.ColListino, t => t.Listino, 11), new(T.ColVersion, t => T.Catalogue(t.Version), 20), new(T.ColService, t => T.Catalogue(t.Service), 8),
+        new(T.ColName, t => T.Catalogue(t.Name), 18), new(T.ColCharges, t => T.Catalogue(t.Charges)),
+    ];
 
     public override async Task RefreshAsync()
     {
         await _vm.LoadAsync();
-        _title.Text = T.CatalogueTitle(_vm.Rows.Count(r => r.Service == "version"), _vm.Rows.Count(r => r.Service != "version"));
-        _table.Table = new ListTableSource<TariffRow>(_vm.Rows,
-            (T.ColListino, t => t.Listino), (T.ColVersion, t => t.Version), (T.ColService, t => t.Service), (T.ColName, t => Fit(t.Name, 28)), (T.ColCharges, t => t.Charges));
-        _table.Update();
-        _table.SetFocus();
+        Bind();
     }
 }

@@ -1,7 +1,6 @@
 using Cst.Actors.Admin.ViewModels;
 using Cst.Actors.Contracts.Outbox;
 using Terminal.Gui.Input;
-using Terminal.Gui.Views;
 
 namespace Cst.Actors.Admin.Tui.Screens;
 
@@ -9,20 +8,9 @@ namespace Cst.Actors.Admin.Tui.Screens;
 /// The outbox: statements and deadline notices sent by PEC / e-mail or still to send, newest first. Enter shows one
 /// whole with its evidence; r sends a failed one again after a confirmation (No the default: a message leaves the CST).
 /// </summary>
-public sealed class OutboxScreen : Screen
+public sealed class OutboxScreen(MainWindow main) : TableScreen<OutboxEntry>(main)
 {
-    private readonly OutboxViewModel _vm;
-    private readonly Label _title = new() { X = 0, Y = 0, Text = string.Empty };
-    private readonly TableView _table = Table();
-
-    public OutboxScreen(MainWindow main)
-        : base(main)
-    {
-        _vm = new OutboxViewModel(main.Session);
-        _table.Y = 1;
-        _table.Height = Terminal.Gui.ViewBase.Dim.Fill();
-        Add(_title, _table);
-    }
+    private readonly OutboxViewModel _vm = new(main.Session);
 
     public override string Name => T.OutboxName;
 
@@ -40,22 +28,14 @@ public sealed class OutboxScreen : Screen
     {
         if (key.AsRune.Value == 'f')
         {
-            _ = Main.DoAsync(() => RunFormAsync(_vm.FilterForm(), () =>
-            {
-                Bind();
-                return Task.CompletedTask;
-            }));
-            return true;
+            return Form(_vm.FilterForm());
         }
 
-        var rows = _vm.Rows;
-        var row = SelectedRow(_table);
-        if (row < 0 || row >= rows.Count)
+        if (Selected is not { } selected)
         {
             return false;
         }
 
-        var selected = rows[row];
         if (key == Key.Enter)
         {
             _ = Main.DoAsync(async () =>
@@ -64,8 +44,8 @@ public sealed class OutboxScreen : Screen
                 if (App is not null)
                 {
                     var lines = OutboxViewModel.Evidence(entry, T.Time)
-                        .SelectMany(f => MainWindow.Wrap($"{T.OutboxField(f.Name),-14} {Value(f.Name, f.Value)}", 70));
-                    MessageBox.Query(App, T.OutboxMessageTitle(entry.Id), string.Join("\n", lines), T.Close);
+                        .SelectMany(f => MainWindow.Wrap($"{T.OutboxField(f.Name),-14} {Value(f.Name, f.Value)}", Question.TextWidth));
+                    Question.Show(App, T.OutboxMessageTitle(entry.Id), [.. lines], T.Close);
                 }
             });
             return true;
@@ -94,7 +74,7 @@ public sealed class OutboxScreen : Screen
             return true;
         }
 
-        return false;
+        return base.OnScreenKey(key);
     }
 
     private string Value(string field, string value) => field is "kind" or "status" ? T.Word(value) : value;
@@ -108,15 +88,15 @@ public sealed class OutboxScreen : Screen
         ? $"{T.Time(at)} {r.Channel} {r.RelayResponse ?? r.EmlPath}".TrimEnd()
         : r.LastError ?? string.Empty;
 
-    private void Bind()
-    {
-        _title.Text = T.OutboxTitle(_vm.Rows.Count, _vm.Rows.Count(r => r.Status == "failed"))
-            + (_vm.Status is null && _vm.Ente is null ? string.Empty : T.OutboxFiltered(_vm.Status is { } status ? T.Word(status) : null, _vm.Ente));
-        _table.Table = new ListTableSource<OutboxEntry>(_vm.Rows,
-            ("N.", r => r.Id.ToString(T.Culture)), (T.ColKind, r => T.Word(r.Kind)), (T.ColRecipient, r => Fit(Recipient(r), 20)),
-            (T.ColWhat, r => Fit(What(r), 20)), (T.ColStatus, r => T.Word(r.Status)), (T.ColAttempts, r => r.Attempts.ToString(T.Culture)),
-            (T.ColOutcome, r => Outcome(r)));
-        _table.Update();
-        _table.SetFocus();
-    }
+    protected override IReadOnlyList<OutboxEntry> Rows => _vm.Rows;
+
+    protected override string TitleText => T.OutboxTitle(_vm.Rows.Count, _vm.Rows.Count(r => r.Status == "failed"))
+        + (_vm.Status is null && _vm.Ente is null ? string.Empty : T.OutboxFiltered(_vm.Status is { } status ? T.Word(status) : null, _vm.Ente));
+
+    protected override Col<OutboxEntry>[] Columns =>
+    [
+        new("N.", r => r.Id.ToString(T.Culture), 4, Right: true), new(T.ColKind, r => T.Word(r.Kind), 10), new(T.ColRecipient, r => Recipient(r), 18),
+        new(T.ColWhat, r => What(r), 14), new(T.ColStatus, r => T.Word(r.Status), 12), new(T.ColAttempts, r => r.Attempts.ToString(T.Culture), 5, Right: true),
+        new(T.ColOutcome, r => Outcome(r)),
+    ];
 }
