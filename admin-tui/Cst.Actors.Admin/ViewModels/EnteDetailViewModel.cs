@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using Cst.Actors.Admin.Infrastructure;
 using Cst.Actors.Contracts.Admin;
@@ -52,17 +53,19 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
 
     public string? StatementError { get; private set; }
 
-    /// <summary>Each mailbox's extra space and conservazione in GB today, shown in their dialogs.</summary>
-    private readonly Dictionary<string, (decimal Space, decimal Conservazione)> _gigabytes = new(StringComparer.Ordinal);
-
-    /// <summary>The consumption components each hosted service can record, for the consumption dialog's pick-list.</summary>
     /// <summary>How many of the ente's objects <see cref="LoadAsync"/> reads at once.</summary>
     private const int ObjectReads = 8;
 
-    private readonly Dictionary<string, IReadOnlyList<FormChoice>> _consumptionChoices = new(StringComparer.Ordinal);
+    // The three maps below are filled by object reads running at the same time (LoadAsync), hence concurrent.
+
+    /// <summary>Each mailbox's extra space and conservazione in GB today, shown in their dialogs.</summary>
+    private readonly ConcurrentDictionary<string, (decimal Space, decimal Conservazione)> _gigabytes = new(StringComparer.Ordinal);
+
+    /// <summary>The consumption components each hosted service can record, for the consumption dialog's pick-list.</summary>
+    private readonly ConcurrentDictionary<string, IReadOnlyList<FormChoice>> _consumptionChoices = new(StringComparer.Ordinal);
 
     /// <summary>Each mailbox's tier today, preselected in the change-tier dialog.</summary>
-    private readonly Dictionary<string, string> _tiers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _tiers = new(StringComparer.Ordinal);
 
     /// <summary>The ente's listino, for the pick-lists of the new-object dialogs.</summary>
     private Listino? _listino;
@@ -181,11 +184,7 @@ public sealed class EnteDetailViewModel(AdminSession session, string enteId)
                     ? [.. Priceability.ConsumptionComponents(service, variant).Select(c => new FormChoice(c.Id,
                         $"{c.Id}: {(c.Price is { } price ? "EUR " + Input.Euro(price) : "on quotation")} per {c.Unit ?? "unit"}"))]
                     : [];
-                lock (_consumptionChoices)
-                {
-                    // Objects are read a few at once (LoadAsync).
-                    _consumptionChoices[child.Key] = choices;
-                }
+                _consumptionChoices[child.Key] = choices;
 
                 var detail = s.ServiceName + (variant is null ? string.Empty : " " + variant)
                     + $" x{quantity:0.##} from {Input.Date(sub.ActivatedOn)}"
