@@ -156,6 +156,20 @@ public sealed class CommandModeTests(AdminCluster cluster)
     }
 
     [Fact]
+    public async Task EnteShow_HeaderPrintsItsTwoLines_IdentityThenPayer()
+    {
+        var (enteId, _, _, name) = await cluster.NewEnteAsync();
+
+        var (code, output, err) = await RunAsync("ente", "show", enteId);
+
+        Assert.True(code == CommandMode.ExitOk, err);
+        var lines = output.Split('\n');
+        Assert.StartsWith($"{name} (Comune {enteId})", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("?", lines[0], StringComparison.Ordinal);
+        Assert.Contains("pays itself", lines[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EnteShow_UnknownEnte_ExitsOneWithOnePlainLine()
     {
         var (code, _, err) = await RunAsync("ente", "show", "999999");

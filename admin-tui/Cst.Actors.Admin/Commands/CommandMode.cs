@@ -515,7 +515,12 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
             return ExitOk;
         }
 
-        output.WriteLine(Domain.Validation.Guard.Printable(vm.Header));
+        // The header has two lines (identity, then payers); each is printed as its own line, not with its break escaped.
+        foreach (var line in vm.Header.Split('\n'))
+        {
+            output.WriteLine(Domain.Validation.Guard.Printable(line));
+        }
+
         Table(["KIND", "KEY", "STATUS", "DETAIL", "NEXT DEADLINE"], vm.Objects.Select(o => new[] { o.KindText, o.Key, o.Status, o.Detail, o.Next }));
         output.WriteLine(Domain.Validation.Guard.Printable(vm.StatementLine));
         return ExitOk;
