@@ -7,7 +7,23 @@ using NpgsqlTypes;
 namespace Cst.Actors.Grains.Infrastructure;
 
 /// <summary>Where an imported object's state row goes: the key columns and payload grain storage reads it by.</summary>
-public readonly record struct StateRow(int GrainIdHash, int GrainTypeHash, string GrainType, long N0, long N1, string? Extension, byte[] Payload);
+public readonly record struct StateRow(int GrainIdHash, int GrainTypeHash, string GrainType, long N0, long N1, string? Extension, byte[] Payload)
+{
+    /// <summary>
+    /// Adds the service id ($1) and the key columns of <paramref name="keys"/> as arrays ($2-$7: id hash, type hash,
+    /// type, n0, n1, extension), for a query that joins the storage table on them with <c>unnest</c>.
+    /// </summary>
+    public static void AddKeyArrays(NpgsqlCommand command, string serviceId, IReadOnlyList<StateRow> keys)
+    {
+        command.Parameters.Add(new NpgsqlParameter { Value = serviceId });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainIdHash).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainTypeHash).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainType).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.N0).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.N1).ToArray() });
+        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Extension).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+    }
+}
 
 /// <summary>
 /// Formats a grain's state as the silo's grain storage stores it (same key hashing, same serializer), so that a row
@@ -151,13 +167,7 @@ public sealed class ImportedObjectWriter(NpgsqlDataSource dataSource, IStateRowF
                   AND s.grain_id_n0 = r.n0 AND s.grain_id_n1 = r.n1 AND s.grain_id_extension IS NOT DISTINCT FROM r.x
                   AND s.payload IS NOT NULL)
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = Format.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainIdHash).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainTypeHash).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainType).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.N0).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.N1).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Extension).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        StateRow.AddKeyArrays(command, Format.ServiceId, keys);
         var result = new HashSet<int>();
         try
         {

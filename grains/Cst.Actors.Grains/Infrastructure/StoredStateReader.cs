@@ -40,13 +40,7 @@ public sealed class StoredStateReader(NpgsqlDataSource dataSource, IStateRowForm
              AND s.grain_id_n0 = r.n0 AND s.grain_id_n1 = r.n1 AND s.grain_id_extension IS NOT DISTINCT FROM r.x
             WHERE s.payload IS NOT NULL
             """);
-        command.Parameters.Add(new NpgsqlParameter { Value = format.ServiceId });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainIdHash).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainTypeHash).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.GrainType).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.N0).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.N1).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter { Value = keys.Select(k => k.Extension).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        StateRow.AddKeyArrays(command, format.ServiceId, keys);
         try
         {
             await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
