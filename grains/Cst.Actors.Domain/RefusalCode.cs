@@ -20,6 +20,8 @@ public static class RefusalCode
     public const string ActivationBeforeAdhesion = "activation.before-adhesion";
     /// <summary>[subject, received on, asked on]</summary>
     public const string DisdettaTwice = "disdetta.twice";
+    /// <summary>[subject, received on, evidence recorded, evidence asked]</summary>
+    public const string DisdettaOtherEvidence = "disdetta.other-evidence";
     /// <summary>[subject, asked on]</summary>
     public const string DisdettaNotActive = "disdetta.not-active";
     /// <summary>[subject, asked on, activated on]</summary>

@@ -117,7 +117,9 @@ public sealed record ServiceLifecycle(string Subject, LocalDate RequestedOn)
 
     /// <summary>
     /// A disdetta received on <paramref name="on"/>: the service must be active on that day (not merely requested,
-    /// not already ceased), and a second disdetta is refused unless it repeats the first (same date).
+    /// not already ceased), and a second disdetta is refused unless it repeats the first (same date, and the same
+    /// evidence or none): a repeat with other evidence would otherwise be answered as recorded while the first
+    /// evidence is kept.
     /// </summary>
     public ServiceLifecycle WithDisdetta(LocalDate on, string? evidence)
     {
@@ -125,6 +127,15 @@ public sealed record ServiceLifecycle(string Subject, LocalDate RequestedOn)
         Guard.Text(evidence, $"evidence of the disdetta of {Subject}", Guard.MaxEvidenceLength);
         if (DisdettaReceivedOn is { } received)
         {
+            var asked = string.IsNullOrWhiteSpace(evidence) ? null : evidence.Trim();
+            if (received == on && asked is not null && DisdettaEvidence is { } recorded && !string.Equals(asked, recorded, StringComparison.Ordinal))
+            {
+                throw Illegal("disdetta",
+                    $"{Subject} already has a disdetta received on {DomainText.Date(received)} with evidence '{recorded}'; "
+                    + $"the same disdetta with evidence '{asked}' is refused",
+                    RefusalCode.DisdettaOtherEvidence, Subject, DomainText.Date(received), recorded, asked);
+            }
+
             return received == on
                 ? this
                 : throw Illegal("disdetta",

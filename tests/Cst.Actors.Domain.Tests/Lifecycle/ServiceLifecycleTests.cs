@@ -1,3 +1,4 @@
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Validation;
 using static Cst.Actors.Domain.Tests.Deadlines.TestDates;
@@ -42,6 +43,19 @@ public sealed class ServiceLifecycleTests
 
         Assert.Same(once, once.WithDisdetta(D("2024-06-01"), "x"));
         Assert.Throws<IllegalTransitionException>(() => once.WithDisdetta(D("2024-06-02"), "x"));
+    }
+
+    [Fact]
+    public void WithDisdetta_RepeatedWithOtherEvidence_IsRefusedNamingBoth_WithoutEvidenceIsTheSameValue()
+    {
+        var once = Active.WithDisdetta(D("2024-06-01"), "prot. 2024/1234");
+
+        var error = Assert.Throws<IllegalTransitionException>(() => once.WithDisdetta(D("2024-06-01"), "prot. 2024/9999"));
+        Assert.Equal(RefusalCode.DisdettaOtherEvidence, error.Code);
+        Assert.Contains("'prot. 2024/1234'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'prot. 2024/9999'", error.Message, StringComparison.Ordinal);
+        Assert.Same(once, once.WithDisdetta(D("2024-06-01"), null));
+        Assert.Same(once, once.WithDisdetta(D("2024-06-01"), " prot. 2024/1234 "));
     }
 
     [Fact]
