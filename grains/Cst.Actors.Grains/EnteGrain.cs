@@ -473,13 +473,8 @@ public sealed class EnteGrain(
         await PutChildrenAsync([.. snapshots]);
     }
 
-    private IOwnedObjectGrain ObjectOf(ChildKey child) => child.Kind switch
-    {
-        ChildKind.PecMailbox => GrainFactory.GetGrain<IPecMailboxGrain>(child.Key).AsReference<IOwnedObjectGrain>(),
-        ChildKind.FirmaDevice => GrainFactory.GetGrain<IFirmaDeviceGrain>(child.Key).AsReference<IOwnedObjectGrain>(),
-        ChildKind.HostedService => GrainFactory.GetGrain<IHostedServiceGrain>(child.Key).AsReference<IOwnedObjectGrain>(),
-        _ => throw new CstDomainError("NotFound", this.GetGrainId().ToString(), $"{Subject}: no kind of object {child.Kind} (key {child.Key})"),
-    };
+    private IOwnedObjectGrain ObjectOf(ChildKey child) => GrainFactory.OwnedObject(child.Kind, child.Key)
+        ?? throw new CstDomainError("NotFound", this.GetGrainId().ToString(), $"{Subject}: no kind of object {child.Kind} (key {child.Key})");
 
     public async Task PutChildrenAsync(ImmutableList<ChildSnapshot> snapshots)
     {

@@ -76,7 +76,7 @@ public sealed class ImportObjectsGrain(GrainServices grainServices) : Grain, IIm
             await GrainFactory.GetGrain<IEnteGrain>(enteId).PutChildrenAsync([.. done.Select(a => a.Run.Result.Snapshot)]);
             foreach (var soon in done.Where(a => a.Import.ArmOnActivation))
             {
-                await OwnedObject(soon.Kind, soon.Import.Key).GetSnapshotForAsync(enteId);
+                await GrainFactory.OwnedObject(soon.Kind, soon.Import.Key)!.GetSnapshotForAsync(enteId);
             }
         }
 
@@ -97,13 +97,6 @@ public sealed class ImportObjectsGrain(GrainServices grainServices) : Grain, IIm
 
     /// <summary>A failure of the object's code becomes its task's, never this call's before the others ran.</summary>
     private static async Task<ImportedChild> RunAsync(Func<Task<ImportedChild>> run) => await run();
-
-    private IOwnedObjectGrain OwnedObject(ChildKind kind, string key) => kind switch
-    {
-        ChildKind.PecMailbox => GrainFactory.GetGrain<Contracts.Pec.IPecMailboxGrain>(key).AsReference<IOwnedObjectGrain>(),
-        ChildKind.FirmaDevice => GrainFactory.GetGrain<Contracts.Firma.IFirmaDeviceGrain>(key).AsReference<IOwnedObjectGrain>(),
-        _ => GrainFactory.GetGrain<Contracts.Services.IHostedServiceGrain>(key).AsReference<IOwnedObjectGrain>(),
-    };
 }
 
 /// <summary>The state of a detached instance: in memory only; it never reads or writes storage.</summary>

@@ -22,3 +22,15 @@ public interface IOwnedObjectGrain : IGrainWithStringKey
     /// </summary>
     Task<System.Collections.Immutable.ImmutableList<Contracts.Admin.UpcomingDeadline>> ListedDeadlinesAsync();
 }
+
+public static class OwnedObjects
+{
+    /// <summary>The object of <paramref name="kind"/> and <paramref name="key"/> as an <see cref="IOwnedObjectGrain"/>; null for a kind that has none.</summary>
+    public static IOwnedObjectGrain? OwnedObject(this IGrainFactory grains, ChildKind kind, string key) => kind switch
+    {
+        ChildKind.PecMailbox => grains.GetGrain<Contracts.Pec.IPecMailboxGrain>(key).AsReference<IOwnedObjectGrain>(),
+        ChildKind.FirmaDevice => grains.GetGrain<Contracts.Firma.IFirmaDeviceGrain>(key).AsReference<IOwnedObjectGrain>(),
+        ChildKind.HostedService => grains.GetGrain<Contracts.Services.IHostedServiceGrain>(key).AsReference<IOwnedObjectGrain>(),
+        _ => null,
+    };
+}
