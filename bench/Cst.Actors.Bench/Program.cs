@@ -82,6 +82,16 @@ if (!reuse && Directory.Exists(Path.Combine(work, "pgdata")))
 
 await using var postgres = LocalPostgres.Create(new LocalPostgresSettings(Path.Combine(work, "pgdata"), FreePort(), "cst", options.Durable), NullLogger.Instance);
 await postgres.StartAsync(CancellationToken.None);
+// CST_BENCH_STATEMENTS=1: the import's statements by PostgreSQL's time (pg_stat_statements, loaded at a restart).
+var statements = Environment.GetEnvironmentVariable("CST_BENCH_STATEMENTS") == "1";
+if (statements)
+{
+    await Execute(postgres.ConnectionString, "ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+    await postgres.StopAsync(CancellationToken.None);
+    await postgres.StartAsync(CancellationToken.None);
+    await Execute(postgres.ConnectionString, "CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+}
+
 var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { MaxPoolSize = 50, CommandTimeout = 600 }.ConnectionString;
 await new SchemaMigrator(connectionString, Path.Combine(Path.GetDirectoryName(siloDll)!, "sql"), NullLogger.Instance).ApplyAsync(CancellationToken.None);
 Report("PostgreSQL", await Scalar<string>(connectionString, "SHOW server_version") + (options.Durable ? " (durable: fsync on)" : " (fsync off)"));
@@ -128,6 +138,7 @@ else
 {
     ImportProgress? seen = null;
     var (importSiloCpu, importMachineCpu, importBenchCpu) = (cluster.CpuTime(), SiloCluster.MachineBusy(), Process.GetCurrentProcess().TotalProcessorTime);
+    var importPostgresCpu = SiloCluster.PostgresCpu(Path.Combine(work, "pgdata"));
     using (var progress = new Timer(_ =>
     {
         NotePeak();
@@ -152,9 +163,25 @@ else
         // On a shared machine the wall time says little: the CPU the import used says what it costs.
         var siloCpuUsed = cluster.CpuTime().Zip(importSiloCpu, (after, before) => after - before).Aggregate(TimeSpan.Zero, (a, b) => a + b);
         var benchCpuUsed = Process.GetCurrentProcess().TotalProcessorTime - importBenchCpu;
-        Report("import CPU: silo / importer (bench) / machine", $"{Secs(siloCpuUsed)} / {Secs(benchCpuUsed)} / {Secs(SiloCluster.MachineBusy() - importMachineCpu)}");
+        var postgresCpuUsed = SiloCluster.PostgresCpu(Path.Combine(work, "pgdata")) - importPostgresCpu;
+        Report("import CPU: silo / importer (bench) / PostgreSQL / machine", $"{Secs(siloCpuUsed)} / {Secs(benchCpuUsed)} / {Secs(postgresCpuUsed)} / {Secs(SiloCluster.MachineBusy() - importMachineCpu)}");
         Report("import: objects per CPU-second of silo + importer", $"{objects / (siloCpuUsed + benchCpuUsed).TotalSeconds:N0}");
         Report("import outcomes", string.Join(", ", outcomes));
+        if (statements)
+        {
+            await using var connection = new NpgsqlConnection(connectionString);
+            await connection.OpenAsync();
+            await using var top = new NpgsqlCommand(
+                """
+                SELECT round(total_exec_time)::bigint, calls, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 150)
+                FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 15
+                """, connection);
+            await using var reader = await top.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                Console.WriteLine($"    {reader.GetInt64(0),8:N0} ms {reader.GetInt64(1),8:N0} calls {reader.GetInt64(2),10:N0} rows  {reader.GetString(3)}");
+            }
+        }
         foreach (var failed in report.Enti.Where(e => e.Outcome is ImportOutcome.Failed or ImportOutcome.Refused).Take(5))
         {
             Console.WriteLine($"    {failed.EnteId}: {string.Join("; ", failed.Reasons)}");
@@ -413,6 +440,14 @@ static async Task<T> Scalar<T>(string connectionString, string sql)
     await connection.OpenAsync();
     await using var command = new NpgsqlCommand(sql, connection);
     return (T)(await command.ExecuteScalarAsync())!;
+}
+
+static async Task Execute(string connectionString, string sql)
+{
+    await using var connection = new NpgsqlConnection(connectionString);
+    await connection.OpenAsync();
+    await using var command = new NpgsqlCommand(sql, connection);
+    await command.ExecuteNonQueryAsync();
 }
 
 static TimeSpan Median(IEnumerable<TimeSpan> values)

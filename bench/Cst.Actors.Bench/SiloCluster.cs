@@ -122,6 +122,54 @@ public sealed class SiloCluster(string siloDll, string connectionString, string 
         return TimeSpan.FromSeconds(busy / 100.0);
     }
 
+    /// <summary>
+    /// CPU time (user + system) of the PostgreSQL server of <paramref name="dataDirectory"/>: the postmaster, its
+    /// children that have exited (reaped by it: cutime, cstime) and those still running (pooled backends, writers).
+    /// </summary>
+    public static TimeSpan PostgresCpu(string dataDirectory)
+    {
+        try
+        {
+            var postmaster = int.Parse(File.ReadLines(Path.Combine(dataDirectory, "postmaster.pid")).First(), System.Globalization.CultureInfo.InvariantCulture);
+            long ticks = 0;
+            foreach (var dir in Directory.EnumerateDirectories("/proc"))
+            {
+                if (!int.TryParse(Path.GetFileName(dir), out var pid))
+                {
+                    continue;
+                }
+
+                // pid (comm) state ppid ... utime(14) stime(15) cutime(16) cstime(17): fields after the command's closing parenthesis.
+                string stat;
+                try
+                {
+                    stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                }
+                catch (IOException)
+                {
+                    continue;
+                }
+
+                var f = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                var ppid = int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture);
+                if (pid == postmaster)
+                {
+                    ticks += f[11..15].Sum(x => long.Parse(x, System.Globalization.CultureInfo.InvariantCulture));
+                }
+                else if (ppid == postmaster)
+                {
+                    ticks += long.Parse(f[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(f[12], System.Globalization.CultureInfo.InvariantCulture);
+                }
+            }
+
+            return TimeSpan.FromSeconds(ticks / 100.0);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
+        {
+            return TimeSpan.Zero;
+        }
+    }
+
     public static long ReadStatus(int pid, string key)
     {
         try
