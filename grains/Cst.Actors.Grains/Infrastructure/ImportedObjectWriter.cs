@@ -134,7 +134,18 @@ public sealed class ImportedObjectWriter(NpgsqlDataSource dataSource, IStateRowF
 
             try
             {
-                await WriteBatchAsync([.. batch.Select(b => b.Rows)]).ConfigureAwait(false);
+                ImportedObjectRows[] rows = [.. batch.Select(b => b.Rows)];
+                try
+                {
+                    await WriteBatchAsync(rows, newDeadlineRows: true).ConfigureAwait(false);
+                }
+                catch (Exception e) when (PostgresReadModelStore.IsDeadlineRowThere(e))
+                {
+                    // A deadline row of one of these objects is there without its state (written by hand, or by a
+                    // tool): the batch again, replacing the objects' rows as any other write does.
+                    await WriteBatchAsync(rows, newDeadlineRows: false).ConfigureAwait(false);
+                }
+
                 foreach (var (_, done) in batch)
                 {
                     done.TrySetResult();
@@ -185,8 +196,12 @@ public sealed class ImportedObjectWriter(NpgsqlDataSource dataSource, IStateRowF
         return result;
     }
 
-    /// <summary>One transaction: the state rows, the reminder rows, the audit rows, the notices and the deadline rows of the batch.</summary>
-    private async Task WriteBatchAsync(IReadOnlyList<ImportedObjectRows> batch)
+    /// <summary>
+    /// One transaction: the state rows, the reminder rows, the audit rows, the notices and the deadline rows of the
+    /// batch; the deadline rows by COPY when <paramref name="newDeadlineRows"/> (the objects are new: the state rows
+    /// were inserted above, and rows are written only for a stored object), otherwise replacing any there.
+    /// </summary>
+    private async Task WriteBatchAsync(IReadOnlyList<ImportedObjectRows> batch, bool newDeadlineRows)
     {
         await using var connection = await dataSource.OpenConnectionAsync().ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync().ConfigureAwait(false);
@@ -285,8 +300,13 @@ public sealed class ImportedObjectWriter(NpgsqlDataSource dataSource, IStateRowF
         }
 
         // The deadline read model in the same transaction, so it never disagrees with the states and reminders.
-        await using (var deadlines = new NpgsqlBatch(connection, transaction))
+        if (newDeadlineRows)
         {
+            await PostgresReadModelStore.CopyNewDeadlinesAsync(connection, transaction, [.. batch.Select(b => b.Deadlines)]).ConfigureAwait(false);
+        }
+        else
+        {
+            await using var deadlines = new NpgsqlBatch(connection, transaction);
             foreach (var command in PostgresReadModelStore.DeadlineCommands([.. batch.Select(b => b.Deadlines)]))
             {
                 deadlines.BatchCommands.Add(command);

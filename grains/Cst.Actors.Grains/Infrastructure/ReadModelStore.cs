@@ -114,11 +114,13 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
         var delete = new NpgsqlBatchCommand(
             """
             DELETE FROM deadline_upcoming d
-            USING unnest($1::smallint[], $2::text[]) AS o(kind, key)
-            WHERE d.object_kind = o.kind AND d.object_key = o.key
+            USING unnest($1::smallint[], $2::text[], $3::text[]) AS o(kind, key, ente)
+            WHERE d.ente_id = o.ente AND d.object_kind = o.kind AND d.object_key = o.key
             """);
+        // By the primary key (sql/schema/0017): an object's rows are under its ente, which it never changes.
         delete.Parameters.Add(new NpgsqlParameter { Value = objects.Select(o => (short)o.Kind).ToArray() });
         delete.Parameters.Add(new NpgsqlParameter { Value = objects.Select(o => o.Key).ToArray() });
+        delete.Parameters.Add(new NpgsqlParameter { Value = objects.Select(o => o.EnteId).ToArray() });
         commands.Add(delete);
         if (rows.Count > 0)
         {
@@ -142,6 +144,60 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
 
         return commands;
     }
+
+    /// <summary>
+    /// The deadline rows of objects that have none yet (a bulk import's new objects, whose state rows the same
+    /// transaction has just inserted), by binary COPY on the caller's connection and transaction: no DELETE of rows
+    /// that cannot be there (rows are only ever written for an object whose state is stored), no conflict check, the
+    /// ente names read once for the batch instead of joined per row. A row that is there after all fails the COPY with
+    /// a unique violation on deadline_upcoming_pkey (<see cref="IsDeadlineRowThere"/>): the caller then writes the batch
+    /// again with <see cref="DeadlineCommands"/>, which replace.
+    /// </summary>
+    internal static async Task CopyNewDeadlinesAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<ObjectDeadlines> objects)
+    {
+        var enti = objects.Where(o => o.Deadlines.Count > 0).Select(o => o.EnteId).Distinct(StringComparer.Ordinal).ToArray();
+        if (enti.Length == 0)
+        {
+            return;
+        }
+
+        // As the replacing statement's LEFT JOIN: the name in the enti list, or the ente's id while it has no row there.
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        await using (var read = new NpgsqlCommand("SELECT ente_id, name FROM ente_summary WHERE ente_id = ANY($1)", connection, transaction))
+        {
+            read.Parameters.Add(new NpgsqlParameter { Value = enti });
+            await using var reader = await read.ExecuteReaderAsync().ConfigureAwait(false);
+            while (await reader.ReadAsync().ConfigureAwait(false))
+            {
+                names[reader.GetString(0)] = reader.GetString(1);
+            }
+        }
+
+        await using var copy = await connection.BeginBinaryImportAsync(
+            "COPY deadline_upcoming (object_kind, object_key, ente_id, ente_name, kind, due_date, description) FROM STDIN (FORMAT BINARY)")
+            .ConfigureAwait(false);
+        foreach (var o in objects)
+        {
+            var name = names.GetValueOrDefault(o.EnteId, o.EnteId);
+            foreach (var d in o.Deadlines)
+            {
+                await copy.StartRowAsync().ConfigureAwait(false);
+                await copy.WriteAsync((short)o.Kind, NpgsqlDbType.Smallint).ConfigureAwait(false);
+                await copy.WriteAsync(o.Key, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(o.EnteId, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync(name, NpgsqlDbType.Text).ConfigureAwait(false);
+                await copy.WriteAsync((short)d.Kind, NpgsqlDbType.Smallint).ConfigureAwait(false);
+                await copy.WriteAsync(d.Due.ToDateOnly(), NpgsqlDbType.Date).ConfigureAwait(false);
+                await copy.WriteAsync(d.Description, NpgsqlDbType.Text).ConfigureAwait(false);
+            }
+        }
+
+        await copy.CompleteAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Whether <paramref name="e"/> is <see cref="CopyNewDeadlinesAsync"/> finding a row already there.</summary>
+    internal static bool IsDeadlineRowThere(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: "deadline_upcoming_pkey" };
 
     public async Task UpsertEnteSummariesAsync(IReadOnlyList<EnteSummaryRow> rows)
     {

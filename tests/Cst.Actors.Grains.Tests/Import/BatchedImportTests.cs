@@ -140,6 +140,33 @@ public sealed class BatchedImportTests(GrainsCluster cluster)
             view.Children.Where(c => c.Kind == ChildKind.PecMailbox).Select(c => c.Key).Order(StringComparer.Ordinal));
     }
 
+    [Fact]
+    public async Task BulkImport_ADeadlineRowIsThereWithoutItsObject_TheBatchReplacesItsRows()
+    {
+        // The batch writes a new object's deadline rows by COPY, as none can be there (rows are written only for a
+        // stored object). One put there by hand (the same key as a row the mailbox gets, and one of a day it has no
+        // deadline on) must neither fail the import nor stay: the batch is written again, replacing the rows.
+        var sample = DemoData.Build(cluster.Today).Enti.First(e => e.Mailboxes.Count > 0);
+        var reference = Fresh(sample);
+        var ente = Fresh(sample);
+        Assert.True((await new CstImporter(Client).ImportAsync(new ImportDocument { Enti = [reference] }, Operator)).Succeeded);
+        var (referenceKey, key) = (reference.Mailboxes[0].Address, ente.Mailboxes[0].Address);
+        var expected = await DeadlineRowsAsync(referenceKey);
+        Assert.NotEmpty(expected);
+        await ExecuteAsync($"""
+            INSERT INTO deadline_upcoming (object_kind, object_key, ente_id, ente_name, kind, due_date, description)
+            SELECT object_kind, '{key}', '{ente.IstatCode}', 'stale', kind, due_date, 'stale'
+            FROM deadline_upcoming WHERE object_key = '{referenceKey}'
+            UNION ALL SELECT 1, '{key}', '{ente.IstatCode}', 'stale', 1, DATE '2099-12-01', 'stale'
+            """);
+
+        var report = await new CstImporter(Client) { Bulk = true }.ImportAsync(new ImportDocument { Enti = [ente] }, Operator);
+
+        Assert.True(report.Succeeded, string.Join("\n", report.Enti));
+        Assert.Equal(expected, await DeadlineRowsAsync(key));
+        await AssertSameAsync(reference, ente);
+    }
+
     /// <summary>The same facts under new keys: a new ISTAT code, new mailbox addresses and device serials.</summary>
     private static ImportEnte Fresh(ImportEnte ente) => ente with
     {
@@ -172,6 +199,14 @@ public sealed class BatchedImportTests(GrainsCluster cluster)
             Assert.Equal(await cluster.AuditAsync(auditA), await cluster.AuditAsync(auditB));
             Assert.Equal(await RemindersAsync(keyA), await RemindersAsync(keyB));
             Assert.Equal(await cluster.NoticesAsync(keyA), await cluster.NoticesAsync(keyB));
+            Assert.Equal(await DeadlineRowsAsync(keyA), await DeadlineRowsAsync(keyB));
+        }
+
+        // The objects' deadline rows are listed under their ente's name, as the enti list has it.
+        foreach (var ente in new[] { a, b })
+        {
+            Assert.Equal(0, await cluster.CountAsync(
+                "SELECT count(*) FROM deadline_upcoming d JOIN ente_summary s USING (ente_id) WHERE d.ente_id = $1 AND d.ente_name <> s.name", ente.IstatCode!));
         }
 
         var viewA = await Client.GetGrain<IEnteGrain>(a.IstatCode!).GetAsync();
@@ -181,6 +216,14 @@ public sealed class BatchedImportTests(GrainsCluster cluster)
 
     private static string Describe(StatementLine line) =>
         $"{line.ServiceId} {line.ComponentId} {line.PeriodStart}-{line.PeriodEnd} {line.Quantity} {line.Months} {line.UnitPrice} {line.Amount}";
+
+    /// <summary>
+    /// The object's rows of the deadline read model (kind, due date, description with the key as <c>*</c>), which
+    /// must agree with its reminder: the first due date after today is the one the reminder is armed for.
+    /// </summary>
+    private Task<IReadOnlyList<string>> DeadlineRowsAsync(string key) =>
+        cluster.ReadAsync("SELECT object_kind || ' ' || kind || ' ' || due_date || ' ' || replace(description, $1, '*') "
+            + "FROM deadline_upcoming WHERE object_key = $1 ORDER BY due_date, kind", key);
 
     /// <summary>The object's reminders: name, due instant and period (the grain id differs by key only).</summary>
     private Task<IReadOnlyList<string>> RemindersAsync(string key) =>
