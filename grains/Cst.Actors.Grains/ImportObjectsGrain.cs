@@ -41,21 +41,23 @@ public sealed class ImportObjectsGrain(GrainServices grainServices) : Grain, IIm
         }
 
         var membership = await GrainFactory.GetGrain<IEnteGrain>(enteId).GetMembershipAsync();
-        var applied = mailboxes.Select(m => Apply(enteId, membership, ChildKind.PecMailbox, "pecmailbox", ImportValidator.MailboxKey(m),
+        // The ente's listino asked once for all its objects, as its membership is.
+        var catalogue = new OncePerCallCatalogue(grainServices.Catalogue);
+        var applied = mailboxes.Select(m => Apply(enteId, membership, catalogue, ChildKind.PecMailbox, "pecmailbox", ImportValidator.MailboxKey(m),
                 (d, s) =>
                 {
                     var grain = new PecMailboxGrain(new DetachedState<PecMailboxState>(), s);
                     grain.Detach(d);
                     return grain.ImportAsync(enteId, m, operatorName);
                 }))
-            .Concat(devices.Select(x => Apply(enteId, membership, ChildKind.FirmaDevice, "firmadevice", x.Serial.Trim(),
+            .Concat(devices.Select(x => Apply(enteId, membership, catalogue, ChildKind.FirmaDevice, "firmadevice", x.Serial.Trim(),
                 (d, s) =>
                 {
                     var grain = new FirmaDeviceGrain(new DetachedState<FirmaDeviceState>(), s);
                     grain.Detach(d);
                     return grain.ImportAsync(enteId, x, operatorName);
                 })))
-            .Concat(services.Select(x => Apply(enteId, membership, ChildKind.HostedService, "hostedservice", ImportValidator.ServiceKey(enteId, x),
+            .Concat(services.Select(x => Apply(enteId, membership, catalogue, ChildKind.HostedService, "hostedservice", ImportValidator.ServiceKey(enteId, x),
                 (d, s) =>
                 {
                     var grain = new HostedServiceGrain(new DetachedState<HostedServiceState>(), s);
@@ -88,11 +90,11 @@ public sealed class ImportObjectsGrain(GrainServices grainServices) : Grain, IIm
         return [.. applied.Where(a => a.Run.IsCompletedSuccessfully).Select(a => a.Run.Result)];
     }
 
-    private (ChildKind Kind, DetachedImport Import, Task<ImportedChild> Run) Apply(string enteId, EnteMembership membership, ChildKind kind,
-        string grainType, string key, Func<DetachedImport, GrainServices, Task<ImportedChild>> import)
+    private (ChildKind Kind, DetachedImport Import, Task<ImportedChild> Run) Apply(string enteId, EnteMembership membership,
+        ICatalogueSource catalogue, ChildKind kind, string grainType, string key, Func<DetachedImport, GrainServices, Task<ImportedChild>> import)
     {
         var detached = new DetachedImport(GrainId.Create(grainType, key), key, enteId, membership);
-        return (kind, detached, RunAsync(() => import(detached, grainServices.WithNotices(detached))));
+        return (kind, detached, RunAsync(() => import(detached, grainServices.WithNotices(detached, catalogue))));
     }
 
     /// <summary>A failure of the object's code becomes its task's, never this call's before the others ran.</summary>

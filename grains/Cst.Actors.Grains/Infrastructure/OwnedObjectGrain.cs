@@ -599,6 +599,10 @@ public sealed class GrainServices(IClock clock, INoticeLog notices, IAuditLog au
 
     public ILogger Logger { get; } = logger;
 
-    /// <summary>The same services with notices going to <paramref name="log"/> (a detached import keeps them for its batch).</summary>
-    public GrainServices WithNotices(INoticeLog log) => new(Clock, log, Audit, Catalogue, ReadModels, logger, ImportWriter);
+    /// <summary>
+    /// The same services with notices going to <paramref name="log"/> (a detached import keeps them for its batch) and,
+    /// if given, the listini from <paramref name="catalogue"/>.
+    /// </summary>
+    public GrainServices WithNotices(INoticeLog log, ICatalogueSource? catalogue = null) =>
+        new(Clock, log, Audit, catalogue ?? Catalogue, ReadModels, logger, ImportWriter);
 }
