@@ -41,4 +41,19 @@ public sealed class CatalogueAndDirectoryTests(GrainsCluster cluster)
         await Client.GetGrain<IEnteGrain>(istat).EditAsync(renamed, Operator);
         Assert.Equal(renamed.Name, (await directory.SearchAsync(istat, 5)).Single().Name);
     }
+
+    [Fact]
+    public async Task Directory_ManyEntiRegisteredAtOnce_AllListed_InFewerWritesThanEnti()
+    {
+        // The directory is one stored state rewritten whole: enti registered together (a bulk import) share its writes.
+        const string writes = "SELECT coalesce(max(version), 0)::bigint FROM orleans_storage WHERE grain_id_extension = 'all' AND grain_type LIKE '%directory%'";
+        var before = await cluster.CountAsync(writes);
+
+        var enti = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ => NewComuneAsync(Client, new LocalDate(2020, 1, 1))));
+
+        var written = await cluster.CountAsync(writes) - before;
+        var listed = await Client.GetGrain<IEnteDirectoryGrain>(IEnteDirectoryGrain.Key).ListAsync();
+        Assert.All(enti, e => Assert.Contains(listed, l => l.EnteId == e));
+        Assert.InRange(written, 1, enti.Length - 1);
+    }
 }
