@@ -58,7 +58,8 @@ try
             {
                 var settings = CstConnectionSettings.ReadClient(configuration);
                 database = await DatabaseSession.OpenAsync(settings.ConnectionString, NodaTime.SystemClock.Instance,
-                    async () => (await ClusterAsync()).Client, TimeSpan.FromSeconds(20));
+                    async () => (await ClusterAsync()).Client, TimeSpan.FromSeconds(20),
+                    settings.Embedded ? "the embedded PostgreSQL on 127.0.0.1" : "the configured database");
                 Timings.Mark("opened the database connection");
                 return new AdminSession(database.Queries, Environment.UserName);
             });

@@ -46,7 +46,9 @@ public sealed class DatabaseSession : IEnteQuestions, IAsyncDisposable
     /// the membership table from), or throws <see cref="CstConnectionException"/> with one sentence: exit 3, as when no
     /// silo is reachable. <paramref name="cluster"/> starts an Orleans client, only when one is needed.
     /// </summary>
-    public static async Task<DatabaseSession> OpenAsync(string connectionString, IClock clock, Func<Task<IGrainFactory>> cluster, TimeSpan timeout)
+    /// <param name="where">The database as the message names it (the embedded PostgreSQL, the configured database).</param>
+    public static async Task<DatabaseSession> OpenAsync(string connectionString, IClock clock, Func<Task<IGrainFactory>> cluster, TimeSpan timeout,
+        string where = "the configured database")
     {
         ArgumentNullException.ThrowIfNull(connectionString);
         // UTC as the silo's sessions: timestamps (notices, audit) read as UTC instants.
@@ -63,7 +65,7 @@ public sealed class DatabaseSession : IEnteQuestions, IAsyncDisposable
         {
             await dataSource.DisposeAsync().ConfigureAwait(false);
             var why = e is OperationCanceledException ? $"no answer within {timeout.TotalSeconds:0} s" : e.Message.Split('\n', 2)[0].Trim();
-            throw new CstConnectionException($"the database cannot be reached ({why})", e);
+            throw new CstConnectionException($"{where} cannot be reached ({why})", e);
         }
 
         return new DatabaseSession(dataSource, clock, cluster);
