@@ -25,7 +25,8 @@ if (texts is null)
 // Ctrl-C (SIGINT) or SIGTERM while a billing run is followed stops following, says how to follow it again and
 // exits 130 or 143; the run goes on in the cluster. At any other moment the signals end the process as usual.
 using var stop = new CancellationTokenSource();
-var mode = new CommandMode(Console.Out, Console.Error, progressToTerminal: !Console.IsErrorRedirected) { Stop = stop.Token, Texts = texts };
+var output = StandardOutput.Open();
+var mode = new CommandMode(output, Console.Error, progressToTerminal: !Console.IsErrorRedirected) { Stop = stop.Token, Texts = texts };
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => StopFollowing(c, CommandMode.ExitInterrupted));
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => StopFollowing(c, CommandMode.ExitTerminated));
 if (OperatorIdentity.GivesOperator(args))
@@ -38,16 +39,40 @@ var parsed = mode.Parse(args);
 var configuration = AdminConnection.ReadConfiguration(parsed.ConfigurationOverrides());
 Timings.Mark("read the command line and the configuration");
 AdminConnection? connection = null;
+DatabaseSession? database = null;
+var exitCode = CommandMode.ExitOk;
 try
 {
     if (!parsed.OpensConsole)
     {
-        return await mode.RunAsync(parsed, async () =>
+        // ente list, deadlines, notices and audit read the database (no Orleans client, no client host); the other
+        // verbs, and an enti row gone stale, start the Orleans client.
+        exitCode = await mode.RunAsync(
+            parsed,
+            async () =>
+            {
+                var cluster = await ClusterAsync();
+                return new AdminSession(cluster.Client, cluster.Operator);
+            },
+            async () =>
+            {
+                var settings = CstConnectionSettings.ReadClient(configuration);
+                database = await DatabaseSession.OpenAsync(settings.ConnectionString, NodaTime.SystemClock.Instance,
+                    async () => (await ClusterAsync()).Client, TimeSpan.FromSeconds(20),
+                    settings.Embedded ? "the embedded PostgreSQL on 127.0.0.1" : "the configured database");
+                Timings.Mark("opened the database connection");
+                return new AdminSession(database.Queries, Environment.UserName);
+            });
+        try
         {
-            connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20), args);
-            Timings.Mark("started the Orleans client (membership table, gateway)");
-            return new AdminSession(connection.Client, connection.Operator);
-        });
+            await output.FlushAsync();
+        }
+        catch (IOException e) when (StandardOutput.IsBrokenPipe(e))
+        {
+            exitCode = CommandMode.ExitBrokenPipe;
+        }
+
+        return exitCode;
     }
 
     if (!AdminTui.AttachedToTerminal())
@@ -72,6 +97,11 @@ try
 finally
 {
     Timings.Mark("ran the command, output written");
+    if (database is not null)
+    {
+        await database.DisposeAsync();
+    }
+
     if (connection is not null)
     {
         await connection.DisposeAsync();
@@ -79,6 +109,13 @@ finally
     }
 
     Timings.Write(Console.Error);
+}
+
+async Task<AdminConnection> ClusterAsync()
+{
+    connection = await AdminConnection.ConnectAsync(configuration, TimeSpan.FromSeconds(20), args);
+    Timings.Mark("started the Orleans client (membership table, gateway)");
+    return connection;
 }
 
 void StopFollowing(PosixSignalContext context, int exitCode)

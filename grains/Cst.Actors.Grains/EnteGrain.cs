@@ -15,6 +15,7 @@ using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Pricing;
 using Cst.Actors.Domain.Validation;
 using Cst.Actors.Grains.Infrastructure;
+using Cst.Actors.ReadModels;
 using NodaTime;
 using NodaTime.Text;
 
@@ -558,8 +559,7 @@ public sealed class EnteGrain(
         return SummaryOf(row);
     }
 
-    public static EnteSummary SummaryOf(EnteSummaryRow row) =>
-        new(row.EnteId, row.Name, row.IstatCode, row.Population, row.ActiveObjects, row.Estimate, row.EstimateError, row.WithdrawnOn);
+    public static EnteSummary SummaryOf(EnteSummaryRow row) => row.ToSummary();
 
     /// <summary>
     /// The enti list row for <paramref name="year"/>: objects active today as the ente's screen counts them (a mailbox's

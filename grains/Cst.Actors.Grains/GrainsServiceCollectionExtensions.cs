@@ -1,6 +1,6 @@
 using Cst.Actors.Contracts.Serialization;
-using Cst.Actors.Grains.Admin;
 using Cst.Actors.Grains.Infrastructure;
+using Cst.Actors.ReadModels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using NodaTime;
@@ -31,6 +31,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton<IAuditLog>(sp => new PostgresAuditLog(dataSource(sp)));
         services.TryAddSingleton<IBillingStore>(sp => new PostgresBillingStore(dataSource(sp)));
         services.TryAddSingleton<IReadModelStore>(sp => new PostgresReadModelStore(dataSource(sp)));
+        services.TryAddSingleton<IReadModelReader>(sp => new PostgresReadModelReader(dataSource(sp)));
         services.TryAddSingleton<IAdminReadStore>(sp => new PostgresAdminReadStore(dataSource(sp)));
         services.AddOptions<BillingRunOptions>();
         services.AddOptions<Documents.IssuerSettings>();

@@ -46,6 +46,13 @@ public sealed class AdminCluster : IAsyncLifetime
 
     public AdminSession Session(string operatorName = Operator) => new(Cluster.Client, operatorName);
 
+    /// <summary>
+    /// The console's read-only queries from this cluster's database on the cluster's fake clock, as command mode runs
+    /// them; <paramref name="cluster"/> (default: this cluster's client) is what it starts for a stale enti row.
+    /// </summary>
+    public Task<DatabaseSession> DatabaseAsync(Func<Task<IGrainFactory>>? cluster = null, string? connectionString = null) =>
+        DatabaseSession.OpenAsync(connectionString ?? ConnectionString, Time.ToClock(), cluster ?? (() => Task.FromResult<IGrainFactory>(Cluster.Client)), TimeSpan.FromSeconds(20));
+
     public async Task InitializeAsync()
     {
         await _postgres.InitializeAsync();

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Cst.Actors.Admin.Commands;
+using Cst.Actors.Admin.Infrastructure;
 using Cst.Actors.Domain.Billing;
 
 namespace Cst.Actors.Admin.Tests;
@@ -18,7 +19,10 @@ public sealed class CommandModeTests(AdminCluster cluster)
         var output = new StringWriter();
         var error = new StringWriter();
         var mode = new CommandMode(output, error, progressToTerminal: false) { DeadlineWindows = deadlineWindows ?? (500, 10_000) };
-        var code = await mode.RunAsync(mode.Parse(args), () => Task.FromResult(cluster.Session()));
+        // As cst runs them: the read-only verbs from the database (on the cluster's clock), the others through the cluster.
+        await using var database = await cluster.DatabaseAsync();
+        var code = await mode.RunAsync(mode.Parse(args), () => Task.FromResult(cluster.Session()),
+            () => Task.FromResult(new AdminSession(database.Queries, AdminCluster.Operator)));
         return (code, output.ToString(), error.ToString());
     }
 

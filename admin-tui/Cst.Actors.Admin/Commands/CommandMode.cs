@@ -40,12 +40,21 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     /// <summary>Following a billing run was stopped by SIGTERM (128 + 15); the run goes on.</summary>
     public const int ExitTerminated = 143;
 
+    /// <summary>
+    /// The reader of stdout went away (<c>cst deadlines | head</c>): the listing stops there, silently, with the code
+    /// of a Unix filter ended by SIGPIPE (128 + 13), as <c>seq 1 1000000 | head -1</c> reports it under pipefail.
+    /// </summary>
+    public const int ExitBrokenPipe = 141;
+
     private int _following;
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
 
     /// <summary>What each verb runs, given its parsed line: checks the values (throwing <see cref="InputException"/>), then returns the work.</summary>
     private readonly Dictionary<Command, Func<ParseResult, Func<AdminSession, Task<int>>>> _verbs = [];
+
+    /// <summary>The read-only verbs answered from the database without an Orleans client (see <see cref="DatabaseSession"/>).</summary>
+    private readonly HashSet<Command> _fromDatabase = [];
 
     private readonly Option<bool> _json = CommandArgs.JsonOption();
 
@@ -107,9 +116,12 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         operators' certificate beside the data directory is used). The audit names the certificate's subject, or
         the OS user with the shared operators' certificate; no option or variable sets it.
         An unknown or misplaced option, a stray word or a missing value is refused with one line.
-        Exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 no silo reachable, 130 (Ctrl-C) or 143 (SIGTERM)
-        while following a billing run, which goes on in the cluster; under --json an error is also
-        {"error": "...", "exitCode": N} on stdout.
+        ente list, deadlines, notices and audit answer from the database (no silo needed, only for an enti row
+        that went stale); the other verbs ask the cluster.
+        Exit codes: 0 ok, 1 refused or failed, 2 bad input, 3 no silo (or database) reachable, 130 (Ctrl-C) or
+        143 (SIGTERM) while following a billing run, which goes on in the cluster; 141 when the reader of the
+        output went away (cst deadlines | head); under --json an error is also {"error": "...", "exitCode": N}
+        on stdout.
 
         """;
 
@@ -121,8 +133,12 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         return new CommandArgs(_commandLine.Parse(args), args, _json, _connection);
     }
 
-    /// <summary>Runs the command; <paramref name="connect"/> gives a session on the cluster when one is needed.</summary>
-    public async Task<int> RunAsync(CommandArgs args, Func<Task<AdminSession>> connect)
+    /// <summary>
+    /// Runs the command; <paramref name="connect"/> gives a session on the cluster when one is needed, and
+    /// <paramref name="connectDatabase"/>, when given, a session on the database for the read-only verbs that it answers
+    /// (ente list, deadlines, notices, audit): those then start no Orleans client.
+    /// </summary>
+    public async Task<int> RunAsync(CommandArgs args, Func<Task<AdminSession>> connect, Func<Task<AdminSession>>? connectDatabase = null)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(connect);
@@ -150,7 +166,7 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
             AdminSession session;
             try
             {
-                session = await connect();
+                session = connectDatabase is not null && _fromDatabase.Contains(args.Command) ? await connectDatabase() : await connect();
             }
             catch (CstConnectionException e)
             {
@@ -158,6 +174,15 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
             }
 
             return await command(session);
+        }
+        catch (CstConnectionException e)
+        {
+            // A command answered from the database that needed the cluster after all (a stale row of the enti list).
+            return Fail(args.Json, AdminConnection.Explain(e), ExitUnreachable);
+        }
+        catch (IOException e) when (StandardOutput.IsBrokenPipe(e))
+        {
+            return ExitBrokenPipe;
         }
         catch (InputException e)
         {
@@ -174,6 +199,8 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
     {
         // A message may quote what was read (a malformed line of a binary file): never control characters on a terminal.
         message = Domain.Validation.Guard.Printable(message);
+        // What stdout holds so far goes out before the line on stderr (stdout is buffered when redirected).
+        output.Flush();
         error.WriteLine($"cst: {message}");
         if (json)
         {
@@ -284,8 +311,8 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         var search = StrictCommandLine.Text("--search", "only the enti whose code or name contains TEXT", "TEXT");
         var enteOffset = Offset();
         var enteLimit = Limit();
-        Verb(ente, "list", "enti with population, active services and this year's estimate", [search, enteOffset, enteLimit],
-            p => s => EnteListAsync(s, p.GetValue(search), p.GetValue(enteOffset) ?? 0, p.GetValue(enteLimit), Json(p)));
+        _fromDatabase.Add(Verb(ente, "list", "enti with population, active services and this year's estimate", [search, enteOffset, enteLimit],
+            p => s => EnteListAsync(s, p.GetValue(search), p.GetValue(enteOffset) ?? 0, p.GetValue(enteLimit), Json(p))));
 
         var key = new Argument<string>("KEY") { Description = "the ente's code (ISTAT code, or codice fiscale)" };
         var year = Year("the year of the statement shown (default this year)", required: false);
@@ -298,24 +325,24 @@ public sealed partial class CommandMode(TextWriter output, TextWriter error, boo
         var days = StrictCommandLine.Integer("--days", 0, IAdminQueryGrain.MaxDeadlineDays, "the next N days (default 30)");
         var offset = Offset();
         var limit = Limit();
-        Verb(root, "deadlines", "deadlines of the next N days across all enti", [days, offset, limit],
-            p => s => DeadlinesAsync(s, p.GetValue(days) ?? 30, p.GetValue(offset) ?? 0, p.GetValue(limit), Json(p)));
+        _fromDatabase.Add(Verb(root, "deadlines", "deadlines of the next N days across all enti", [days, offset, limit],
+            p => s => DeadlinesAsync(s, p.GetValue(days) ?? 30, p.GetValue(offset) ?? 0, p.GetValue(limit), Json(p))));
     }
 
     private void AddNotices(Command root)
     {
         var ente = StrictCommandLine.Text("--ente", "only the notices of this ente", "KEY");
         var max = Max();
-        Verb(root, "notices", "latest notices of deadlines", [ente, max],
-            p => s => NoticesAsync(s, p.GetValue(ente), p.GetValue(max) ?? 100, Json(p)));
+        _fromDatabase.Add(Verb(root, "notices", "latest notices of deadlines", [ente, max],
+            p => s => NoticesAsync(s, p.GetValue(ente), p.GetValue(max) ?? 100, Json(p))));
     }
 
     private void AddAudit(Command root)
     {
         var filter = StrictCommandLine.Text("--filter", "only the rows whose object or operator contains TEXT", "TEXT");
         var max = Max();
-        Verb(root, "audit", "latest audit rows", [filter, max],
-            p => s => AuditAsync(s, p.GetValue(filter), p.GetValue(max) ?? 100, Json(p)));
+        _fromDatabase.Add(Verb(root, "audit", "latest audit rows", [filter, max],
+            p => s => AuditAsync(s, p.GetValue(filter), p.GetValue(max) ?? 100, Json(p))));
     }
 
     private void AddBilling(Command root, StrictCommandLine commandLine)

@@ -13,9 +13,13 @@ public sealed class AdminSession
     /// <summary>Pause between two probes while the cluster cannot be reached.</summary>
     private static readonly TimeSpan ProbePause = TimeSpan.FromSeconds(2);
 
+    private readonly IGrainFactory? _grains;
+
+    private readonly IAdminQueryGrain? _queries;
+
     public AdminSession(IGrainFactory grains, string operatorName, CallPolicy? policy = null)
     {
-        Grains = grains;
+        _grains = grains;
         Operator = operatorName;
         Policy = policy ?? CallPolicy.Default;
 
@@ -26,7 +30,22 @@ public sealed class AdminSession
         }
     }
 
-    public IGrainFactory Grains { get; }
+    /// <summary>
+    /// A session of the read-only commands answered from the database (<see cref="DatabaseSession"/>): its
+    /// <see cref="Queries"/> read the read models with SQL, and there is no grain factory.
+    /// </summary>
+    public AdminSession(IAdminQueryGrain queries, string operatorName)
+    {
+        _queries = queries;
+        Operator = operatorName;
+        Policy = CallPolicy.Default;
+    }
+
+    public IGrainFactory Grains => _grains
+        ?? throw new InvalidOperationException("This command answers from the database: it has no connection to the cluster.");
+
+    /// <summary>Whether this session reads from the database without an Orleans client.</summary>
+    public bool FromDatabase => _queries is not null;
 
     public string Operator { get; }
 
@@ -35,7 +54,7 @@ public sealed class AdminSession
     /// <summary>The cluster cannot be reached: a call is being repeated, or the client lost every gateway. Raised on any thread.</summary>
     public event Action? ClusterUnreachable;
 
-    public IAdminQueryGrain Queries => Grains.GetGrain<IAdminQueryGrain>(IAdminQueryGrain.Key);
+    public IAdminQueryGrain Queries => _queries ?? Grains.GetGrain<IAdminQueryGrain>(IAdminQueryGrain.Key);
 
     public async Task<T> CallAsync<T>(string what, Func<Task<T>> call)
     {

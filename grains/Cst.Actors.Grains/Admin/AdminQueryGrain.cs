@@ -1,105 +1,46 @@
 using System.Collections.Immutable;
 using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Contracts.Enti;
-using Cst.Actors.Contracts.Errors;
-using Cst.Actors.Domain;
 using Cst.Actors.Domain.Deadlines;
-using Cst.Actors.Grains.Infrastructure;
+using Cst.Actors.ReadModels;
 using NodaTime;
 using Orleans.Concurrency;
 
 namespace Cst.Actors.Grains.Admin;
 
 /// <summary>
-/// The admin console's read-only queries, each one window of rows read by SQL: the upcoming deadlines and the enti
-/// list from the read models that the grains keep (sql/schema/0012, 0013), the notices and the audit log from their
-/// tables. Nothing here activates every grain: the enti list asks only the enti of its window whose row went stale.
+/// The admin console's read-only queries in the cluster, for the console's terminal UI (its command mode reads the same
+/// from the database): the SQL and the checks are <see cref="AdminQueries"/>' (Cst.Actors.ReadModels), on the silo's clock;
+/// what SQL cannot answer is asked of the enti here (whether one exists, the line of one whose row went stale).
 /// </summary>
 [StatelessWorker]
 [GrainType("adminquery")]
-public sealed class AdminQueryGrain(IClock clock, IAdminReadStore store, IReadModelStore readModels) : Grain, IAdminQueryGrain
+public sealed class AdminQueryGrain(IClock clock, IAdminReadStore store, IReadModelReader readModels) : Grain, IAdminQueryGrain, IEnteQuestions
 {
-    /// <summary>How many enti of a window are asked at once for a line whose row went stale.</summary>
-    private const int Parallelism = 8;
+    private AdminQueries? _queries;
 
-    public Task<ImmutableList<NoticeRow>> NoticesAsync(string? enteId, int max) => store.NoticesAsync(enteId, max);
+    private AdminQueries Queries => _queries ??= new AdminQueries(store, readModels, clock, this);
 
-    public Task<ImmutableList<AuditRow>> AuditAsync(string? filter, int max) => store.AuditAsync(filter, max);
+    Func<string, Task<bool>>? IEnteQuestions.Exists => enteId => GrainFactory.GetGrain<IEnteGrain>(enteId).ExistsAsync();
 
-    public Task<Page<NoticeRow>> NoticesPageAsync(string? enteId, int offset, int limit) =>
-        store.NoticesPageAsync(enteId, Offset(offset), Limit(limit));
+    Task<EnteSummary> IEnteQuestions.SummaryAsync(string enteId, int year) => GrainFactory.GetGrain<IEnteGrain>(enteId).GetSummaryAsync(year);
 
-    public Task<Page<AuditRow>> AuditPageAsync(string? filter, int offset, int limit) =>
-        store.AuditPageAsync(filter, Offset(offset), Limit(limit));
+    public Task<ImmutableList<NoticeRow>> NoticesAsync(string? enteId, int max) => Queries.NoticesAsync(enteId, max);
 
-    public Task<LocalDate> TodayAsync() => Task.FromResult(clock.Today());
+    public Task<ImmutableList<AuditRow>> AuditAsync(string? filter, int max) => Queries.AuditAsync(filter, max);
 
-    public async Task<Page<UpcomingDeadline>> DeadlinesAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching, int offset, int limit)
-    {
-        await CheckAsync(days, enteId);
-        var today = clock.Today();
-        var page = await readModels.DeadlinesAsync(today, today.PlusDays(days), enteId, filter, kindsMatching, Offset(offset), Limit(limit));
-        return new Page<UpcomingDeadline>(page.Rows, page.Total, Offset(offset));
-    }
+    public Task<Page<NoticeRow>> NoticesPageAsync(string? enteId, int offset, int limit) => Queries.NoticesPageAsync(enteId, offset, limit);
 
-    public async Task<DeadlineListWindow> DeadlineWindowAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching,
-        int offset, DeadlineCursor? after, int limit)
-    {
-        if (after is null)
-        {
-            // The next windows go on from a cursor this one gave: checked once.
-            await CheckAsync(days, enteId);
-        }
+    public Task<Page<AuditRow>> AuditPageAsync(string? filter, int offset, int limit) => Queries.AuditPageAsync(filter, offset, limit);
 
-        var today = clock.Today();
-        return await readModels.DeadlineWindowAsync(today, today.PlusDays(days), enteId, filter, kindsMatching, Offset(offset), after, Limit(limit));
-    }
+    public Task<LocalDate> TodayAsync() => Queries.TodayAsync();
 
-    private async Task CheckAsync(int days, string? enteId)
-    {
-        if (days is < 0 or > IAdminQueryGrain.MaxDeadlineDays)
-        {
-            throw new CstDomainError("InvalidArgument", "adminquery",
-                $"The number of days must be between 0 and {IAdminQueryGrain.MaxDeadlineDays}, not {days}.");
-        }
+    public Task<Page<UpcomingDeadline>> DeadlinesAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching, int offset, int limit) =>
+        Queries.DeadlinesAsync(days, enteId, filter, kindsMatching, offset, limit);
 
-        if (enteId is not null && !await GrainFactory.GetGrain<IEnteGrain>(enteId).ExistsAsync())
-        {
-            throw new CstDomainError("UnknownEnte", "ente/" + enteId, $"There is no ente '{enteId}'.", RefusalCode.EnteUnknown, [enteId]);
-        }
-    }
+    public Task<DeadlineListWindow> DeadlineWindowAsync(int days, string? enteId, string? filter, ImmutableArray<DeadlineKind> kindsMatching,
+        int offset, DeadlineCursor? after, int limit) =>
+        Queries.DeadlineWindowAsync(days, enteId, filter, kindsMatching, offset, after, limit);
 
-    public async Task<Page<EnteSummary>> EnteSummariesAsync(int year, string? search, int offset, int limit)
-    {
-        var today = clock.Today();
-        var page = await readModels.EnteSummariesAsync(search, Offset(offset), Limit(limit));
-        var rows = new EnteSummary[page.Rows.Count];
-        using var gate = new SemaphoreSlim(Parallelism);
-        await Task.WhenAll(page.Rows.Select(async (row, i) =>
-        {
-            // A row holds the current year's line as of its writing; a day past an object's start or end, or another
-            // year, is the ente's to compute (only for the rows of this window).
-            if (row.EstimateYear == year && (row.ActiveUntil is not { } until || until > today))
-            {
-                rows[i] = EnteGrain.SummaryOf(row);
-                return;
-            }
-
-            await gate.WaitAsync();
-            try
-            {
-                rows[i] = await GrainFactory.GetGrain<IEnteGrain>(row.EnteId).GetSummaryAsync(year);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-
-        return new Page<EnteSummary>([.. rows], page.Total, Offset(offset));
-    }
-
-    private static int Offset(int offset) => Math.Max(0, offset);
-
-    private static int Limit(int limit) => Math.Clamp(limit, 0, IAdminQueryGrain.MaxWindow);
+    public Task<Page<EnteSummary>> EnteSummariesAsync(int year, string? search, int offset, int limit) => Queries.EnteSummariesAsync(year, search, offset, limit);
 }

@@ -4,7 +4,7 @@ using Cst.Actors.Contracts.Errors;
 using NodaTime;
 using Npgsql;
 
-namespace Cst.Actors.Grains.Admin;
+namespace Cst.Actors.ReadModels;
 
 /// <summary>Reads the notice and audit tables for the admin console (the grains only ever append to them).</summary>
 public interface IAdminReadStore
@@ -20,7 +20,7 @@ public interface IAdminReadStore
     Task<Page<AuditRow>> AuditPageAsync(string? filter, int offset, int limit);
 }
 
-/// <summary>The notice and audit tables in PostgreSQL, read with the silo's shared data source.</summary>
+/// <summary>The notice and audit tables in PostgreSQL, read with the silo's shared data source or the console's own.</summary>
 public sealed class PostgresAdminReadStore(NpgsqlDataSource dataSource) : IAdminReadStore
 {
     public async Task<ImmutableList<NoticeRow>> NoticesAsync(string? enteId, int max) =>

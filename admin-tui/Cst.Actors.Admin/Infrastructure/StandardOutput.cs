@@ -1,0 +1,35 @@
+using System.Text;
+using Microsoft.Win32.SafeHandles;
+
+namespace Cst.Actors.Admin.Infrastructure;
+
+/// <summary>
+/// Command mode's stdout. Redirected (a pipe, a file), it is written through descriptor 1 itself: .NET's Console.Out
+/// ignores EPIPE on Unix (it pretends the write succeeded), so <c>cst deadlines --days 365 | head</c> read and wrote
+/// the whole listing into nothing after head had gone. Through the descriptor a write to a pipe without a reader fails
+/// with EPIPE, which command mode takes as the end (<see cref="Commands.CommandMode.ExitBrokenPipe"/>). The writer is
+/// buffered: flushed after each window of a listing, before a message on stderr and at exit. A terminal keeps Console.Out.
+/// </summary>
+public static class StandardOutput
+{
+    /// <summary>EPIPE on Linux (and on macOS): the error number an <see cref="IOException"/> from a write carries.</summary>
+    private const int BrokenPipe = 32;
+
+    public static TextWriter Open()
+    {
+        if (!Console.IsOutputRedirected || OperatingSystem.IsWindows())
+        {
+            return Console.Out;
+        }
+
+        var stream = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        return new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024) { AutoFlush = false };
+    }
+
+    /// <summary>Whether the write failed because the reader of the pipe went away.</summary>
+    public static bool IsBrokenPipe(IOException e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return e.HResult == BrokenPipe || e.Message.Contains("Broken pipe", StringComparison.OrdinalIgnoreCase);
+    }
+}
