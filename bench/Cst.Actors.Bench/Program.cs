@@ -94,6 +94,8 @@ if (statements)
 
 var connectionString = new NpgsqlConnectionStringBuilder(postgres.ConnectionString) { MaxPoolSize = 50, CommandTimeout = 600 }.ConnectionString;
 await new SchemaMigrator(connectionString, Path.Combine(Path.GetDirectoryName(siloDll)!, "sql"), NullLogger.Instance).ApplyAsync(CancellationToken.None);
+// A cold run's CPU depends on it (docs/benchmarks.md, round 5): the README installs the silo published ReadyToRun.
+Report("silo", $"{siloDll} ({(IsReadyToRun(siloDll) ? "ReadyToRun" : "JIT-compiled at start: not what the README installs")})");
 Report("PostgreSQL", await Scalar<string>(connectionString, "SHOW server_version") + (options.Durable ? " (durable: fsync on)" : " (fsync off)"));
 
 // 3. The relational export for the baseline (same subscriptions, plain tables).
@@ -473,6 +475,14 @@ static string FindRepository()
     }
 
     return Directory.GetCurrentDirectory();
+}
+
+// An assembly compiled ahead of time carries a native header beside its IL (crossgen's ReadyToRun).
+static bool IsReadyToRun(string dll)
+{
+    using var stream = File.OpenRead(dll);
+    using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+    return pe.PEHeaders.CorHeader is { ManagedNativeHeaderDirectory.Size: > 0 };
 }
 
 static int FreePort()

@@ -212,18 +212,7 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
                     "COPY billing_statement (year, mode, revision, ente_id, ente_name, payer_id, payer_name, total, line_count) FROM STDIN (FORMAT BINARY)")
                     .ConfigureAwait(false))
                 {
-                    foreach (var s in billed)
-                    {
-                        await copy.StartRowAsync().ConfigureAwait(false);
-                        await WriteRunKey(copy, run).ConfigureAwait(false);
-                        await copy.WriteAsync(s.EnteId, NpgsqlDbType.Text).ConfigureAwait(false);
-                        await copy.WriteAsync(s.EnteName, NpgsqlDbType.Text).ConfigureAwait(false);
-                        await copy.WriteAsync(s.PayerId, NpgsqlDbType.Text).ConfigureAwait(false);
-                        await copy.WriteAsync(s.PayerName, NpgsqlDbType.Text).ConfigureAwait(false);
-                        await copy.WriteAsync(s.Total.Euros, NpgsqlDbType.Numeric).ConfigureAwait(false);
-                        await copy.WriteAsync(s.Lines.Count, NpgsqlDbType.Integer).ConfigureAwait(false);
-                    }
-
+                    WriteStatements(copy, run, billed);
                     await copy.CompleteAsync().ConfigureAwait(false);
                 }
 
@@ -234,34 +223,7 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
                         previously_billed, listino_id, listino_version, section, note) FROM STDIN (FORMAT BINARY)
                     """).ConfigureAwait(false))
                 {
-                    foreach (var s in billed)
-                    {
-                        foreach (var l in s.Lines)
-                        {
-                            await copy.StartRowAsync().ConfigureAwait(false);
-                            await WriteRunKey(copy, run).ConfigureAwait(false);
-                            await copy.WriteAsync(s.EnteId, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await copy.WriteAsync(l.LineNo, NpgsqlDbType.Integer).ConfigureAwait(false);
-                            await copy.WriteAsync(l.LineKey, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await copy.WriteAsync(l.ServiceId, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await copy.WriteAsync(l.ServiceName, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await copy.WriteAsync(l.ComponentId, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await copy.WriteAsync(l.ComponentName, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await WriteOrNull(copy, l.SubscriptionId, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await copy.WriteAsync(l.PeriodStart.ToDateOnly(), NpgsqlDbType.Date).ConfigureAwait(false);
-                            await copy.WriteAsync(l.PeriodEnd.ToDateOnly(), NpgsqlDbType.Date).ConfigureAwait(false);
-                            await WriteOrNull(copy, l.Months, NpgsqlDbType.Integer).ConfigureAwait(false);
-                            await copy.WriteAsync(l.Quantity, NpgsqlDbType.Numeric).ConfigureAwait(false);
-                            await copy.WriteAsync(l.UnitPrice.Euros, NpgsqlDbType.Numeric).ConfigureAwait(false);
-                            await copy.WriteAsync(l.Amount.Euros, NpgsqlDbType.Numeric).ConfigureAwait(false);
-                            await WriteOrNull(copy, l.PreviouslyBilled?.Euros, NpgsqlDbType.Numeric).ConfigureAwait(false);
-                            await copy.WriteAsync(l.ListinoId, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await copy.WriteAsync(l.ListinoVersion, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await copy.WriteAsync(l.Section, NpgsqlDbType.Text).ConfigureAwait(false);
-                            await WriteOrNull(copy, l.Note, NpgsqlDbType.Text).ConfigureAwait(false);
-                        }
-                    }
-
+                    WriteLines(copy, run, billed);
                     await copy.CompleteAsync().ConfigureAwait(false);
                 }
             }
@@ -271,15 +233,74 @@ public sealed class PostgresBillingStore(NpgsqlDataSource dataSource) : IBilling
 
     private static string Outcome(BilledEnte e) => e.Failure is not null ? "failed" : e.Statement is { Lines.Count: > 0 } ? "billed" : "nothing";
 
-    private static async Task WriteRunKey(NpgsqlBinaryImporter copy, BillingRunId run)
+    // The rows are written synchronously, field after field, on the thread pool (the store's awaits do not come back to
+    // a grain's turn): an await per field was an async state machine per field, 1.3 million per national run, about as
+    // much of the silo's CPU as the COPY's formatting itself (docs/benchmarks.md, round 5). A full buffer is sent to the
+    // server before the next field, blocking this thread for that send.
+    private static void WriteStatements(NpgsqlBinaryImporter copy, BillingRunId run, List<BilledStatement> billed)
     {
-        await copy.WriteAsync(run.Year, NpgsqlDbType.Integer).ConfigureAwait(false);
-        await copy.WriteAsync(run.ModeText, NpgsqlDbType.Text).ConfigureAwait(false);
-        await copy.WriteAsync(run.Revision, NpgsqlDbType.Integer).ConfigureAwait(false);
+        foreach (var s in billed)
+        {
+            copy.StartRow();
+            WriteRunKey(copy, run);
+            copy.Write(s.EnteId, NpgsqlDbType.Text);
+            copy.Write(s.EnteName, NpgsqlDbType.Text);
+            copy.Write(s.PayerId, NpgsqlDbType.Text);
+            copy.Write(s.PayerName, NpgsqlDbType.Text);
+            copy.Write(s.Total.Euros, NpgsqlDbType.Numeric);
+            copy.Write(s.Lines.Count, NpgsqlDbType.Integer);
+        }
     }
 
-    private static Task WriteOrNull<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) =>
-        value is null ? copy.WriteNullAsync() : copy.WriteAsync(value, type);
+    private static void WriteLines(NpgsqlBinaryImporter copy, BillingRunId run, List<BilledStatement> billed)
+    {
+        foreach (var s in billed)
+        {
+            foreach (var l in s.Lines)
+            {
+                copy.StartRow();
+                WriteRunKey(copy, run);
+                copy.Write(s.EnteId, NpgsqlDbType.Text);
+                copy.Write(l.LineNo, NpgsqlDbType.Integer);
+                copy.Write(l.LineKey, NpgsqlDbType.Text);
+                copy.Write(l.ServiceId, NpgsqlDbType.Text);
+                copy.Write(l.ServiceName, NpgsqlDbType.Text);
+                copy.Write(l.ComponentId, NpgsqlDbType.Text);
+                copy.Write(l.ComponentName, NpgsqlDbType.Text);
+                WriteOrNull(copy, l.SubscriptionId, NpgsqlDbType.Text);
+                copy.Write(l.PeriodStart.ToDateOnly(), NpgsqlDbType.Date);
+                copy.Write(l.PeriodEnd.ToDateOnly(), NpgsqlDbType.Date);
+                WriteOrNull(copy, l.Months, NpgsqlDbType.Integer);
+                copy.Write(l.Quantity, NpgsqlDbType.Numeric);
+                copy.Write(l.UnitPrice.Euros, NpgsqlDbType.Numeric);
+                copy.Write(l.Amount.Euros, NpgsqlDbType.Numeric);
+                WriteOrNull(copy, l.PreviouslyBilled?.Euros, NpgsqlDbType.Numeric);
+                copy.Write(l.ListinoId, NpgsqlDbType.Text);
+                copy.Write(l.ListinoVersion, NpgsqlDbType.Text);
+                copy.Write(l.Section, NpgsqlDbType.Text);
+                WriteOrNull(copy, l.Note, NpgsqlDbType.Text);
+            }
+        }
+    }
+
+    private static void WriteRunKey(NpgsqlBinaryImporter copy, BillingRunId run)
+    {
+        copy.Write(run.Year, NpgsqlDbType.Integer);
+        copy.Write(run.ModeText, NpgsqlDbType.Text);
+        copy.Write(run.Revision, NpgsqlDbType.Integer);
+    }
+
+    private static void WriteOrNull<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type)
+    {
+        if (value is null)
+        {
+            copy.WriteNull();
+        }
+        else
+        {
+            copy.Write(value, type);
+        }
+    }
 
     public Task CompleteAsync(BillingRunId run, Instant completedAt) =>
         Guarded($"complete billing run {run}", () => Execute(null,
