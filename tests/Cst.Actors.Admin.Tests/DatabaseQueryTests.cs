@@ -217,6 +217,25 @@ public sealed class DatabaseQueryTests(AdminCluster cluster)
         Assert.StartsWith("DUE", lines[0], StringComparison.Ordinal);
         Assert.Equal("exit 141", lines[^1]);
         Assert.Equal(string.Empty, piped.Err);
+
+        // A script's report: two commands into one file opened once by the shell. What cst wrote must move the file's
+        // shared offset, or the next command's output lands over it (it did, when cst wrote to the file at a position
+        // of its own).
+        var report = Path.Combine(Path.GetTempPath(), "cst-report-" + Guid.NewGuid().ToString("N") + ".txt");
+        try
+        {
+            var script = await RunAsync("/bin/sh", ["-c", $"{{ '{cst}' deadlines --days 366 --limit 2; echo END; }} > '{report}'"], environment);
+            Assert.True(script.Code == 0, script.Err);
+            var written = (await File.ReadAllTextAsync(report)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Equal(4, written.Length);
+            Assert.StartsWith("DUE", written[0], StringComparison.Ordinal);
+            Assert.Contains("box", written[1], StringComparison.Ordinal);
+            Assert.Equal("END", written[^1]);
+        }
+        finally
+        {
+            File.Delete(report);
+        }
     }
 
     private static async Task<(int Code, string Out, string Err)> RunAsync(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string> env)
