@@ -556,10 +556,8 @@ public sealed class EnteGrain(
             await services.ReadModels.UpsertEnteSummariesAsync([row]);
         }
 
-        return SummaryOf(row);
+        return row.ToSummary();
     }
-
-    public static EnteSummary SummaryOf(EnteSummaryRow row) => row.ToSummary();
 
     /// <summary>
     /// The enti list row for <paramref name="year"/>: objects active today as the ente's screen counts them (a mailbox's

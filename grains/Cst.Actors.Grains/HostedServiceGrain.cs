@@ -4,6 +4,7 @@ using System.Globalization;
 using Cst.Actors.Contracts;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Services;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Catalogue;
 using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Domain.Lifecycle;

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cst.Actors.Contracts.Catalogue;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Catalogue;
 using Cst.Actors.Grains.Infrastructure;
 using NodaTime.Text;

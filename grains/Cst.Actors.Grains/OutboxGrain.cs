@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cst.Actors.Contracts.Outbox;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Validation;
 using Cst.Actors.Grains.Infrastructure;

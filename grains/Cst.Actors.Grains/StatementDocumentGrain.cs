@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Cst.Actors.Contracts.Billing;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Billing;
 using Cst.Actors.Domain.Lifecycle;
 using Cst.Actors.Domain.Validation;

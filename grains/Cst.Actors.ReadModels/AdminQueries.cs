@@ -35,10 +35,7 @@ public sealed class AdminQueries(IAdminReadStore store, IReadModelReader readMod
     /// <summary>How many enti of a window are asked at once for a line whose row went stale.</summary>
     private const int Parallelism = 8;
 
-    /// <summary>Business dates are in Europe/Rome.</summary>
-    private static readonly DateTimeZone Zone = DateTimeZoneProviders.Tzdb["Europe/Rome"];
-
-    private LocalDate Today => clock.GetCurrentInstant().InZone(Zone).Date;
+    private LocalDate Today => clock.Today();
 
     public Task<ImmutableList<NoticeRow>> NoticesAsync(string? enteId, int max) => store.NoticesAsync(enteId, max);
 

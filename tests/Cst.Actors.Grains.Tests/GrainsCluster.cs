@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Cst.Actors.Contracts.Serialization;
+using Cst.Actors.Domain;
 using Cst.Actors.Grains.Infrastructure;
 using Cst.Actors.Platform.Tests.Cluster;
 using Cst.Actors.Platform.Tests.Postgres;

@@ -44,9 +44,6 @@ public sealed class AdminSession
     public IGrainFactory Grains => _grains
         ?? throw new InvalidOperationException("This command answers from the database: it has no connection to the cluster.");
 
-    /// <summary>Whether this session reads from the database without an Orleans client.</summary>
-    public bool FromDatabase => _queries is not null;
-
     public string Operator { get; }
 
     public CallPolicy Policy { get; }

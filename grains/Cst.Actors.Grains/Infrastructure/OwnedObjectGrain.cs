@@ -3,6 +3,7 @@ using Cst.Actors.Contracts.Admin;
 using Cst.Actors.Contracts.Children;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Errors;
+using Cst.Actors.Domain;
 using Cst.Actors.Domain.Deadlines;
 using Cst.Actors.Domain.Pricing;
 using Cst.Actors.Domain.Validation;

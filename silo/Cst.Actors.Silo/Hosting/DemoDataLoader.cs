@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Cst.Actors.Contracts.Enti;
 using Cst.Actors.Contracts.Import;
 using Cst.Actors.Contracts.ReferenceData;
+using Cst.Actors.Domain;
 using Cst.Actors.Grains.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;

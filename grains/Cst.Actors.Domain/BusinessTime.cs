@@ -1,9 +1,9 @@
 using Cst.Actors.Domain.Validation;
 using NodaTime;
 
-namespace Cst.Actors.Grains.Infrastructure;
+namespace Cst.Actors.Domain;
 
-/// <summary>Business dates are in Europe/Rome; the clock is the injected <see cref="IClock"/>.</summary>
+/// <summary>Business dates are in Europe/Rome; the clock is the injected <see cref="IClock"/> (the silo's, or the console's).</summary>
 public static class BusinessTime
 {
     public static DateTimeZone Zone { get; } = DateTimeZoneProviders.Tzdb["Europe/Rome"];
