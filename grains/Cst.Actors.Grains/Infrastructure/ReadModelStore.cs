@@ -140,19 +140,21 @@ public sealed class PostgresReadModelStore(NpgsqlDataSource dataSource) : IReadM
         await using var copy = await connection.BeginBinaryImportAsync(
             "COPY deadline_upcoming (object_kind, object_key, ente_id, ente_name, kind, due_date, description) FROM STDIN (FORMAT BINARY)")
             .ConfigureAwait(false);
+        // Written synchronously, as the billing store writes its lines: an awaited write per field cost about as much
+        // CPU as the formatting itself; a full buffer blocks this thread for its send.
         foreach (var o in objects)
         {
             var name = names.GetValueOrDefault(o.EnteId, o.EnteId);
             foreach (var d in o.Deadlines)
             {
-                await copy.StartRowAsync().ConfigureAwait(false);
-                await copy.WriteAsync((short)o.Kind, NpgsqlDbType.Smallint).ConfigureAwait(false);
-                await copy.WriteAsync(o.Key, NpgsqlDbType.Text).ConfigureAwait(false);
-                await copy.WriteAsync(o.EnteId, NpgsqlDbType.Text).ConfigureAwait(false);
-                await copy.WriteAsync(name, NpgsqlDbType.Text).ConfigureAwait(false);
-                await copy.WriteAsync((short)d.Kind, NpgsqlDbType.Smallint).ConfigureAwait(false);
-                await copy.WriteAsync(d.Due.ToDateOnly(), NpgsqlDbType.Date).ConfigureAwait(false);
-                await copy.WriteAsync(d.Description, NpgsqlDbType.Text).ConfigureAwait(false);
+                copy.StartRow();
+                copy.Write((short)o.Kind, NpgsqlDbType.Smallint);
+                copy.Write(o.Key, NpgsqlDbType.Text);
+                copy.Write(o.EnteId, NpgsqlDbType.Text);
+                copy.Write(name, NpgsqlDbType.Text);
+                copy.Write((short)d.Kind, NpgsqlDbType.Smallint);
+                copy.Write(d.Due.ToDateOnly(), NpgsqlDbType.Date);
+                copy.Write(d.Description, NpgsqlDbType.Text);
             }
         }
 
